@@ -1,0 +1,21 @@
+#ifndef CMN_TEXT_H
+#define CMN_TEXT_H
+/* Validators for the text formats of the contract. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/* True when (p, n) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+bool cmn_text_is_utf8(const char *p, size_t n);
+
+/* True for the canonical 8-4-4-4-12 hexadecimal UUID form (either case). */
+bool cmn_text_is_uuid(const char *s);
+
+/* True for an RFC 3339 date-time ("2026-01-10T12:00:00Z", fractions and
+ * offsets allowed). When out is given, stores the instant as UTC seconds. */
+bool cmn_text_parse_rfc3339(const char *s, time_t *out);
+
+/* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
+void cmn_text_format_rfc3339(time_t t, char *out, size_t out_size);
+
+#endif

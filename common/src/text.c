@@ -1,0 +1,135 @@
+#include "cmn/text.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+bool
+cmn_text_is_utf8(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned c = p[i];
+        size_t len;
+        unsigned cp;
+
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xc2 && c <= 0xdf) {
+            len = 2;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            len = 3;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (n - i < len)
+            return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+bool
+cmn_text_is_uuid(const char *s)
+{
+    static const int groups[] = {8, 4, 4, 4, 12};
+
+    for (int g = 0; g < 5; g++) {
+        for (int k = 0; k < groups[g]; k++, s++)
+            if (!isxdigit((unsigned char)*s))
+                return false;
+        if (g < 4 && *s++ != '-')
+            return false;
+    }
+    return *s == '\0';
+}
+
+static bool
+text_digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+bool
+cmn_text_parse_rfc3339(const char *s, time_t *out)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int Y, M, D, h, m, sec, oh = 0, om = 0, sign = 0;
+    struct tm tm;
+    const char *p;
+
+    if (strlen(s) < 20)
+        return false;
+    if (!text_digits(s, 4, &Y) || s[4] != '-' || !text_digits(s + 5, 2, &M) || s[7] != '-' ||
+        !text_digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != 't') ||
+        !text_digits(s + 11, 2, &h) || s[13] != ':' || !text_digits(s + 14, 2, &m) ||
+        s[16] != ':' || !text_digits(s + 17, 2, &sec))
+        return false;
+    if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || m > 59 || sec > 60)
+        return false;
+    if (M == 2 && D == 29 && !((Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0))
+        return false;
+    p = s + 19;
+    if (*p == '.') {
+        p++;
+        if (!isdigit((unsigned char)*p))
+            return false;
+        while (isdigit((unsigned char)*p))
+            p++;
+    }
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        sign = *p == '+' ? 1 : -1;
+        if (!text_digits(p + 1, 2, &oh) || p[3] != ':' || !text_digits(p + 4, 2, &om) ||
+            oh > 23 || om > 59)
+            return false;
+        p += 6;
+    } else {
+        return false;
+    }
+    if (*p != '\0')
+        return false;
+    if (out != NULL) {
+        memset(&tm, 0, sizeof tm);
+        tm.tm_year = Y - 1900;
+        tm.tm_mon = M - 1;
+        tm.tm_mday = D;
+        tm.tm_hour = h;
+        tm.tm_min = m;
+        tm.tm_sec = sec;
+        *out = timegm(&tm) - sign * (oh * 3600 + om * 60);
+    }
+    return true;
+}
+
+void
+cmn_text_format_rfc3339(time_t t, char *out, size_t out_size)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, out_size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
