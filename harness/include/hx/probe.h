@@ -1,0 +1,91 @@
+#ifndef HX_PROBE_H
+#define HX_PROBE_H
+/*
+ * Built-in probes: checks that need code (forged tokens, timing, TLS,
+ * concurrency, the database). A scenario step calls one by name with JSON
+ * arguments; the scenario file stays the one place where a check is defined
+ * and described. The runner treats a probe step like a request step: start,
+ * wait, judge. A probe runs on a thread of its own and may block.
+ *
+ * A probe decides through its step: hx_step_set(step, HX_STATUS_FAIL, ...)
+ * for a verdict against the target, HX_STATUS_ERROR when the check could
+ * not run (5xx, timeout), HX_STATUS_SKIP when it cannot decide (missing
+ * secret, rate limited, calibration failed), and leaves HX_STATUS_PASS only
+ * when the evidence shows the target does what it must. Never a pass by
+ * default on missing evidence. Measurements go into hx_step_add_note().
+ */
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hx/error.h"
+#include "hx/http.h"
+#include "hx/result.h"
+
+struct hx_probe_ctx; /* owned by the runner */
+
+/* A user the run created (or will create) through the target's signup. */
+struct hx_identity {
+    const char *name;     /* "alice" */
+    const char *email;    /* fresh per run */
+    const char *password; /* random, strong */
+    const char *token;    /* NULL until signed up */
+    const char *user_id;  /* NULL until signed up */
+};
+
+/* --- What a probe can ask of the run (all strings borrowed from the run) --- */
+
+const char *hx_probe_target(const struct hx_probe_ctx *ctx); /* base URL, no trailing '/' */
+const json_t *hx_probe_profile(const struct hx_probe_ctx *ctx);
+/* A variable as scenarios see it (${paths.signup}, ${alice.email}, a capture). */
+const char *hx_probe_var(const struct hx_probe_ctx *ctx, const char *name);
+int hx_probe_set_var(struct hx_probe_ctx *ctx, const char *name, const char *value);
+/* Interpolates ${...} in s. Returns new (free()) or NULL with err set. */
+char *hx_probe_expand(const struct hx_probe_ctx *ctx, const char *s, struct hx_error *err);
+const char *hx_probe_secret(const struct hx_probe_ctx *ctx);       /* NULL unless given */
+const char *hx_probe_database_url(const struct hx_probe_ctx *ctx); /* NULL unless given */
+const char *hx_probe_origin(const struct hx_probe_ctx *ctx);       /* --origin, or NULL */
+bool hx_probe_safe(const struct hx_probe_ctx *ctx);                /* --safe */
+bool hx_probe_allow_http(const struct hx_probe_ctx *ctx);          /* --allow-http (local run) */
+const struct hx_http_config *hx_probe_http_config(const struct hx_probe_ctx *ctx);
+/* Fills buf with n bytes from the run's generator (reproducible with --seed). */
+void hx_probe_random(struct hx_probe_ctx *ctx, void *buf, size_t n);
+
+/* Ensures the identity `name` exists on the target (signing it up through
+ * the profile's signup route the first time) and fills *out. Returns 0, or
+ * an error with the step already set to ERROR/FAIL saying why. */
+int hx_probe_identity(struct hx_probe_ctx *ctx, const char *name, struct hx_identity *out);
+/* A fresh identity that no other step uses (for probes that burn accounts). */
+int hx_probe_identity_fresh(struct hx_probe_ctx *ctx, struct hx_identity *out);
+
+/* Builds target + path (path interpolated) into out. */
+int hx_probe_url(const struct hx_probe_ctx *ctx, const char *path, char *out, size_t out_size);
+
+/* Blocking request; the exchange is recorded, redacted, as evidence of the
+ * probe's step (at most a bounded number per step; later ones are counted
+ * in a note). Returns as hx_http_perform(). */
+int hx_probe_http(struct hx_probe_ctx *ctx, const struct hx_request *req,
+                  struct hx_response *resp);
+/* The same, without keeping evidence (for high-volume sampling). */
+int hx_probe_http_quiet(struct hx_probe_ctx *ctx, const struct hx_request *req,
+                        struct hx_response *resp);
+
+/* --- The registry --- */
+
+struct hx_probe_def {
+    const char *name;     /* as scenario files call it, e.g. "jwt_forge" */
+    const char *summary;  /* one line for `authconform list` */
+    bool floods;          /* creates load: skipped under --safe */
+    /* Checks a step's arguments at load time (authconform validate);
+     * NULL when the probe takes none. Sets err with the field at fault. */
+    int (*validate)(const json_t *args, struct hx_error *err);
+    /* Runs the check and records the verdict in step. */
+    void (*run)(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step);
+};
+
+/* Borrowed (static): the probe called `name`, or NULL. */
+const struct hx_probe_def *hx_probe_find(const char *name);
+/* Borrowed (static): every probe, NULL-terminated. */
+const struct hx_probe_def *const *hx_probe_all(void);
+
+#endif

@@ -1,0 +1,163 @@
+#ifndef HX_RESULT_H
+#define HX_RESULT_H
+/*
+ * The results of a run: what every report writer reads, and the only thing
+ * it reads. Writers never talk to the network.
+ *
+ * Invariants:
+ * - Every string is owned by the struct that holds it (strdup'd on the way
+ *   in, freed by hx_result_free) and is already redacted: nothing stored
+ *   here may contain a password, token, secret or cookie value whole.
+ * - Text is arbitrary bytes from a possibly hostile target: writers must
+ *   escape it for their format (XML, HTML, Markdown, JSON).
+ * - A case's status is the worst of its steps' (ERROR > FAIL > PASS), or
+ *   SKIP when it was never run; hx_case_finish() computes it.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+enum hx_status {
+    HX_STATUS_PASS = 0,
+    HX_STATUS_FAIL,  /* an expectation did not hold: the target is at fault */
+    HX_STATUS_ERROR, /* the check could not run: refused, timeout, TLS error, 5xx in a probe */
+    HX_STATUS_SKIP,  /* not run or undecidable; reason says why */
+};
+
+enum hx_severity {
+    HX_SEV_INFO = 0,
+    HX_SEV_LOW,
+    HX_SEV_MEDIUM,
+    HX_SEV_HIGH,
+    HX_SEV_CRITICAL,
+};
+
+/* "pass", "fail", "error", "skip". Static. */
+const char *hx_status_name(enum hx_status s);
+/* "info", "low", "medium", "high", "critical". Static. */
+const char *hx_severity_name(enum hx_severity s);
+/* Parses a severity name; returns 0 or HX_E_INVAL. */
+int hx_severity_parse(const char *s, enum hx_severity *out);
+
+/* A header as sent or received. */
+struct hx_header {
+    char *name;
+    char *value;
+};
+
+/* One HTTP exchange, kept as evidence (bounded, redacted). */
+struct hx_exchange {
+    char *method;
+    char *url;
+    struct hx_header *request_headers;
+    size_t n_request_headers;
+    char *request_body; /* may hold any bytes; NUL-terminated for convenience */
+    size_t request_body_len;
+    bool request_body_truncated;
+
+    long status; /* 0 when no response arrived */
+    char *http_version; /* "HTTP/1.1" */
+    struct hx_header *response_headers;
+    size_t n_response_headers;
+    char *response_body;
+    size_t response_body_len;
+    bool response_body_truncated;
+
+    char *transport_error; /* NULL, or what went wrong on the wire */
+    char *tls_version;     /* NULL on plain HTTP, else "TLSv1.3" ... */
+    double seconds;
+};
+
+/* The outcome of one step of a scenario (a request or a probe call). */
+struct hx_step_result {
+    char *name;
+    char *kind; /* "request" or "probe:<name>" */
+    enum hx_status status;
+    char *message;      /* why it failed, errored or was skipped; NULL on pass */
+    char *failure_type; /* machine-readable kind, e.g. "expect.status", "transport.timeout" */
+    char *notes;        /* information lines a probe reports (measurements, calibration) */
+    struct hx_exchange *exchanges;
+    size_t n_exchanges;
+    double seconds;
+};
+
+/* The outcome of one scenario. */
+struct hx_case {
+    char *id;    /* stable id, e.g. "QS-SIGNUP-001" */
+    char *title;
+    char *group; /* the scenario's folder: becomes the JUnit testsuite */
+    char *file;  /* the scenario file, relative to the data directory */
+    char **checklist; /* checklist item ids, e.g. "hs256" */
+    size_t n_checklist;
+    char **asvs; /* OWASP ASVS references, e.g. "V3.5.3" */
+    size_t n_asvs;
+    enum hx_severity severity;
+    char *remediation; /* one line: what to change when it fails */
+
+    enum hx_status status;
+    char *message;      /* first non-passing step's message, or the skip reason */
+    char *failure_type;
+    char *diagnosis;    /* likely cause and fix when a known failure pattern matched */
+    struct hx_step_result *steps;
+    size_t n_steps;
+    time_t started;
+    double seconds;
+};
+
+/* A whole run. */
+struct hx_result {
+    char *target;
+    char *profile;
+    char *run_id;
+    char *harness_version;
+    char *hostname;
+    time_t started;
+    double seconds;
+    struct hx_case **cases; /* stable pointers: adding a case never moves another */
+    size_t n_cases;
+};
+
+struct hx_counts {
+    size_t total, passed, failed, errors, skipped;
+};
+
+/* Returns new: free with hx_result_free(). NULL when out of memory. */
+struct hx_result *hx_result_new(const char *target, const char *profile, const char *run_id);
+void hx_result_free(struct hx_result *r);
+
+/* Appends a case with its metadata (strings copied). Borrowed return:
+ * valid until hx_result_free, whatever is added after it. */
+struct hx_case *hx_result_add_case(struct hx_result *r, const char *id, const char *title,
+                                   const char *group, const char *file);
+int hx_case_add_checklist(struct hx_case *c, const char *item);
+int hx_case_add_asvs(struct hx_case *c, const char *ref);
+int hx_case_set_remediation(struct hx_case *c, const char *text);
+
+/* Appends a step. Borrowed return: valid until the next step is added to
+ * the same case. */
+struct hx_step_result *hx_case_add_step(struct hx_case *c, const char *name, const char *kind);
+/* Sets status and message (copied; message may be NULL). */
+int hx_step_set(struct hx_step_result *s, enum hx_status status, const char *failure_type,
+                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int hx_step_add_note(struct hx_step_result *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends a zeroed exchange for the caller to fill with new strings, which
+ * the result then owns. Borrowed return: valid until the next exchange is
+ * added to the same step. */
+struct hx_exchange *hx_step_add_exchange(struct hx_step_result *s);
+
+/* Marks a whole case skipped with a reason (no steps run). */
+int hx_case_skip(struct hx_case *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Derives the case's status, message and failure_type from its steps. */
+void hx_case_finish(struct hx_case *c);
+int hx_case_set_diagnosis(struct hx_case *c, const char *text);
+
+void hx_result_count(const struct hx_result *r, struct hx_counts *out);
+/* Counts of the cases whose group equals `group`. */
+void hx_result_count_group(const struct hx_result *r, const char *group, struct hx_counts *out);
+
+/* Frees what an exchange owns (used by hx_result_free; for callers that
+ * build exchanges outside a result). */
+void hx_exchange_cleanup(struct hx_exchange *x);
+
+#endif
