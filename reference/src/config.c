@@ -275,7 +275,7 @@ rs_config_load(struct rs_config *cfg, int argc, char **argv, FILE *out, FILE *er
     bool insecure_given = false, cost_given = false;
 
     config_defaults(cfg);
-    optind = 1;
+    optind = 0; /* glibc: 0 restarts the scan completely (tests parse many times) */
     opterr = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
