@@ -29,6 +29,11 @@ rs__api_body_object(struct rs_request *r, json_t **out, enum MHD_Result *answere
     }
     j = cmn_json_parse_strict(r->body.data, r->body.len, API_MAX_DEPTH, why, sizeof why);
     if (j == NULL) {
+        /* Keep where the JSON broke, not the parser's own words (they name
+         * library internals such as flag names). */
+        char *colon = strstr(why, "column ");
+        if (colon != NULL && (colon = strchr(colon, ':')) != NULL)
+            *colon = '\0';
         snprintf(detail, sizeof detail, "body: %s", why);
         *answered = rs_reply_detail(r, MHD_HTTP_UNPROCESSABLE_CONTENT, detail);
         return false;
