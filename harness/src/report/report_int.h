@@ -50,9 +50,12 @@ int hx__html_escape(struct cmn_buf *out, const char *p, size_t n);
 /* The same for a C string; NULL appends nothing. */
 int hx__html_str(struct cmn_buf *out, const char *s);
 
-/* Appends s as Markdown text on one line: every ASCII punctuation character
- * backslash-escaped (so no emphasis, link, HTML, table cell break or heading
- * can start), at most max_cps code points (0: no limit). NULL appends nothing. */
+/* Appends s as Markdown text on one line, never at the start of a line:
+ * the characters that could start emphasis, a code span, a link, HTML, an
+ * entity, a table cell, strikethrough or a mention (\ ` * _ [ ] < > & | ~ !
+ * # @) are backslash-escaped, which CommonMark allows for any ASCII
+ * punctuation; at most max_cps code points (0: no limit). NULL appends
+ * nothing. */
 int hx__md_text(struct cmn_buf *out, const char *s, size_t max_cps);
 /* Appends (p, n) as one Markdown code span on one line, for text a target
  * controls (no mention, link, emphasis or HTML inside a code span): the fence

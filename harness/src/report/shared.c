@@ -202,7 +202,7 @@ hx__md_text(struct cmn_buf *out, const char *s, size_t max_cps)
         if (max_cps > 0 && count == max_cps)
             return cmn_buf_adds(out, "…");
         i += shared_next_safe(s + i, n - i, HX__TEXT_ONELINE, &cp, &repl);
-        if (cp < 0x80 && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", (int)cp) != NULL &&
+        if (cp < 0x80 && strchr("\\`*_[]<>&|~!#@", (int)cp) != NULL &&
             cp != 0)
             rc = cmn_buf_addc(out, '\\');
         if (rc == 0)
