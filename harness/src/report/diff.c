@@ -363,6 +363,7 @@ hx_diff_main(int argc, char **argv)
     int c, rc;
 
     optind = 0; /* glibc: start afresh, whatever parsed argv before */
+    opterr = 0; /* our own message, named after the subcommand */
     while ((c = getopt_long(argc, argv, "+hVs", options, NULL)) != -1) {
         switch (c) {
         case 'h':
@@ -375,6 +376,10 @@ hx_diff_main(int argc, char **argv)
             flags |= HX_DIFF_STRICT;
             break;
         default:
+            if (optopt != 0)
+                fprintf(stderr, "authconform diff: unknown option -%c\n", optopt);
+            else
+                fprintf(stderr, "authconform diff: unknown option %s\n", argv[optind - 1]);
             diff_usage(stderr);
             return 2;
         }

@@ -182,8 +182,8 @@ html_head(struct html_w *w, const struct hx_result *r, enum hx__verdict v)
 static void
 html_count_phrase(struct html_w *w, const struct hx_counts *n)
 {
-    html_fmt(w, "%zu failed, %zu errors, %zu passed, %zu skipped, of %zu checks", n->failed,
-             n->errors, n->passed, n->skipped, n->total);
+    html_fmt(w, "%zu failed, %zu %s, %zu passed, %zu skipped, of %zu checks", n->failed,
+             n->errors, n->errors == 1 ? "error" : "errors", n->passed, n->skipped, n->total);
 }
 
 static void
@@ -195,6 +195,9 @@ html_summary(struct html_w *w, const struct hx_result *r, const struct hx_counts
     hx__time_rfc3339(r->started, date, sizeof date);
     html_fmt(w, "<header class=\"verdict v-%s\" id=\"verdict\">\n", hx__verdict_name(v));
     html_raw(w, "<h1>authconform compliance report</h1>\n<p class=\"headline\">");
+    html_raw(w, v == HX__VERDICT_PASS   ? "✓ "
+                : v == HX__VERDICT_FAIL ? "✗ "
+                                        : "! ");
     html_raw(w, hx__verdict_headline(v));
     html_raw(w, "</p>\n<p class=\"counts\">");
     html_count_phrase(w, n);

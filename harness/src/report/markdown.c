@@ -73,9 +73,10 @@ md_summary(struct md_w *w, const struct hx_result *r, const struct hx_counts *n,
                                    : "!",
            hx__verdict_headline(v));
     md_fmt(w,
-           "**%zu failed, %zu errors, %zu passed, %zu skipped** of %zu checks"
+           "**%zu failed, %zu %s, %zu passed, %zu skipped** of %zu checks"
            " in %.1f s\n\n",
-           n->failed, n->errors, n->passed, n->skipped, n->total,
+           n->failed, n->errors, n->errors == 1 ? "error" : "errors", n->passed, n->skipped,
+           n->total,
            r->seconds >= 0 ? r->seconds : 0.0);
     md_raw(w, "| Target | Profile | Run id | Date | Harness |\n|---|---|---|---|---|\n| ");
     md_code(w, r->target != NULL ? r->target : "(none)", true);

@@ -78,7 +78,7 @@ test_report_html_summary_names_target_date_version_profile_run_and_verdict(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "<dt>Run id</dt><dd><code>run-0001</code>"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "FAIL: the target does not conform"));
     CU_ASSERT_PTR_NOT_NULL(
-        strstr(html, "2 failed, 1 errors, 3 passed, 2 skipped, of 8 checks"));
+        strstr(html, "2 failed, 1 error, 3 passed, 2 skipped, of 8 checks"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "<title>authconform report: http://127.0.0.1:8000 (fail)"));
     free(html);
     hx_result_free(r);

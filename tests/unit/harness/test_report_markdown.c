@@ -24,7 +24,7 @@ test_report_markdown_has_summary_checklist_and_verdict(void)
     char *md = render(r);
 
     CU_ASSERT_PTR_NOT_NULL(strstr(md, "## ✗ authconform: FAIL: the target does not conform\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(md, "**2 failed, 1 errors, 3 passed, 2 skipped** of 8 checks"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(md, "**2 failed, 1 error, 3 passed, 2 skipped** of 8 checks"));
     CU_ASSERT_PTR_NOT_NULL(strstr(md, "| ` http://127.0.0.1:8000 ` | ` quickstart ` | "
                                       "` run-0001 ` | 2026-11-25T09:46:40Z |"));
     CU_ASSERT_PTR_NOT_NULL(strstr(md, "| 4 | Tokens are signed with HS256, and only HS256 is "
