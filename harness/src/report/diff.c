@@ -24,7 +24,7 @@ struct diff_case {
     const char *title;
     const char *message;
     enum hx_status status;
-    size_t occurrence; /* 0 for the first case with this id, 1 for the second ... */
+    size_t occurrence;            /* 0 for the first case with this id, 1 for the second ... */
     const struct diff_case *peer; /* the matching case of the other report */
 };
 
@@ -125,14 +125,12 @@ diff_load(const char *path, struct diff_report *d, struct hx_error *err)
 
         dc->id = json_is_object(c) ? cmn_json_get_str(c, "id") : NULL;
         if (dc->id == NULL || dc->id[0] == '\0') {
-            hx_error_set(err, path, 0, "%s: cases[%zu].id: expected a non-empty string", path,
-                         i);
+            hx_error_set(err, path, 0, "%s: cases[%zu].id: expected a non-empty string", path, i);
             return HX_E_PARSE;
         }
         if (diff_status_parse(cmn_json_get_str(c, "status"), &dc->status) != 0) {
             hx_error_set(err, path, 0,
-                         "%s: cases[%zu].status: expected one of pass, fail, error, skip", path,
-                         i);
+                         "%s: cases[%zu].status: expected one of pass, fail, error, skip", path, i);
             return HX_E_PARSE;
         }
         dc->title = cmn_json_get_str(c, "title");
@@ -178,8 +176,8 @@ enum diff_kind {
 };
 
 static const char *const diff_titles[DIFF_N_KINDS] = {
-    "New failures", "Still failing", "Fixed", "Newly skipped", "Now run (skipped before)",
-    "New checks", "Removed checks",
+    "New failures", "Still failing",  "Fixed", "Newly skipped", "Now run (skipped before)",
+    "New checks",   "Removed checks",
 };
 
 /* The kind of change of a case of NEW (old may be NULL), or -1 for none. */
@@ -364,7 +362,7 @@ hx_diff_main(int argc, char **argv)
 
     optind = 0; /* glibc: start afresh, whatever parsed argv before */
     opterr = 0; /* our own message, named after the subcommand */
-    while ((c = getopt_long(argc, argv, "+hVs", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hVs", options, NULL)) != -1) {
         switch (c) {
         case 'h':
             diff_usage(stdout);

@@ -182,8 +182,8 @@ html_head(struct html_w *w, const struct hx_result *r, enum hx__verdict v)
 static void
 html_count_phrase(struct html_w *w, const struct hx_counts *n)
 {
-    html_fmt(w, "%zu failed, %zu %s, %zu passed, %zu skipped, of %zu checks", n->failed,
-             n->errors, n->errors == 1 ? "error" : "errors", n->passed, n->skipped, n->total);
+    html_fmt(w, "%zu failed, %zu %s, %zu passed, %zu skipped, of %zu checks", n->failed, n->errors,
+             n->errors == 1 ? "error" : "errors", n->passed, n->skipped, n->total);
 }
 
 static void
@@ -195,9 +195,7 @@ html_summary(struct html_w *w, const struct hx_result *r, const struct hx_counts
     hx__time_rfc3339(r->started, date, sizeof date);
     html_fmt(w, "<header class=\"verdict v-%s\" id=\"verdict\">\n", hx__verdict_name(v));
     html_raw(w, "<h1>authconform compliance report</h1>\n<p class=\"headline\">");
-    html_raw(w, v == HX__VERDICT_PASS   ? "✓ "
-                : v == HX__VERDICT_FAIL ? "✗ "
-                                        : "! ");
+    html_raw(w, v == HX__VERDICT_PASS ? "✓ " : v == HX__VERDICT_FAIL ? "✗ " : "! ");
     html_raw(w, hx__verdict_headline(v));
     html_raw(w, "</p>\n<p class=\"counts\">");
     html_count_phrase(w, n);
@@ -269,9 +267,10 @@ html_checklist(struct html_w *w, const struct hx_result *r, const struct hx_case
     size_t n_items, number = 0;
     const struct hx__checklist_item *items = hx__checklist(&n_items);
 
-    html_raw(w, "<section id=\"checklist\">\n<h2>Security checklist</h2>\n<table class=\"matrix\">\n"
-                "<thead><tr><th class=\"num\">#</th><th>Item</th><th>Verdict</th><th>Passed</th>"
-                "<th>Checks</th></tr></thead>\n<tbody>\n");
+    html_raw(w,
+             "<section id=\"checklist\">\n<h2>Security checklist</h2>\n<table class=\"matrix\">\n"
+             "<thead><tr><th class=\"num\">#</th><th>Item</th><th>Verdict</th><th>Passed</th>"
+             "<th>Checks</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < n_items; i++)
         html_item_row(w, r, sorted, ++number, items[i].id, items[i].title);
     /* Items the scenarios name that the checklist does not, in id order. */
@@ -557,8 +556,7 @@ hx_report_html_write(const struct hx_result *r, const char *path, struct hx_erro
     cmn_buf_init(&b, HX__REPORT_MAX);
     rc = hx_report_html_render(r, &b);
     if (rc != 0)
-        hx_error_set(err, path, 0, "%s: cannot build the HTML report: %s", path,
-                     hx_strerror(rc));
+        hx_error_set(err, path, 0, "%s: cannot build the HTML report: %s", path, hx_strerror(rc));
     else
         rc = hx__report_write_file(path, cmn_buf_str(&b), b.len, err);
     cmn_buf_cleanup(&b);

@@ -348,8 +348,7 @@ hx_report_json_write(const struct hx_result *r, const char *path, struct hx_erro
     cmn_buf_init(&b, HX__REPORT_MAX);
     rc = hx_report_json_render(r, &b);
     if (rc != 0)
-        hx_error_set(err, path, 0, "%s: cannot build the JSON report: %s", path,
-                     hx_strerror(rc));
+        hx_error_set(err, path, 0, "%s: cannot build the JSON report: %s", path, hx_strerror(rc));
     else
         rc = hx__report_write_file(path, cmn_buf_str(&b), b.len, err);
     cmn_buf_cleanup(&b);

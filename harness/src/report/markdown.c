@@ -61,8 +61,7 @@ md_status(struct md_w *w, enum hx_status s)
 }
 
 static void
-md_summary(struct md_w *w, const struct hx_result *r, const struct hx_counts *n,
-           enum hx__verdict v)
+md_summary(struct md_w *w, const struct hx_result *r, const struct hx_counts *n, enum hx__verdict v)
 {
     char date[32];
 
@@ -76,8 +75,7 @@ md_summary(struct md_w *w, const struct hx_result *r, const struct hx_counts *n,
            "**%zu failed, %zu %s, %zu passed, %zu skipped** of %zu checks"
            " in %.1f s\n\n",
            n->failed, n->errors, n->errors == 1 ? "error" : "errors", n->passed, n->skipped,
-           n->total,
-           r->seconds >= 0 ? r->seconds : 0.0);
+           n->total, r->seconds >= 0 ? r->seconds : 0.0);
     md_raw(w, "| Target | Profile | Run id | Date | Harness |\n|---|---|---|---|---|\n| ");
     md_code(w, r->target != NULL ? r->target : "(none)", true);
     md_raw(w, " | ");
@@ -196,8 +194,8 @@ md_failure(struct md_w *w, const struct hx_case *c)
 /* Appends the failures (or the skips) one by one while they fit in the budget;
  * returns how many did not fit. */
 static size_t
-md_entries(struct md_w *w, const struct hx_result *r, const struct hx_case **sorted,
-           bool skips, size_t start, size_t reserve)
+md_entries(struct md_w *w, const struct hx_result *r, const struct hx_case **sorted, bool skips,
+           size_t start, size_t reserve)
 {
     size_t left_out = 0;
 

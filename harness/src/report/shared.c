@@ -202,8 +202,7 @@ hx__md_text(struct cmn_buf *out, const char *s, size_t max_cps)
         if (max_cps > 0 && count == max_cps)
             return cmn_buf_adds(out, "…");
         i += shared_next_safe(s + i, n - i, HX__TEXT_ONELINE, &cp, &repl);
-        if (cp < 0x80 && strchr("\\`*_[]<>&|~!#@", (int)cp) != NULL &&
-            cp != 0)
+        if (cp < 0x80 && strchr("\\`*_[]<>&|~!#@", (int)cp) != NULL && cp != 0)
             rc = cmn_buf_addc(out, '\\');
         if (rc == 0)
             rc = hx__utf8_put(out, cp);
@@ -303,8 +302,7 @@ shared_item_rank(enum hx_status s)
 }
 
 void
-hx__checklist_summarise(const struct hx_result *r, const char *item,
-                        struct hx__item_summary *out)
+hx__checklist_summarise(const struct hx_result *r, const char *item, struct hx__item_summary *out)
 {
     memset(out, 0, sizeof *out);
     out->status = HX_STATUS_SKIP;

@@ -41,8 +41,7 @@ sample_exchange(struct hx_step_result *s, const char *method, const char *url, l
     x->url = strdup(url);
     sample_header(&x->request_headers, &x->n_request_headers, "Authorization",
                   SAMPLE_REDACTED_TOKEN);
-    sample_header(&x->request_headers, &x->n_request_headers, "Content-Type",
-                  "application/json");
+    sample_header(&x->request_headers, &x->n_request_headers, "Content-Type", "application/json");
     x->request_body = strdup("{\"email\":\"alice@example.test\",\"password\":\"Pa…\"}");
     x->request_body_len = strlen(x->request_body);
     x->status = status;
@@ -156,8 +155,7 @@ sample_result(int variant)
                     "V14.4.6", HX_SEV_MEDIUM);
     if (variant == 0) {
         s = hx_case_add_step(c, "read headers", "request");
-        sample_exchange(s, "GET", "http://127.0.0.1:8000/health", 200, "{\"status\":\"ok\"}",
-                        15);
+        sample_exchange(s, "GET", "http://127.0.0.1:8000/health", 200, "{\"status\":\"ok\"}", 15);
         s->seconds = 0.01;
         hx_case_finish(c);
     } else {
@@ -174,8 +172,8 @@ sample_result(int variant)
     hx_case_finish(c);
 
     if (variant == 1) {
-        c = sample_case(r, "SEC-RACE-001", "Concurrent signups make one account", "checklist",
-                        NULL, NULL, HX_SEV_HIGH);
+        c = sample_case(r, "SEC-RACE-001", "Concurrent signups make one account", "checklist", NULL,
+                        NULL, HX_SEV_HIGH);
         s = hx_case_add_step(c, "race", "probe:race");
         s->seconds = 0.5;
         hx_case_finish(c);

@@ -159,7 +159,8 @@ test_report_diff_counts_a_new_failing_check_as_regression(void)
     /* No escape sequence or bidi override reaches the terminal. */
     CU_ASSERT_PTR_NULL(strchr(out, 0x1b));
     CU_ASSERT_PTR_NULL(strstr(out, "\xe2\x80\xae"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "refused \xEF\xBF\xBD[2J\xEF\xBF\xBD" "evil"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "refused \xEF\xBF\xBD[2J\xEF\xBF\xBD"
+                                       "evil"));
     free(out);
     scratch_cleanup(&s);
 }

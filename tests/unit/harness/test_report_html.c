@@ -77,8 +77,7 @@ test_report_html_summary_names_target_date_version_profile_run_and_verdict(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "<dt>Profile</dt><dd><code>quickstart</code>"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "<dt>Run id</dt><dd><code>run-0001</code>"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "FAIL: the target does not conform"));
-    CU_ASSERT_PTR_NOT_NULL(
-        strstr(html, "2 failed, 1 error, 3 passed, 2 skipped, of 8 checks"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "2 failed, 1 error, 3 passed, 2 skipped, of 8 checks"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "<title>authconform report: http://127.0.0.1:8000 (fail)"));
     free(html);
     hx_result_free(r);
@@ -139,7 +138,8 @@ test_report_html_opens_failures_and_folds_passes(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(skip);
     CU_ASSERT_PTR_NOT_NULL_FATAL(error);
     CU_ASSERT_PTR_NOT_NULL(strstr(fail, "-QS-SIGNIN-002\" open><summary>"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(fail, "Expectation that failed</strong> <code>expect.json</code>"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(fail, "Expectation that failed</strong> <code>expect.json</code>"));
     CU_ASSERT_PTR_NOT_NULL(strstr(fail, "Remediation:"));
     /* The failing step's transcript is open, the passing step's folded. */
     CU_ASSERT_PTR_NOT_NULL(strstr(fail, "<details class=\"transcript\"><summary>POST "
@@ -173,7 +173,8 @@ test_report_html_escapes_hostile_body_and_keeps_redaction(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "&lt;img src=x onerror=alert(2)&gt;"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "&lt;b&gt;User&lt;/b&gt; | `x` not found"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(html, "\xEF\xBF\xBD" "after-nul"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "\xEF\xBF\xBD"
+                                        "after-nul"));
     CU_ASSERT_PTR_NULL(strstr(html, "\xe2\x80\xae"));
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)html[i];

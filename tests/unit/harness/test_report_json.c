@@ -112,10 +112,11 @@ test_report_json_lists_cases_sorted_by_id(void)
 static void
 test_report_json_checklist_has_twelve_items_in_order_then_extras(void)
 {
-    static const char *const ids[] = {"strong-secret", "secrets-not-exposed", "bcrypt-cost",
-                                      "hs256", "token-expiry", "no-info-leak", "user-isolation",
-                                      "cors", "https-tls13", "rate-limiting",
-                                      "httponly-cookies", "csp", "custom-extra"};
+    static const char *const ids[] = {
+        "strong-secret", "secrets-not-exposed", "bcrypt-cost",      "hs256",
+        "token-expiry",  "no-info-leak",        "user-isolation",   "cors",
+        "https-tls13",   "rate-limiting",       "httponly-cookies", "csp",
+        "custom-extra"};
     struct hx_result *r = sample_result(0);
     struct cmn_buf b;
     json_t *root = render_parsed(r, &b);
@@ -180,8 +181,8 @@ test_report_json_case_carries_status_reason_refs_and_evidence(void)
     step = json_array_get(json_object_get(c, "steps"), 0);
     x = json_array_get(json_object_get(step, "exchanges"), 0);
     CU_ASSERT_STRING_EQUAL(
-        cmn_json_get_str(json_array_get(json_object_get(json_object_get(x, "request"), "headers"), 0),
-                         "value"),
+        cmn_json_get_str(
+            json_array_get(json_object_get(json_object_get(x, "request"), "headers"), 0), "value"),
         SAMPLE_REDACTED_TOKEN);
     cmn_json_get_int(json_object_get(x, "response"), "status", &v);
     CU_ASSERT_EQUAL(v, 201);
@@ -208,8 +209,10 @@ test_report_json_replaces_invalid_utf8_and_controls_in_hostile_body(void)
     CU_ASSERT_EQUAL(cmn_json_get_int(resp, "body_bytes", &bytes), 0);
     CU_ASSERT_EQUAL((size_t)bytes, SAMPLE_HOSTILE_LEN);
     /* The NUL did not end the body; it and every bad byte became U+FFFD. */
-    CU_ASSERT_PTR_NOT_NULL(strstr(body, "\xEF\xBF\xBD" "after-nul"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(body, "\xEF\xBF\xBD\xEF\xBF\xBD bad \xEF\xBF\xBD\xEF\xBF\xBD[31m"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(body, "\xEF\xBF\xBD"
+                                        "after-nul"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(body, "\xEF\xBF\xBD\xEF\xBF\xBD bad \xEF\xBF\xBD\xEF\xBF\xBD[31m"));
     CU_ASSERT_PTR_NULL(strstr(body, "\xe2\x80\xae"));
     CU_ASSERT_PTR_NULL(memchr(b.data, 0x1b, b.len));
     CU_ASSERT_PTR_NULL(strstr(b.data, "\\u0000"));
@@ -279,8 +282,7 @@ test_report_json_of_empty_run_has_empty_verdict(void)
     struct cmn_buf b;
     json_t *root = render_parsed(r, &b);
 
-    CU_ASSERT_STRING_EQUAL(cmn_json_get_str(json_object_get(root, "summary"), "verdict"),
-                           "empty");
+    CU_ASSERT_STRING_EQUAL(cmn_json_get_str(json_object_get(root, "summary"), "verdict"), "empty");
     CU_ASSERT_EQUAL(json_array_size(json_object_get(root, "cases")), 0);
     CU_ASSERT_EQUAL(json_array_size(json_object_get(root, "checklist")), 12);
     CU_ASSERT_TRUE(json_is_null(json_object_get(json_object_get(root, "run"), "target")));
