@@ -453,6 +453,24 @@ html_list(struct html_w *w, char *const *items, size_t n)
         html_raw(w, "—");
 }
 
+/* " at step N, name": the step the case's status and message come from. */
+static void
+html_case_where(struct html_w *w, const struct hx_case *c)
+{
+    for (size_t i = 0; i < c->n_steps; i++) {
+        const struct hx_step_result *s = &c->steps[i];
+        if (s->status != c->status || s->message == NULL || c->message == NULL ||
+            strcmp(s->message, c->message) != 0)
+            continue;
+        html_fmt(w, " at step %zu", i + 1);
+        if (s->name != NULL) {
+            html_raw(w, ", ");
+            html_text(w, s->name);
+        }
+        return;
+    }
+}
+
 static void
 html_case(struct html_w *w, size_t index, const struct hx_case *c)
 {
@@ -492,6 +510,7 @@ html_case(struct html_w *w, size_t index, const struct hx_case *c)
                  c->status == HX_STATUS_FAIL    ? "Failed"
                  : c->status == HX_STATUS_ERROR ? "Could not run"
                                                 : "Skipped because");
+        html_case_where(w, c);
         if (c->failure_type != NULL) {
             html_raw(w, " <code>");
             html_text(w, c->failure_type);

@@ -140,6 +140,8 @@ test_report_html_opens_failures_and_folds_passes(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(fail, "-QS-SIGNIN-002\" open><summary>"));
     CU_ASSERT_PTR_NOT_NULL(
         strstr(fail, "Expectation that failed</strong> <code>expect.json</code>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fail, "<strong>Failed</strong> at step 2, wrong password "
+                                        "<code>expect.json</code>"));
     CU_ASSERT_PTR_NOT_NULL(strstr(fail, "Remediation:"));
     /* The failing step's transcript is open, the passing step's folded. */
     CU_ASSERT_PTR_NOT_NULL(strstr(fail, "<details class=\"transcript\"><summary>POST "
