@@ -279,7 +279,7 @@ html_checklist(struct html_w *w, const struct hx_result *r, const struct hx_case
         for (size_t i = 0; i < r->n_cases; i++) {
             for (size_t k = 0; k < r->cases[i]->n_checklist; k++) {
                 const char *id = r->cases[i]->checklist[k];
-                bool known = false;
+                bool known = id == NULL;
                 for (size_t t = 0; t < n_items && !known; t++)
                     known = strcmp(items[t].id, id) == 0;
                 if (known || (last != NULL && strcmp(id, last) <= 0))

@@ -218,6 +218,42 @@ test_report_html_of_empty_run_says_nothing_ran(void)
     hx_result_free(r);
 }
 
+/* Random bytes through the HTML and Markdown escapes come out as UTF-8
+ * with no markup character and no control byte left as it was. */
+static void
+test_report_html_and_markdown_escapes_hold_for_random_bytes(void)
+{
+    unsigned long long seed = 42;
+    struct cmn_buf h, m;
+
+    cmn_buf_init(&h, 1 << 20);
+    cmn_buf_init(&m, 1 << 20);
+    for (int round = 0; round < 500; round++) {
+        char bytes[48];
+        size_t n = (size_t)(round % 48);
+
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            bytes[i] = (char)(seed >> 56);
+        }
+        cmn_buf_reset(&h);
+        cmn_buf_reset(&m);
+        CU_ASSERT_EQUAL_FATAL(hx__html_escape(&h, bytes, n), 0);
+        CU_ASSERT_EQUAL_FATAL(hx__md_code(&m, bytes, n, 0, true), 0);
+        CU_ASSERT_TRUE(cmn_text_is_utf8(h.data != NULL ? h.data : "", h.len));
+        CU_ASSERT_TRUE(cmn_text_is_utf8(m.data, m.len));
+        CU_ASSERT_PTR_NULL(h.data != NULL ? strpbrk(h.data, "<>\"'") : NULL);
+        CU_ASSERT_PTR_NULL(strpbrk(m.data, "\n\r"));
+        for (size_t i = 0; i < h.len; i++)
+            if ((unsigned char)h.data[i] < 0x20 && h.data[i] != '\n' && h.data[i] != '\t') {
+                CU_FAIL("a control byte passed the HTML escape");
+                break;
+            }
+    }
+    cmn_buf_cleanup(&h);
+    cmn_buf_cleanup(&m);
+}
+
 int
 main(void)
 {
@@ -229,6 +265,7 @@ main(void)
         TU_TEST(test_report_html_escapes_hostile_body_and_keeps_redaction),
         TU_TEST(test_report_html_escape_handles_every_special_character),
         TU_TEST(test_report_html_of_empty_run_says_nothing_ran),
+        TU_TEST(test_report_html_and_markdown_escapes_hold_for_random_bytes),
         {NULL, NULL},
     };
     return tu_run_suite("report_html", tests);

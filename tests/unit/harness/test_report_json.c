@@ -291,6 +291,51 @@ test_report_json_of_empty_run_has_empty_verdict(void)
     hx_result_free(r);
 }
 
+/* Random bytes in every text field still give strict UTF-8 JSON without
+ * control characters. */
+static void
+test_report_json_stays_valid_for_random_bytes(void)
+{
+    unsigned long long seed = 0x9E3779B97F4A7C15ull;
+
+    for (int round = 0; round < 200; round++) {
+        struct hx_result *r = hx_result_new("t", "p", "id");
+        struct hx_case *c = hx_result_add_case(r, "A", "a", "g", "f");
+        struct hx_step_result *s = hx_case_add_step(c, "s", "request");
+        struct hx_exchange *x = hx_step_add_exchange(s);
+        char bytes[64];
+        size_t n = (size_t)(round % 64);
+        struct cmn_buf b;
+        json_t *root;
+
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            bytes[i] = (char)(seed >> 56);
+        }
+        x->response_body = malloc(n + 1);
+        memcpy(x->response_body, bytes, n);
+        x->response_body[n] = '\0';
+        x->response_body_len = n;
+        x->status = 200;
+        bytes[n > 0 ? n - 1 : 0] = '\0';
+        hx_step_set(s, HX_STATUS_FAIL, bytes, "%s", bytes);
+        hx_case_finish(c);
+        cmn_buf_init(&b, 1 << 20);
+        CU_ASSERT_EQUAL_FATAL(hx_report_json_render(r, &b), 0);
+        root = cmn_json_parse_strict(b.data, b.len, 64, NULL, 0);
+        CU_ASSERT_PTR_NOT_NULL(root);
+        CU_ASSERT_TRUE(cmn_text_is_utf8(b.data, b.len));
+        for (size_t i = 0; i < b.len; i++)
+            if ((unsigned char)b.data[i] < 0x20 && b.data[i] != '\n') {
+                CU_FAIL("a raw control byte in report.json");
+                break;
+            }
+        json_decref(root);
+        cmn_buf_cleanup(&b);
+        hx_result_free(r);
+    }
+}
+
 int
 main(void)
 {
@@ -304,6 +349,7 @@ main(void)
         TU_TEST(test_report_json_is_identical_whatever_the_order_cases_were_added),
         TU_TEST(test_report_json_write_creates_file_and_names_path_on_error),
         TU_TEST(test_report_json_of_empty_run_has_empty_verdict),
+        TU_TEST(test_report_json_stays_valid_for_random_bytes),
         {NULL, NULL},
     };
     return tu_run_suite("report_json", tests);
