@@ -330,7 +330,9 @@ rs_config_load(struct rs_config *cfg, int argc, char **argv, FILE *out, FILE *er
                 fprintf(err, "authref: --log-level: \"%s\" is not error, warn, info or debug\n",
                         optarg);
             break;
+#ifdef AUTHREF_DEFECTS
         case OPT_DEFECT: rc = config_set_str(&cfg->defect, optarg); break;
+#endif
         case OPT_HELP:
             rs_config_usage(out);
             rs_config_cleanup(cfg);
@@ -447,6 +449,8 @@ rs_config_cleanup(struct rs_config *cfg)
         free(cfg->origins[i]);
     free(cfg->tls_cert);
     free(cfg->tls_key);
+#ifdef AUTHREF_DEFECTS
     free(cfg->defect);
+#endif
     memset(cfg, 0, sizeof *cfg);
 }

@@ -12,6 +12,7 @@
 #include "cmn/env.h"
 #include "cmn/log.h"
 #include "rs/ctx.h"
+#include "rs/defect.h"
 #include "rs/error.h"
 #include "rs/guard.h"
 #include "rs/password.h"
@@ -21,6 +22,7 @@
 #include "rs/store/db.h"
 
 #define SERVER_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+#define SERVER_TLS12_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define SERVER_DB_WAIT_S 30
 
 struct rs_server {
@@ -234,8 +236,10 @@ server_listen(struct rs_server *s, unsigned port, bool api, unsigned *bound)
             flags |= MHD_USE_TLS;
             opts[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem};
             opts[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem};
-            opts[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
-                                                (void *)SERVER_TLS_PRIORITIES};
+            opts[k++] = (struct MHD_OptionItem){
+                MHD_OPTION_HTTPS_PRIORITIES, 0,
+                (void *)(RS_DEFECT(TLS12_ALLOWED) ? SERVER_TLS12_PRIORITIES
+                                                  : SERVER_TLS_PRIORITIES)};
         }
     }
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
@@ -321,6 +325,13 @@ rs_server_start(const struct rs_config *cfg, struct rs_server **out)
     rc = server_wait_for_db(s);
     if (rc != 0)
         goto fail;
+#ifdef AUTHREF_DEFECTS
+    if (RS_DEFECT(DUPLICATE_SIGNUP_RACE) || RS_DEFECT(DUPLICATE_SIGNUP_ALLOWED)) {
+        rc = rs_db_defect_exec(s->ctx.db, "DROP INDEX IF EXISTS users_email_lower_key");
+        if (rc != 0)
+            goto fail;
+    }
+#endif
     if (cfg->insecure_bcrypt_cost)
         cmn_log(CMN_LOG_WARN, "bcrypt: cost %d is below 12: for tests only, never in production",
                 cfg->bcrypt_cost);

@@ -45,7 +45,9 @@ struct rs_config {
     long hash_queue;
     long db_pool;
     enum cmn_log_level log_level;
-    char *defect; /* defect builds only; NULL otherwise */
+#ifdef AUTHREF_DEFECTS
+    char *defect; /* --defect NAME, NULL when none */
+#endif
 };
 
 enum rs_config_result {

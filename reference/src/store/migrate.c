@@ -119,6 +119,21 @@ rs_db_migrate(struct rs_db *db)
     return rc;
 }
 
+#ifdef AUTHREF_DEFECTS
+int
+rs_db_defect_exec(struct rs_db *db, const char *sql)
+{
+    PGconn *pg = migrate_connect(db);
+    int rc;
+
+    if (pg == NULL)
+        return RS_E_DB;
+    rc = migrate_exec(pg, sql);
+    PQfinish(pg);
+    return rc;
+}
+#endif
+
 int
 rs_db_schema_version(struct rs_db *db)
 {

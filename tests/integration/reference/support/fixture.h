@@ -63,6 +63,10 @@ const char *it_email(char *buf, size_t size, const char *tag);
 long it_signup(const char *base, const char *email, const char *password, char **token,
                char *user_id);
 
+/* Makes a throwaway CA and a certificate for 127.0.0.1/localhost in dir
+ * with the openssl program: dir/ca.crt, dir/server.crt, dir/server.key. */
+int it_make_certificates(const char *dir);
+
 /* Builds an HS256 token with arbitrary claims (JSON object text) and header. */
 char *it_forge(const char *header_json, const char *claims_json, const char *secret);
 
