@@ -55,7 +55,7 @@ rs_guard_auth(struct rs_request *r, enum MHD_Result *answered)
     const struct rs_config *cfg = r->ctx->cfg;
     struct rs_token_key key = {(const unsigned char *)cfg->secret, cfg->secret_len};
     struct rs_token_claims claims;
-    bool malformed, active = false;
+    bool malformed;
     const char *token = auth_token_of(r, &malformed);
     int rc;
 
@@ -72,8 +72,16 @@ rs_guard_auth(struct rs_request *r, enum MHD_Result *answered)
         *answered = auth_refuse(r, "Invalid token", "invalid");
         return false;
     }
-    /* The account must still exist and be active. */
-    rc = rs_store_user_active(r->ctx->db, claims.user_id, &active);
+    memcpy(r->user_id, claims.user_id, sizeof r->user_id);
+    return true;
+}
+
+bool
+rs_guard_account(struct rs_request *r, enum MHD_Result *answered)
+{
+    bool active = false;
+    int rc = rs_store_user_active(r->ctx->db, r->user_id, &active);
+
     if (rc == RS_E_DB || rc == RS_E_BUSY) {
         *answered = rs_reply_unavailable(r);
         return false;
@@ -82,7 +90,6 @@ rs_guard_auth(struct rs_request *r, enum MHD_Result *answered)
         *answered = auth_refuse(r, "Invalid token", rc != 0 ? "unknown-user" : "inactive-user");
         return false;
     }
-    memcpy(r->user_id, claims.user_id, sizeof r->user_id);
     return true;
 }
 

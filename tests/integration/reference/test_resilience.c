@@ -80,6 +80,13 @@ test_database_outage_gives_503_and_the_server_recovers_by_itself(void)
     CU_ASSERT(r.status == 503);
     CU_ASSERT(r.body != NULL && strstr(r.body, "ALLOW") == NULL && strstr(r.body, "database \"") == NULL);
     it_resp_cleanup(&r);
+    /* Isolation is decided before any database work: still 403, not 503. */
+    {
+        char other[300];
+        snprintf(other, sizeof other, "%s/api/users/00000000-0000-4000-8000-000000000000/tasks",
+                 s.base);
+        CU_ASSERT(status_of(other, token) == 403);
+    }
     CU_ASSERT(it_send("POST", tasks, token, "{\"title\":\"during outage\"}", &r) == 0);
     CU_ASSERT(r.status == 503);
     it_resp_cleanup(&r);
