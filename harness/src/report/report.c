@@ -8,18 +8,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hx/report_diff.h"
+#include "hx/report_html.h"
+#include "hx/report_json.h"
 #include "hx/report_junit.h"
+#include "hx/report_markdown.h"
 
 /* Every format a run writes. One line per format. */
 static const struct hx_report_format report_junit = {"junit", "junit.xml", hx_report_junit_write};
+static const struct hx_report_format report_html = {"html", "report.html", hx_report_html_write};
+static const struct hx_report_format report_markdown = {"markdown", "report.md",
+                                                        hx_report_markdown_write};
+static const struct hx_report_format report_json = {"json", "report.json", hx_report_json_write};
 
 static const struct hx_report_format *const report_formats[] = {
     &report_junit,
+    &report_html,
+    &report_markdown,
+    &report_json,
     NULL,
 };
 
 /* Subcommands that work on reports. */
+static const struct hx_report_command report_diff = {
+    "diff", "diff OLD.json NEW.json          what changed between two runs (exit 1 on a regression)",
+    hx_diff_main};
+
 static const struct hx_report_command *const report_commands[] = {
+    &report_diff,
     NULL,
 };
 
