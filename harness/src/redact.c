@@ -85,12 +85,8 @@ hx_redact_mask(const char *p, size_t n, struct cmn_buf *out)
         keep = 2;
     else
         keep = 0;
-    for (size_t i = 0; i < keep; i++) {
-        if ((unsigned char)p[i] >= 0x80) {
-            keep = i;
-            break;
-        }
-    }
+    while (keep > 0 && keep < n && ((unsigned char)p[keep] & 0xC0) == 0x80)
+        keep--; /* back to the start of a character */
     if ((rc = cmn_buf_add(out, p, keep)) != 0)
         return rc;
     return cmn_buf_adds(out, REDACT_ELLIPSIS);
@@ -121,19 +117,28 @@ redact_jwt_len(const char *p, size_t n)
     return dots == 2 ? i : 0;
 }
 
-static const char *const redact_key_words[] = {
-    "password", "passwd", "secret", "token", "authorization", "api_key", "apikey", "api-key",
-    "cookie", "credential", "private_key", NULL,
-};
+/* Keys whose value is a secret: any key that mentions a password or a
+ * secret, and keys that end in token, authorization, api key, cookie or
+ * credential(s) ("access_token", "X-Auth-Token"), but not "token_type". */
+static const char *const redact_key_anywhere[] = {"password", "passwd", "secret", "private_key",
+                                                  NULL};
+static const char *const redact_key_suffix[] = {"token", "authorization", "api_key", "apikey",
+                                                "api-key", "cookie", "credential", "credentials",
+                                                "pwd", NULL};
 
 static bool
 redact_sensitive_key(const char *k, size_t n)
 {
-    for (const char *const *w = redact_key_words; *w != NULL; w++) {
+    for (const char *const *w = redact_key_anywhere; *w != NULL; w++) {
         size_t wl = strlen(*w);
         for (size_t i = 0; i + wl <= n; i++)
             if (strncasecmp(k + i, *w, wl) == 0)
                 return true;
+    }
+    for (const char *const *w = redact_key_suffix; *w != NULL; w++) {
+        size_t wl = strlen(*w);
+        if (wl <= n && strncasecmp(k + n - wl, *w, wl) == 0)
+            return true;
     }
     return false;
 }
