@@ -19,8 +19,8 @@
 #include "hx/jsonpath.h"
 #include "runner_int.h"
 
-#define RUN_MAX_429_WAITS 3
-#define RUN_MAX_429_SECONDS 30.0
+#define RUN_MAX_429_WAITS 4
+#define RUN_MAX_429_SECONDS 65.0
 #define RUN_MAX_HEADERS 64
 
 enum scen_state {

@@ -244,7 +244,12 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
         char *argv[64];
         int argc = 0;
         char *extra = NULL;
-        const char *extra_env = cmn_env_get("AUTHCONFORM_AUTHREF_ARGS");
+        /* A run makes far more auth requests from one address than a person
+         * does: the default per-address budget (20/60s) would stall it. The
+         * per-account limit stays as authref sets it. */
+        const char *extra_env = getenv("AUTHCONFORM_AUTHREF_ARGS")
+                                    ? getenv("AUTHCONFORM_AUTHREF_ARGS")
+                                    : "--rate-limit-ip 200/60s";
         pid_t parent = getpid();
 
         argv[argc++] = sp->authref_path;
