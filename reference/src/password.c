@@ -40,8 +40,8 @@ rs_password_hash(const char *password, int cost, char *out, size_t out_size)
 int
 rs_password_cost(const char *stored)
 {
-    if (strncmp(stored, "$2b$", 4) != 0 || stored[4] < '0' || stored[4] > '9' ||
-        stored[5] < '0' || stored[5] > '9' || stored[6] != '$')
+    if (strncmp(stored, "$2b$", 4) != 0 || stored[4] < '0' || stored[4] > '9' || stored[5] < '0' ||
+        stored[5] > '9' || stored[6] != '$')
         return -1;
     return (stored[4] - '0') * 10 + (stored[5] - '0');
 }
@@ -107,8 +107,8 @@ hashpool_run(const struct rs_hashpool *pool, struct rs_hash_job *job)
                      : RS_E_MISMATCH;
         }
     } else if (job->kind == RS_HASH_NEW)
-        rc = rs_password_hash(job->password, RS_DEFECT(BCRYPT_COST_10) ? 10 : pool->cost,
-                              job->hash, sizeof job->hash);
+        rc = rs_password_hash(job->password, RS_DEFECT(BCRYPT_COST_10) ? 10 : pool->cost, job->hash,
+                              sizeof job->hash);
     else
         rc = rs_password_verify(job->password, job->hash);
     hashpool_finish(job, rc);

@@ -24,8 +24,8 @@ static const struct rs_token_key token_weak_key = {(const unsigned char *)"your-
 #endif
 
 int
-rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *email,
-               time_t now, long lifetime_s, char **out)
+rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *email, time_t now,
+               long lifetime_s, char **out)
 {
     jwt_t *jwt = NULL;
     char *s = NULL;
@@ -117,8 +117,8 @@ token_signature_ok(const struct rs_token_key *key, const EVP_MD *md, const char 
     size_t given_len = 0;
     bool ok;
 
-    if (HMAC(md, key->secret, (int)key->secret_len, (const unsigned char *)token,
-             signed_len, mac, &mac_len) == NULL)
+    if (HMAC(md, key->secret, (int)key->secret_len, (const unsigned char *)token, signed_len, mac,
+             &mac_len) == NULL)
         return false;
     if (cmn_b64url_decode(sig, sig_len, &given, &given_len) != 0)
         return false;
@@ -165,8 +165,8 @@ token_claims(const char *p, size_t n, time_t now, long skew_s, struct rs_token_c
         goto cleanup;
     if (iat != NULL && !json_is_integer(iat))
         goto cleanup;
-    if (email != NULL && (!json_is_string(email) ||
-                          strlen(json_string_value(email)) >= sizeof cl.email))
+    if (email != NULL &&
+        (!json_is_string(email) || strlen(json_string_value(email)) >= sizeof cl.email))
         goto cleanup;
     memcpy(cl.user_id, json_string_value(uid), strlen(json_string_value(uid)) + 1);
     if (email != NULL)

@@ -23,9 +23,9 @@ struct rs_config {
     char *secret; /* new; never logged */
     size_t secret_len;
     char *database_url;
-    char *listen;     /* address to bind, default 127.0.0.1 */
-    long port;        /* 0 = any free port */
-    char *port_file;  /* NULL or where to write the bound port */
+    char *listen;    /* address to bind, default 127.0.0.1 */
+    long port;       /* 0 = any free port */
+    char *port_file; /* NULL or where to write the bound port */
     char *origins[RS_MAX_ORIGINS];
     size_t n_origins;
     int bcrypt_cost;

@@ -26,8 +26,7 @@ enum MHD_Result rs_guard_cors_preflight(struct rs_request *r, const char *allow)
 /* ratelimit.c: per client address (every /api/auth/ request) and per account
  * email (signin). 429 + Retry-After when over; 503 when the database is down. */
 bool rs_guard_ratelimit_ip(struct rs_request *r, enum MHD_Result *answered);
-bool rs_guard_ratelimit_account(struct rs_request *r, const char *email,
-                                enum MHD_Result *answered);
+bool rs_guard_ratelimit_account(struct rs_request *r, const char *email, enum MHD_Result *answered);
 
 /* auth.c: the token from Authorization: Bearer or the access_token cookie,
  * checked without the database; sets r->user_id. 401 with WWW-Authenticate:

@@ -50,14 +50,13 @@ auth_reply_token(struct rs_request *r, unsigned status, json_t *user)
         json_decref(user);
         return rs_reply_internal(r);
     }
-    n = snprintf(cookie, sizeof cookie,
-                 "access_token=%s; Path=/; Max-Age=%ld%s; SameSite=Lax%s", token,
-                 cfg->token_lifetime_s, RS_DEFECT(COOKIE_NOT_HTTPONLY) ? "" : "; HttpOnly",
+    n = snprintf(cookie, sizeof cookie, "access_token=%s; Path=/; Max-Age=%ld%s; SameSite=Lax%s",
+                 token, cfg->token_lifetime_s, RS_DEFECT(COOKIE_NOT_HTTPONLY) ? "" : "; HttpOnly",
                  r->ctx->cookie_secure ? "; Secure" : "");
     if (n > 0 && (size_t)n < sizeof cookie && !RS_DEFECT(TOKEN_IN_BODY_ONLY))
         rs_reply_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
-    json_t *body = json_pack("{s:s, s:s, s:o}", "access_token", token, "token_type", "bearer",
-                             "user", user);
+    json_t *body =
+        json_pack("{s:s, s:s, s:o}", "access_token", token, "token_type", "bearer", "user", user);
     explicit_bzero(token, strlen(token));
     free(token);
     return rs_reply_json(r, status, body);
@@ -142,11 +141,12 @@ rs_api_signup(struct rs_request *r)
     }
     uname = json_object_get(body, "username");
     if (uname != NULL && !json_is_null(uname) &&
-        (!json_is_string(uname) || rs__api_chars(json_string_value(uname)) > RS_USERNAME_MAX_CHARS)) {
-        answered = rs_reply_detail(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
-                                   json_is_string(uname)
-                                       ? "username: must be at most 100 characters"
-                                       : "username: must be a string or null");
+        (!json_is_string(uname) ||
+         rs__api_chars(json_string_value(uname)) > RS_USERNAME_MAX_CHARS)) {
+        answered =
+            rs_reply_detail(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
+                            json_is_string(uname) ? "username: must be at most 100 characters"
+                                                  : "username: must be a string or null");
         goto refused;
     }
     if (RS_DEFECT(DUPLICATE_SIGNUP_RACE)) {
@@ -157,8 +157,8 @@ rs_api_signup(struct rs_request *r)
             goto refused;
         }
     }
-    r->state = json_pack("{s:s, s:O?}", "email", norm, "username",
-                         json_is_string(uname) ? uname : NULL);
+    r->state =
+        json_pack("{s:s, s:O?}", "email", norm, "username", json_is_string(uname) ? uname : NULL);
     if (r->state == NULL) {
         answered = rs_reply_internal(r);
         goto refused;
@@ -181,10 +181,9 @@ signin_fail(struct rs_request *r, const char *reason)
     cmn_log(CMN_LOG_INFO, "audit: signin failed reason=%s ip=%s", reason, r->client_ip);
     if (RS_DEFECT(USER_ENUMERATION) && strcmp(reason, "unknown-email") == 0)
         return rs_reply_detail(r, MHD_HTTP_UNAUTHORIZED, "No account with this email");
-    return rs_reply_detail(r,
-                           RS_DEFECT(SIGNIN_WRONG_STATUS) ? MHD_HTTP_BAD_REQUEST
-                                                          : MHD_HTTP_UNAUTHORIZED,
-                           "Invalid credentials");
+    return rs_reply_detail(
+        r, RS_DEFECT(SIGNIN_WRONG_STATUS) ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_UNAUTHORIZED,
+        "Invalid credentials");
 }
 
 static enum MHD_Result

@@ -25,8 +25,8 @@ rs__api_body_object(struct rs_request *r, json_t **out, enum MHD_Result *answere
         return false;
     }
     if (r->body.len == 0) {
-        *answered = rs_reply_detail(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
-                                    "body: a JSON object is required");
+        *answered =
+            rs_reply_detail(r, MHD_HTTP_UNPROCESSABLE_CONTENT, "body: a JSON object is required");
         return false;
     }
     j = cmn_json_parse_strict(r->body.data, r->body.len, API_MAX_DEPTH, why, sizeof why);
@@ -42,8 +42,8 @@ rs__api_body_object(struct rs_request *r, json_t **out, enum MHD_Result *answere
     }
     if (!json_is_object(j)) {
         json_decref(j);
-        *answered = rs_reply_detail(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
-                                    "body: must be a JSON object");
+        *answered =
+            rs_reply_detail(r, MHD_HTTP_UNPROCESSABLE_CONTENT, "body: must be a JSON object");
         return false;
     }
     *out = j;

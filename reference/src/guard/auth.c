@@ -17,8 +17,8 @@ static enum MHD_Result
 auth_refuse(struct rs_request *r, const char *detail, const char *reason)
 {
     if (reason != NULL)
-        cmn_log(CMN_LOG_INFO, "audit: token refused reason=%s ip=%s path=%s", reason,
-                r->client_ip, r->log_path);
+        cmn_log(CMN_LOG_INFO, "audit: token refused reason=%s ip=%s path=%s", reason, r->client_ip,
+                r->log_path);
     if (!RS_DEFECT(MISSING_WWW_AUTHENTICATE))
         rs_reply_header(r, "WWW-Authenticate", "Bearer");
     return rs_reply_detail(r, MHD_HTTP_UNAUTHORIZED, detail);
@@ -133,11 +133,10 @@ rs_guard_owner(struct rs_request *r, enum MHD_Result *answered)
         return true;
 #endif
     /* Byte for byte: the path is not percent-decoded and case counts. */
-    if (!r->path_user_id_long && r->user_id[0] != '\0' &&
-        strcmp(r->path_user_id, r->user_id) == 0)
+    if (!r->path_user_id_long && r->user_id[0] != '\0' && strcmp(r->path_user_id, r->user_id) == 0)
         return true;
-    cmn_log(CMN_LOG_INFO, "audit: access denied user=%s ip=%s path=%s", r->user_id,
-            r->client_ip, r->log_path);
+    cmn_log(CMN_LOG_INFO, "audit: access denied user=%s ip=%s path=%s", r->user_id, r->client_ip,
+            r->log_path);
     *answered = rs_reply_detail(r, MHD_HTTP_FORBIDDEN,
                                 "Access denied: cannot access other users' resources");
     return false;

@@ -60,7 +60,9 @@ start(const char *name, const char *const *extra)
                               &alice_token, alice_id) == 201 ||
                     strcmp(name, "signup-returns-200") == 0);
     CU_ASSERT_FATAL(it_signup(srv.base, it_email(email, sizeof email, "bob"), "password123",
-                              &bob_token, bob_id) / 100 == 2);
+                              &bob_token, bob_id) /
+                        100 ==
+                    2);
 }
 
 static void
@@ -190,7 +192,8 @@ test_signature_not_checked_takes_any_signature(void)
 
     start("signature-not-checked", NULL);
     tasks_path(path, sizeof path, alice_id);
-    tok = claims_token("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", 3600, "not-the-secret-at-all-0123456789");
+    tok = claims_token("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", 3600,
+                       "not-the-secret-at-all-0123456789");
     CU_ASSERT(get_status(path, tok) == 200);
     free(tok);
     stop();
@@ -411,14 +414,16 @@ test_cookie_and_header_defects(void)
     char h[4400], email[96];
 
     start("cookie-not-httponly", NULL);
-    CU_ASSERT(it_signup(srv.base, it_email(email, sizeof email, "c"), "password123", NULL, NULL) == 201);
+    CU_ASSERT(it_signup(srv.base, it_email(email, sizeof email, "c"), "password123", NULL, NULL) ==
+              201);
     signin(email, "password123", &r);
     CU_ASSERT(it_header(&r, "Set-Cookie", h, sizeof h) != NULL && strstr(h, "HttpOnly") == NULL);
     it_resp_cleanup(&r);
     stop();
 
     start("token-in-body-only", NULL);
-    CU_ASSERT(it_signup(srv.base, it_email(email, sizeof email, "c"), "password123", NULL, NULL) == 201);
+    CU_ASSERT(it_signup(srv.base, it_email(email, sizeof email, "c"), "password123", NULL, NULL) ==
+              201);
     signin(email, "password123", &r);
     CU_ASSERT(r.status == 200 && it_header(&r, "Set-Cookie", h, sizeof h) == NULL);
     it_resp_cleanup(&r);

@@ -69,8 +69,7 @@ test_cookies_over_tls_are_secure(void)
 {
     char url[200], body[256], email[96], cookie[4400];
     const char *hs[] = {"Content-Type: application/json", NULL};
-    struct it_req q = {.method = "POST", .url = url, .cacert = cacert, .headers = hs,
-                       .body = body};
+    struct it_req q = {.method = "POST", .url = url, .cacert = cacert, .headers = hs, .body = body};
     struct it_resp r;
 
     snprintf(url, sizeof url, "%s/api/auth/signup", srv.base);
@@ -136,8 +135,8 @@ main(void)
         return 2;
     }
     {
-        const char *extra[] = {"--tls-cert", cert, "--tls-key", key, "--http-redirect-port", "0",
-                               NULL};
+        const char *extra[] = {"--tls-cert",           cert, "--tls-key", key,
+                               "--http-redirect-port", "0",  NULL};
         if (tu_testdb_create("tls", &db_url) != 0 || it_server_start(&srv, db_url, extra) != 0)
             return 2;
     }

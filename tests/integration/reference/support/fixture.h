@@ -48,8 +48,7 @@ char *it_proc_log(const struct it_proc *p);
 /* Runs authref with argv (after the program name) and env (NULL-terminated
  * "NAME=value"; the environment is otherwise empty) to completion, at most
  * timeout_s; *err_out new: its stderr. Returns the exit status, -1 on failure. */
-int it_run_authref(const char *const *argv, const char *const *env, int timeout_s,
-                   char **err_out);
+int it_run_authref(const char *const *argv, const char *const *env, int timeout_s, char **err_out);
 
 /* Borrowed path of the authref program and of the source tree. */
 const char *it_authref_path(void);
