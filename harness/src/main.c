@@ -536,8 +536,9 @@ main_run(int argc, char **argv)
 
     /* the verdict does not depend on the reports being written */
     if (rc == HX_E_UNREACHABLE) {
-        fprintf(stderr, "authconform: target unreachable: %s\n",
-                result->n_cases ? result->cases[0]->message : cfg.target);
+        fprintf(stderr, "authconform: %s\n",
+                result->n_cases && result->cases[0]->message ? result->cases[0]->message
+                                                             : "target unreachable");
         exit_code = EXIT_UNREACHABLE;
     } else {
         exit_code = EXIT_PASS;

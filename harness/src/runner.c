@@ -864,10 +864,17 @@ scen_capture(struct run_scen *s, const json_t *capture, char *why, size_t why_si
             json_t *v = NULL;
             if (doc == NULL && s->resp.body.len > 0)
                 doc = cmn_json_parse_strict(s->resp.body.data, s->resp.body.len, 64, NULL, 0);
-            if (doc != NULL && hx_jsonpath_get(doc, from, &v, NULL) == 0 && v != NULL) {
-                value = json_is_string(v) ? strdup(json_string_value(v))
-                                          : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+            if (doc != NULL && hx_jsonpath_get(doc, from, &v, NULL) == 0 && v != NULL &&
+                !json_is_string(v)) {
+                /* typed: "${user_id}" stays a number where the target sent one */
+                rc = hx_vars_set_json(s->vars, name, v);
+                json_decref(v);
+                if (rc != 0)
+                    break;
+                continue;
             }
+            if (v != NULL)
+                value = strdup(json_string_value(v));
             json_decref(v);
         }
         if (value == NULL) {
