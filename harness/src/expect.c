@@ -269,6 +269,7 @@ struct expect_ctx {
     int scenario_error;
     struct hx_redactor *red;
     int silent; /* counting only (trying several header instances) */
+    bool said_not_json;
 };
 
 static void expect_fail(struct expect_ctx *e, const char *type, const char *fmt, ...)
@@ -679,7 +680,9 @@ expect_json(struct expect_ctx *e, const json_t *map, const json_t *doc, const ch
     char subject[300];
 
     if (doc == NULL) {
-        expect_fail(e, "expect.json", "body: expected JSON, but %s", why);
+        if (!e->said_not_json)
+            expect_fail(e, "expect.json", "body: expected JSON, but %s", why);
+        e->said_not_json = true;
         return;
     }
     json_object_foreach((json_t *)map, path, spec) {
@@ -718,8 +721,10 @@ expect_body(struct expect_ctx *e, const json_t *spec, const struct hx_response *
                 expect_fail(e, "expect.body", "body: expected to match /%s/",
                             json_string_value(v));
         } else if (strcmp(k, "is_json") == 0) {
-            if (json_is_true(v) && doc == NULL)
+            if (json_is_true(v) && doc == NULL && !e->said_not_json) {
                 expect_fail(e, "expect.body", "body: expected JSON, but %s", why);
+                e->said_not_json = true;
+            }
             else if (json_is_false(v) && doc != NULL)
                 expect_fail(e, "expect.body", "body: expected something other than JSON");
         } else if (strcmp(k, "max_bytes") == 0 && (json_int_t)r->body.len > json_integer_value(v)) {
@@ -892,6 +897,8 @@ hx_expect_check(const json_t *expect, const struct hx_response *resp, struct hx_
     }
     if ((v = json_object_get(expect, "status")) != NULL)
         expect_status(&e, v, resp);
+    if (e.mismatches > 0)
+        goto done; /* a wrong status says it all: the rest would be noise */
     if ((v = json_object_get(expect, "headers")) != NULL)
         expect_headers(&e, v, resp);
     if ((v = json_object_get(expect, "json")) != NULL)
@@ -900,6 +907,7 @@ hx_expect_check(const json_t *expect, const struct hx_response *resp, struct hx_
         expect_body(&e, v, resp, doc, why);
     if ((v = json_object_get(expect, "jwt")) != NULL)
         expect_jwt(&e, v, resp, doc);
+done:
     json_decref(doc);
 
     out->mismatches = e.mismatches;
