@@ -131,6 +131,25 @@ run_url(const struct hx_run *run, const char *path)
     return u;
 }
 
+bool
+hx__run_client_address(const struct hx_run *run, unsigned scope, char *out, size_t size)
+{
+    if (!run->cfg->embedded)
+        return false;
+    snprintf(out, size, "127.1.%u.%u", (scope >> 8) & 255, scope & 255);
+    return true;
+}
+
+static int
+run_req_client(struct hx_run *run, struct run_req *rq, unsigned scope)
+{
+    char addr[32];
+    if (!hx__run_client_address(run, scope, addr, sizeof addr) ||
+        run_req_has_header(rq, "X-Forwarded-For"))
+        return 0;
+    return run_req_header(rq, "X-Forwarded-For", addr);
+}
+
 /* ----------------------------------------------------------------- evidence */
 
 static char *
@@ -270,6 +289,8 @@ hx__run_scope_new(struct hx_run *run, unsigned scope)
 static int
 run_signup_request(struct hx_run *run, struct hx_vars *vars, const char *name, struct run_req *rq)
 {
+    const char *scope_text = hx_vars_get(vars, "run.scope");
+    unsigned scope = scope_text ? (unsigned)strtoul(scope_text, NULL, 10) : 0;
     const struct hx_profile *p = run->profile;
     char key[128];
     json_t *body = json_object();
@@ -294,7 +315,8 @@ run_signup_request(struct hx_run *run, struct hx_vars *vars, const char *name, s
     if (rq->body == NULL || rq->url == NULL)
         return HX_E_NOMEM;
     rq->req.body_len = strlen(rq->body);
-    if (run_req_header(rq, "Content-Type", "application/json") != 0)
+    if (run_req_header(rq, "Content-Type", "application/json") != 0 ||
+        run_req_client(run, rq, scope) != 0)
         return HX_E_NOMEM;
     run_req_finish(rq, "POST");
     return 0;
@@ -681,6 +703,8 @@ scen_build_request(struct run_scen *s, const json_t *req, struct hx_error *err)
         if (s->rq.body == NULL)
             return HX_E_NOMEM;
     }
+    if ((rc = run_req_client(run, &s->rq, s->scope)) != 0)
+        return rc;
     s->rq.req.body_len = s->rq.body ? strlen(s->rq.body) : 0;
     s->rq.req.follow_redirects = json_is_true(json_object_get(req, "follow_redirects"));
     if (json_is_number(json_object_get(req, "timeout")))

@@ -244,12 +244,7 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
         char *argv[64];
         int argc = 0;
         char *extra = NULL;
-        /* A run makes far more auth requests from one address than a person
-         * does: the default per-address budget (20/60s) would stall it. The
-         * per-account limit stays as authref sets it. */
-        const char *extra_env = getenv("AUTHCONFORM_AUTHREF_ARGS")
-                                    ? getenv("AUTHCONFORM_AUTHREF_ARGS")
-                                    : "--rate-limit-ip 200/60s";
+        const char *extra_env = cmn_env_get("AUTHCONFORM_AUTHREF_ARGS");
         pid_t parent = getpid();
 
         argv[argc++] = sp->authref_path;
@@ -263,6 +258,11 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
         argv[argc++] = port_path;
         argv[argc++] = "--secret-file";
         argv[argc++] = secret_path;
+        /* A run sends far more auth requests from one address than a person
+         * does. authref keeps its default limits; it takes the client
+         * address from X-Forwarded-For, and the harness gives each scenario
+         * an address of its own, as separate clients would have. */
+        argv[argc++] = "--trust-proxy";
         if (extra_env != NULL && (extra = strdup(extra_env)) != NULL) {
             char *save = NULL;
             for (char *tok = strtok_r(extra, " \t", &save); tok && argc < 62;
