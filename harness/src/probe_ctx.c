@@ -172,8 +172,7 @@ probe_perform(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_
     struct hx_request copy;
     char addr[32];
 
-    if (!hx__run_client_address(ctx->run, ctx->scope, addr, sizeof addr) ||
-        req->n_headers >= 64)
+    if (!hx__run_client_address(ctx->run, ctx->scope, addr, sizeof addr) || req->n_headers >= 64)
         return hx_http_perform(&ctx->run->http, req, resp);
     for (size_t i = 0; i < req->n_headers; i++)
         if (strcasecmp(req->headers[i].name, "X-Forwarded-For") == 0)

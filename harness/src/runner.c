@@ -25,10 +25,10 @@
 
 enum scen_state {
     SCEN_PENDING = 0,
-    SCEN_READY,   /* the next step can start */
-    SCEN_HTTP,    /* a transfer is on the multi handle */
-    SCEN_PROBE,   /* a probe thread runs the step */
-    SCEN_SLEEP,   /* waiting until wake_at to retry the step */
+    SCEN_READY, /* the next step can start */
+    SCEN_HTTP,  /* a transfer is on the multi handle */
+    SCEN_PROBE, /* a probe thread runs the step */
+    SCEN_SLEEP, /* waiting until wake_at to retry the step */
     SCEN_DONE,
 };
 
@@ -48,7 +48,7 @@ struct run_scen {
     struct hx_vars *vars;
     unsigned scope;
     enum scen_state state;
-    size_t step;     /* index into the plan: identities, then steps */
+    size_t step; /* index into the plan: identities, then steps */
     size_t plan_len;
     struct hx_step_result *cur;
     bool cur_open; /* cur belongs to the step being (re)tried */
@@ -194,8 +194,8 @@ hx__run_record(struct hx_run *run, struct hx_step_result *step, const struct hx_
     rc |= run_copy_headers(run, req->headers, req->n_headers, &x->request_headers,
                            &x->n_request_headers);
     if (req->body != NULL) {
-        x->request_body = run_redact_body(run, req->body, req->body_len,
-                                          &x->request_body_truncated);
+        x->request_body =
+            run_redact_body(run, req->body, req->body_len, &x->request_body_truncated);
         x->request_body_len = x->request_body ? strlen(x->request_body) : 0;
     }
     x->status = resp->status;
@@ -209,8 +209,8 @@ hx__run_record(struct hx_run *run, struct hx_step_result *step, const struct hx_
         x->response_body_len = x->response_body ? strlen(x->response_body) : 0;
     }
     if (resp->error != 0)
-        x->transport_error = hx_redact_text_new(&run->red, resp->error_text,
-                                                strlen(resp->error_text));
+        x->transport_error =
+            hx_redact_text_new(&run->red, resp->error_text, strlen(resp->error_text));
     if (resp->tls_version[0] != '\0')
         x->tls_version = strdup(resp->tls_version);
     x->seconds = resp->seconds;
@@ -506,8 +506,9 @@ hx_run_skip_reason(const struct hx_config *cfg, const struct hx_profile *profile
         (cfg->target == NULL || strncasecmp(cfg->target, "https://", 8) != 0))
         return "needs an https:// target";
     if ((sc->needs & HX_NEED_TASK_WRITES) && !profile->task_writes) {
-        snprintf(buf, buf_size, "needs a target with task writes (profile %s says tasks.writes "
-                                "is false)",
+        snprintf(buf, buf_size,
+                 "needs a target with task writes (profile %s says tasks.writes "
+                 "is false)",
                  profile->name);
         return buf;
     }
@@ -643,7 +644,8 @@ scen_build_request(struct run_scen *s, const json_t *req, struct hx_error *err)
     s->rq.url = run_url(run, filled);
     if (s->rq.url == NULL)
         return HX_E_NOMEM;
-    json_object_foreach((json_t *)hdrs, k, v) {
+    json_object_foreach((json_t *)hdrs, k, v)
+    {
         if (!json_is_string(v)) {
             hx_error_set(err, NULL, 0, "request.headers.%s: expected a string", k);
             return HX_E_PARSE;
@@ -845,8 +847,7 @@ scen_start_step(struct run_loop *L, struct run_scen *s)
         }
         rc = scen_build_request(s, json_object_get(s->expanded, "request"), &err);
         if (rc != 0) {
-            scen_error(L, s, "scenario", "scenario: %s",
-                       err.text[0] ? err.text : hx_strerror(rc));
+            scen_error(L, s, "scenario", "scenario: %s", err.text[0] ? err.text : hx_strerror(rc));
             return;
         }
         rc = scen_add_transfer(L, s);
@@ -876,7 +877,8 @@ scen_capture(struct run_scen *s, const json_t *capture, char *why, size_t why_si
     json_t *doc = NULL;
     int rc = 0;
 
-    json_object_foreach((json_t *)capture, name, src) {
+    json_object_foreach((json_t *)capture, name, src)
+    {
         const char *from = json_string_value(src);
         char *value = NULL;
         if (strncmp(from, "header:", 7) == 0) {
@@ -984,7 +986,8 @@ scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code)
         if (s->waits429 < RUN_MAX_429_WAITS && wait <= RUN_MAX_429_SECONDS &&
             !(run->stop && *run->stop)) {
             s->waits429++;
-            hx_step_add_note(s->cur, "rate limited (429): waiting %.1f s before trying again", wait);
+            hx_step_add_note(s->cur, "rate limited (429): waiting %.1f s before trying again",
+                             wait);
             s->wake_at = run_now() + wait;
             s->state = SCEN_SLEEP;
             return;
@@ -1070,8 +1073,8 @@ run_preflight(struct hx_run *run, char *why, size_t why_size)
     req.url = url;
     hx_response_init(&resp, 64 * 1024);
     rc = hx_http_perform(&run->http, &req, &resp);
-    if (rc == HX_E_UNREACHABLE || (rc != 0 && resp.curl_code == CURLE_OPERATION_TIMEDOUT &&
-                                   resp.seconds_to_first_byte == 0))
+    if (rc == HX_E_UNREACHABLE ||
+        (rc != 0 && resp.curl_code == CURLE_OPERATION_TIMEDOUT && resp.seconds_to_first_byte == 0))
         snprintf(why, why_size, "%s", resp.error_text);
     else
         rc = 0;
@@ -1119,11 +1122,11 @@ hx_run_execute(struct hx_run *run, struct hx_scenario *const *sc, size_t n,
 
     if (run_preflight(run, why, sizeof why) != 0) {
         for (i = 0; i < n; i++) {
-            struct hx_step_result *st = hx_case_add_step(L.scens[i].kase, "reach the target",
-                                                         "request");
+            struct hx_step_result *st =
+                hx_case_add_step(L.scens[i].kase, "reach the target", "request");
             if (st != NULL)
-                hx_step_set(st, HX_STATUS_ERROR, "transport.unreachable",
-                            "target unreachable: %s", why);
+                hx_step_set(st, HX_STATUS_ERROR, "transport.unreachable", "target unreachable: %s",
+                            why);
             hx_case_finish(L.scens[i].kase);
             L.done++;
             if (hooks && hooks->case_done)

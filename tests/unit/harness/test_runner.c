@@ -12,7 +12,8 @@ load_profile(void)
     struct hx_profile *p = NULL;
     struct hx_errlist errs;
 
-    snprintf(def, sizeof def, "%s/fixtures/profiles/quickstart.json", getenv("AUTHCONFORM_DATA_DIR"));
+    snprintf(def, sizeof def, "%s/fixtures/profiles/quickstart.json",
+             getenv("AUTHCONFORM_DATA_DIR"));
     hx_errlist_init(&errs);
     CU_ASSERT_EQUAL_FATAL(hx_profile_load(def, def, &p, &errs), 0);
     hx_errlist_cleanup(&errs);
