@@ -88,7 +88,11 @@ sweep_check(const struct hx_sweep_target *t, struct sweep_scratch *s, const unsi
     size_t i;
 
     if (klen > 64) {
-        SHA256(key, klen, hashed);
+        /* longer keys are their SHA-256 (RFC 2104); low-level calls on the
+         * thread's context: SHA256() may allocate */
+        SHA256_Init(&s->c);
+        SHA256_Update(&s->c, key, klen);
+        SHA256_Final(hashed, &s->c);
         key = hashed;
         klen = 32;
     }
