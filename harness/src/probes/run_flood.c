@@ -313,8 +313,11 @@ race_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     if (v == HX_TALLY_FAIL)
         hx_step_set(step, HX_STATUS_FAIL, "probe.race", "%s", why);
     else if (v == HX_TALLY_UNDECIDED)
-        hx_step_set(step, t.errors > 0 ? HX_STATUS_ERROR : HX_STATUS_SKIP,
-                    t.errors > 0 ? "probe.server-error" : "probe.rate-limited", "%s", why);
+        hx_step_set(step, t.errors > 0 || t.limited == 0 ? HX_STATUS_ERROR : HX_STATUS_SKIP,
+                    t.errors > 0   ? "probe.server-error"
+                    : t.limited > 0 ? "probe.rate-limited"
+                                    : "probe.no-signup",
+                    "%s", why);
     else
         hx_step_add_note(step, "%s", why);
 }
