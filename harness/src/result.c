@@ -327,14 +327,15 @@ hx_case_skip(struct hx_case *c, const char *fmt, ...)
     return 0;
 }
 
-/* Worse first: an error hides a failure, a failure hides a skip. */
+/* Worse first: a failure is a verdict against the target and hides an
+ * error (a check that could not run), which hides a skip. */
 static int
 result_rank(enum hx_status s)
 {
     switch (s) {
-    case HX_STATUS_ERROR:
-        return 3;
     case HX_STATUS_FAIL:
+        return 3;
+    case HX_STATUS_ERROR:
         return 2;
     case HX_STATUS_SKIP:
         return 1;

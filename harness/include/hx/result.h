@@ -10,7 +10,7 @@
  *   here may contain a password, token, secret or cookie value whole.
  * - Text is arbitrary bytes from a possibly hostile target: writers must
  *   escape it for their format (XML, HTML, Markdown, JSON).
- * - A case's status is the worst of its steps' (ERROR > FAIL > PASS), or
+ * - A case's status is the worst of its steps' (FAIL > ERROR > PASS), or
  *   SKIP when it was never run; hx_case_finish() computes it.
  */
 #include <stdbool.h>

@@ -21,10 +21,12 @@ test_result_case_status_is_worst_step(void)
     CU_ASSERT_STRING_EQUAL(c->failure_type, "expect.status");
     CU_ASSERT_DOUBLE_EQUAL(c->seconds, 0.75, 1e-9);
 
+    /* A verdict against the target outranks a check that could not run. */
     s = hx_case_add_step(c, "three", "probe:x");
     hx_step_set(s, HX_STATUS_ERROR, "transport.refused", "connection refused");
     hx_case_finish(c);
-    CU_ASSERT_EQUAL(c->status, HX_STATUS_ERROR);
+    CU_ASSERT_EQUAL(c->status, HX_STATUS_FAIL);
+    CU_ASSERT_STRING_EQUAL(c->failure_type, "expect.status");
     hx_result_free(r);
 }
 

@@ -1,0 +1,69 @@
+#ifndef HX_PROBES_FORGE_H
+#define HX_PROBES_FORGE_H
+/*
+ * The forged and tampered tokens of the hs256 and token-expiry checks, and
+ * how a target's answer to each is judged. Pure: builds tokens from a
+ * genuine one, never talks to the network.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/* Which user's resources a forged token is sent against. */
+enum hx_forge_path {
+    HX_FORGE_PATH_SELF = 0, /* the genuine token's owner */
+    HX_FORGE_PATH_OTHER,    /* the other identity (the token claims to be them) */
+    HX_FORGE_PATH_FAKE,     /* a user id that does not exist */
+};
+
+struct hx_forge_in {
+    const char *token;         /* the genuine token (identity A) */
+    const char *other_token;   /* identity B's genuine token, or NULL */
+    const char *other_user_id; /* B's user id, or NULL */
+    const char *fake_user_id;  /* a random UUID no account has (expiry set) */
+    const char *user_claim;    /* claim that carries the user id ("user_id") */
+    const char *secret;        /* the target's secret when known, else NULL */
+    size_t secret_len;
+    time_t now;                /* the target's clock (expiry set) */
+    long lifetime;             /* the expected lifetime in seconds (expiry set) */
+};
+
+struct hx_forgery {
+    char name[48];       /* stable, e.g. "alg-none-unsigned" */
+    char what[200];      /* one line for the report */
+    char *token;         /* new */
+    enum hx_forge_path path;
+    bool any_refusal;    /* any 4xx (and a cut connection) is a right answer */
+};
+
+#define HX_FORGE_MAX 40
+
+/* Builds the hs256 set into out[max]; *n receives the count. Forgeries that
+ * need something not given (secret, B's token) are left out and named in
+ * missing (when given), comma-separated. Returns 0 or CMN_E_INVAL when the
+ * genuine token does not parse, CMN_E_NOMEM. */
+int hx_forge_hs256(const struct hx_forge_in *in, struct hx_forgery *out, size_t max, size_t *n,
+                   char *missing, size_t missing_size);
+
+/* Builds the token-expiry set (needs the secret): expired, without exp,
+ * issued in the future, unknown user, and a genuine re-signed control. */
+int hx_forge_expiry(const struct hx_forge_in *in, struct hx_forgery *out, size_t max, size_t *n);
+
+void hx_forge_free(struct hx_forgery *f, size_t n);
+
+enum hx_answer {
+    HX_ANSWER_REFUSED = 0,  /* the expected refusal */
+    HX_ANSWER_ACCEPTED,     /* 2xx or 3xx: the forgery got in */
+    HX_ANSWER_WRONG_STATUS, /* refused, but not with the contract's status */
+    HX_ANSWER_ERROR,        /* 5xx or no answer: no verdict */
+    HX_ANSWER_LIMITED,      /* 429: the target throttles; no verdict */
+};
+
+/* Judges a status: expect is the contract's refusal (401); any_refusal
+ * accepts every 4xx; status 0 (no answer) is an error unless cut_ok. */
+enum hx_answer hx_forge_judge(long status, long expect, bool any_refusal, bool cut_ok);
+
+/* "refused", "accepted", "wrong status", "error". Static. */
+const char *hx_answer_name(enum hx_answer a);
+
+#endif

@@ -1,0 +1,120 @@
+#ifndef HX_REPORT_INT_H
+#define HX_REPORT_INT_H
+/*
+ * What the report writers (html.c, markdown.c, json.c, diff.c) share: text
+ * made safe for a format, the security checklist, the verdict of a run, the
+ * order cases are written in, and writing a file whole or not at all.
+ *
+ * Every byte of a result may come from a hostile target. The helpers here
+ * take (p, n) byte ranges, never trust them to be UTF-8, and append only
+ * well-formed UTF-8 to their output: a malformed sequence becomes U+FFFD, and
+ * so do control characters (other than tab, newline and carriage return) and
+ * the invisible bidirectional controls that could make text read differently
+ * from what it says.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cmn/buf.h"
+#include "hx/error.h"
+#include "hx/result.h"
+
+/* Largest report a writer builds in memory before giving up (HX_E_TOOBIG). */
+#define HX__REPORT_MAX ((size_t)256 << 20)
+
+/* Decodes one code point of (p, n), n > 0. Returns the bytes consumed (>= 1);
+ * *cp is U+FFFD for a malformed, overlong, surrogate or truncated sequence,
+ * which then consumes one byte. */
+size_t hx__utf8_next(const char *p, size_t n, uint32_t *cp);
+/* Appends cp (<= U+10FFFF, not a surrogate) as UTF-8. */
+int hx__utf8_put(struct cmn_buf *out, uint32_t cp);
+/* True for the code points no report shows as they are: C0 controls but tab,
+ * newline and carriage return, DEL, C1 controls, bidi embeddings, overrides
+ * and isolates, the byte order mark. */
+bool hx__cp_unsafe(uint32_t cp);
+
+enum {
+    HX__TEXT_ONELINE = 1, /* tab, newline and carriage return become a space */
+};
+
+/* Appends (p, n) as safe UTF-8 (see above). When max_cps > 0, stops after
+ * that many code points and appends "…". *replaced (may be NULL) counts the
+ * code points that were replaced. */
+int hx__text_safe(struct cmn_buf *out, const char *p, size_t n, unsigned flags, size_t max_cps,
+                  size_t *replaced);
+
+/* Appends (p, n) made safe and escaped for HTML text and attribute values
+ * (& < > " '). */
+int hx__html_escape(struct cmn_buf *out, const char *p, size_t n);
+/* The same for a C string; NULL appends nothing. */
+int hx__html_str(struct cmn_buf *out, const char *s);
+
+/* Appends s as Markdown text on one line, never at the start of a line:
+ * the characters that could start emphasis, a code span, a link, HTML, an
+ * entity, a table cell, strikethrough or a mention (\ ` * _ [ ] < > & | ~ !
+ * # @) are backslash-escaped, which CommonMark allows for any ASCII
+ * punctuation; at most max_cps code points (0: no limit). NULL appends
+ * nothing. */
+int hx__md_text(struct cmn_buf *out, const char *s, size_t max_cps);
+/* Appends (p, n) as one Markdown code span on one line, for text a target
+ * controls (no mention, link, emphasis or HTML inside a code span): the fence
+ * is one backtick longer than the longest run inside. in_table escapes "|" so
+ * the span cannot end a GFM table cell. */
+int hx__md_code(struct cmn_buf *out, const char *p, size_t n, size_t max_cps, bool in_table);
+
+/* The twelve items of the security checklist, in the order the quickstart
+ * lists them. */
+struct hx__checklist_item {
+    const char *id;    /* the `checklist` id scenarios use, e.g. "hs256" */
+    const char *title; /* the line of the quickstart's checklist */
+};
+/* Borrowed static table; *n gets its length (12). */
+const struct hx__checklist_item *hx__checklist(size_t *n);
+
+/* How the cases covering one checklist item came out. status is the worst
+ * of theirs (FAIL > ERROR > PASS > SKIP), SKIP when none ran; covered is
+ * false when no case names the item. */
+struct hx__item_summary {
+    struct hx_counts counts;
+    enum hx_status status;
+    bool covered;
+};
+void hx__checklist_summarise(const struct hx_result *r, const char *item,
+                             struct hx__item_summary *out);
+/* True when c names item in its checklist. */
+bool hx__case_has_item(const struct hx_case *c, const char *item);
+
+/* The verdict of a whole run. */
+enum hx__verdict {
+    HX__VERDICT_PASS,       /* something ran, nothing failed or errored */
+    HX__VERDICT_FAIL,       /* at least one failure */
+    HX__VERDICT_INCOMPLETE, /* no failure, but some checks could not run (errors) */
+    HX__VERDICT_EMPTY,      /* nothing ran: no cases, or every case skipped */
+};
+enum hx__verdict hx__verdict(const struct hx_counts *n);
+/* "pass", "fail", "incomplete", "empty". Static. */
+const char *hx__verdict_name(enum hx__verdict v);
+/* One sentence for people, e.g. "FAIL: 2 checks failed". Static. */
+const char *hx__verdict_headline(enum hx__verdict v);
+
+/* "✓", "✗", "!", "–": a symbol that reads without colour. Static. */
+const char *hx__status_symbol(enum hx_status s);
+/* "PASS", "FAIL", "ERROR", "SKIP". Static. */
+const char *hx__status_word(enum hx_status s);
+
+/* The cases in the order every report writes them: by id, then group, then
+ * file, then the order they were added (so two runs of the same scenarios
+ * list them alike). Returns new (free() the array, not the cases), or NULL
+ * when out of memory; an empty result gives a non-NULL empty array. */
+const struct hx_case **hx__cases_sorted(const struct hx_result *r);
+
+/* Writes (p, n) to path whole: to a temporary file beside it, then renamed
+ * over path, so a reader never sees half a report. Returns 0 or HX_E_IO with
+ * the path and the reason in err. */
+int hx__report_write_file(const char *path, const char *p, size_t n, struct hx_error *err);
+
+/* Formats t as RFC 3339 UTC into out (at least 21 bytes); "" when t is 0. */
+void hx__time_rfc3339(time_t t, char *out, size_t size);
+
+#endif

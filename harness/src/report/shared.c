@@ -1,0 +1,515 @@
+/* Helpers the report writers share: safe text, the checklist, the verdict,
+ * case order and whole-file writes. */
+#include "report_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmn/text.h"
+
+size_t
+hx__utf8_next(const char *p, size_t n, uint32_t *cp)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    uint32_t c = s[0], min;
+    size_t len;
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        c &= 0x1F;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        c &= 0x0F;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        c &= 0x07;
+        min = 0x10000;
+    } else {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    if (n < len) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = c;
+    return len;
+}
+
+int
+hx__utf8_put(struct cmn_buf *out, uint32_t cp)
+{
+    char b[4];
+    size_t n;
+
+    if (cp < 0x80) {
+        b[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        b[0] = (char)(0xC0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        b[0] = (char)(0xE0 | (cp >> 12));
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        b[0] = (char)(0xF0 | (cp >> 18));
+        b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    return cmn_buf_add(out, b, n);
+}
+
+bool
+hx__cp_unsafe(uint32_t cp)
+{
+    if (cp < 0x20)
+        return cp != '\t' && cp != '\n' && cp != '\r';
+    if (cp >= 0x7F && cp <= 0x9F)
+        return true;
+    if (cp >= 0x202A && cp <= 0x202E) /* embeddings and overrides */
+        return true;
+    if (cp >= 0x2066 && cp <= 0x2069) /* isolates */
+        return true;
+    if (cp == 0x200E || cp == 0x200F || cp == 0x061C || cp == 0xFEFF)
+        return true;
+    return false;
+}
+
+/* The next code point of (p, n) as a report shows it. */
+static size_t
+shared_next_safe(const char *p, size_t n, unsigned flags, uint32_t *cp, bool *replaced)
+{
+    size_t used = hx__utf8_next(p, n, cp);
+
+    *replaced = false;
+    if (*cp == 0xFFFD && !(used == 3 && memcmp(p, "\xEF\xBF\xBD", 3) == 0))
+        *replaced = true;
+    else if (hx__cp_unsafe(*cp)) {
+        *cp = 0xFFFD;
+        *replaced = true;
+    }
+    if ((flags & HX__TEXT_ONELINE) && (*cp == '\n' || *cp == '\r' || *cp == '\t'))
+        *cp = ' ';
+    return used;
+}
+
+int
+hx__text_safe(struct cmn_buf *out, const char *p, size_t n, unsigned flags, size_t max_cps,
+              size_t *replaced)
+{
+    size_t count = 0, i = 0;
+    int rc;
+
+    while (i < n) {
+        uint32_t cp;
+        bool repl;
+
+        if (max_cps > 0 && count == max_cps)
+            return cmn_buf_adds(out, "…");
+        i += shared_next_safe(p + i, n - i, flags, &cp, &repl);
+        if (repl && replaced != NULL)
+            (*replaced)++;
+        rc = hx__utf8_put(out, cp);
+        if (rc != 0)
+            return rc;
+        count++;
+    }
+    return 0;
+}
+
+int
+hx__html_escape(struct cmn_buf *out, const char *p, size_t n)
+{
+    size_t i = 0;
+    int rc = 0;
+
+    while (i < n && rc == 0) {
+        uint32_t cp;
+        bool repl;
+
+        i += shared_next_safe(p + i, n - i, 0, &cp, &repl);
+        switch (cp) {
+        case '&':
+            rc = cmn_buf_adds(out, "&amp;");
+            break;
+        case '<':
+            rc = cmn_buf_adds(out, "&lt;");
+            break;
+        case '>':
+            rc = cmn_buf_adds(out, "&gt;");
+            break;
+        case '"':
+            rc = cmn_buf_adds(out, "&quot;");
+            break;
+        case '\'':
+            rc = cmn_buf_adds(out, "&#39;");
+            break;
+        case '\r': /* keep it visible in a transcript, not a line break */
+            rc = cmn_buf_adds(out, "\\r");
+            break;
+        default:
+            rc = hx__utf8_put(out, cp);
+        }
+    }
+    return rc;
+}
+
+int
+hx__html_str(struct cmn_buf *out, const char *s)
+{
+    return s != NULL ? hx__html_escape(out, s, strlen(s)) : 0;
+}
+
+int
+hx__md_text(struct cmn_buf *out, const char *s, size_t max_cps)
+{
+    size_t n, i = 0, count = 0;
+    int rc = 0;
+
+    if (s == NULL)
+        return 0;
+    n = strlen(s);
+    while (i < n && rc == 0) {
+        uint32_t cp;
+        bool repl;
+
+        if (max_cps > 0 && count == max_cps)
+            return cmn_buf_adds(out, "…");
+        i += shared_next_safe(s + i, n - i, HX__TEXT_ONELINE, &cp, &repl);
+        if (cp < 0x80 && strchr("\\`*_[]<>&|~!#@", (int)cp) != NULL && cp != 0)
+            rc = cmn_buf_addc(out, '\\');
+        if (rc == 0)
+            rc = hx__utf8_put(out, cp);
+        count++;
+    }
+    return rc;
+}
+
+int
+hx__md_code(struct cmn_buf *out, const char *p, size_t n, size_t max_cps, bool in_table)
+{
+    struct cmn_buf safe;
+    size_t run = 0, longest = 0, fence;
+    const char *s;
+    int rc;
+
+    cmn_buf_init(&safe, HX__REPORT_MAX);
+    rc = hx__text_safe(&safe, p, n, HX__TEXT_ONELINE, max_cps, NULL);
+    if (rc != 0)
+        goto cleanup;
+    s = cmn_buf_str(&safe);
+    for (size_t i = 0; i < safe.len; i++) {
+        run = s[i] == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    fence = longest + 1;
+    /* The span is padded with one space on each side, which CommonMark
+     * strips again, so content starting or ending with a backtick or a
+     * space keeps its shape. */
+    for (size_t i = 0; i < fence && rc == 0; i++)
+        rc = cmn_buf_addc(out, '`');
+    if (rc == 0)
+        rc = cmn_buf_addc(out, ' ');
+    for (size_t i = 0; i < safe.len && rc == 0; i++) {
+        if (in_table && s[i] == '|')
+            rc = cmn_buf_addc(out, '\\');
+        if (rc == 0)
+            rc = cmn_buf_addc(out, s[i]);
+    }
+    if (rc == 0)
+        rc = cmn_buf_addc(out, ' ');
+    for (size_t i = 0; i < fence && rc == 0; i++)
+        rc = cmn_buf_addc(out, '`');
+cleanup:
+    cmn_buf_cleanup(&safe);
+    return rc;
+}
+
+static const struct hx__checklist_item checklist_items[] = {
+    {"strong-secret", "The signing secret is strong (32+ characters, random)"},
+    {"secrets-not-exposed", "Secrets are not exposed (.env and config stay private)"},
+    {"bcrypt-cost", "Passwords are hashed with bcrypt, cost 12 or more"},
+    {"hs256", "Tokens are signed with HS256, and only HS256 is accepted"},
+    {"token-expiry", "Tokens expire after 7 days, and expired tokens are refused"},
+    {"no-info-leak", "401/403 responses do not leak information"},
+    {"user-isolation", "User id checks prevent cross-user access"},
+    {"cors", "CORS allows only trusted origins"},
+    {"https-tls13", "HTTPS is enforced (TLS 1.3)"},
+    {"rate-limiting", "Auth endpoints are rate limited"},
+    {"httponly-cookies", "Tokens are stored in httpOnly cookies"},
+    {"csp", "A Content Security Policy header is set"},
+};
+
+const struct hx__checklist_item *
+hx__checklist(size_t *n)
+{
+    *n = sizeof checklist_items / sizeof checklist_items[0];
+    return checklist_items;
+}
+
+bool
+hx__case_has_item(const struct hx_case *c, const char *item)
+{
+    for (size_t i = 0; i < c->n_checklist; i++)
+        if (c->checklist[i] != NULL && strcmp(c->checklist[i], item) == 0)
+            return true;
+    return false;
+}
+
+/* For a checklist item a failure is the finding that matters most: it wins
+ * over an error, which wins over a pass, which wins over a skip. */
+static int
+shared_item_rank(enum hx_status s)
+{
+    switch (s) {
+    case HX_STATUS_FAIL:
+        return 3;
+    case HX_STATUS_ERROR:
+        return 2;
+    case HX_STATUS_PASS:
+        return 1;
+    case HX_STATUS_SKIP:
+        return 0;
+    }
+    return 0;
+}
+
+void
+hx__checklist_summarise(const struct hx_result *r, const char *item, struct hx__item_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    out->status = HX_STATUS_SKIP;
+    for (size_t i = 0; i < r->n_cases; i++) {
+        const struct hx_case *c = r->cases[i];
+        if (!hx__case_has_item(c, item))
+            continue;
+        out->covered = true;
+        out->counts.total++;
+        switch (c->status) {
+        case HX_STATUS_PASS:
+            out->counts.passed++;
+            break;
+        case HX_STATUS_FAIL:
+            out->counts.failed++;
+            break;
+        case HX_STATUS_ERROR:
+            out->counts.errors++;
+            break;
+        case HX_STATUS_SKIP:
+            out->counts.skipped++;
+            break;
+        }
+        if (shared_item_rank(c->status) > shared_item_rank(out->status))
+            out->status = c->status;
+    }
+}
+
+enum hx__verdict
+hx__verdict(const struct hx_counts *n)
+{
+    if (n->failed > 0)
+        return HX__VERDICT_FAIL;
+    if (n->errors > 0)
+        return HX__VERDICT_INCOMPLETE;
+    if (n->passed == 0)
+        return HX__VERDICT_EMPTY;
+    return HX__VERDICT_PASS;
+}
+
+const char *
+hx__verdict_name(enum hx__verdict v)
+{
+    switch (v) {
+    case HX__VERDICT_PASS:
+        return "pass";
+    case HX__VERDICT_FAIL:
+        return "fail";
+    case HX__VERDICT_INCOMPLETE:
+        return "incomplete";
+    case HX__VERDICT_EMPTY:
+        return "empty";
+    }
+    return "unknown";
+}
+
+const char *
+hx__verdict_headline(enum hx__verdict v)
+{
+    switch (v) {
+    case HX__VERDICT_PASS:
+        return "PASS: every check that ran passed";
+    case HX__VERDICT_FAIL:
+        return "FAIL: the target does not conform";
+    case HX__VERDICT_INCOMPLETE:
+        return "INCOMPLETE: some checks could not run";
+    case HX__VERDICT_EMPTY:
+        return "NO VERDICT: no check ran";
+    }
+    return "unknown";
+}
+
+const char *
+hx__status_symbol(enum hx_status s)
+{
+    switch (s) {
+    case HX_STATUS_PASS:
+        return "✓";
+    case HX_STATUS_FAIL:
+        return "✗";
+    case HX_STATUS_ERROR:
+        return "!";
+    case HX_STATUS_SKIP:
+        return "–";
+    }
+    return "?";
+}
+
+const char *
+hx__status_word(enum hx_status s)
+{
+    switch (s) {
+    case HX_STATUS_PASS:
+        return "PASS";
+    case HX_STATUS_FAIL:
+        return "FAIL";
+    case HX_STATUS_ERROR:
+        return "ERROR";
+    case HX_STATUS_SKIP:
+        return "SKIP";
+    }
+    return "UNKNOWN";
+}
+
+struct shared_sort_entry {
+    const struct hx_case *c;
+    size_t index;
+};
+
+static int
+shared_strcmp_null(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
+static int
+shared_case_cmp(const void *pa, const void *pb)
+{
+    const struct shared_sort_entry *a = pa, *b = pb;
+    int d = shared_strcmp_null(a->c->id, b->c->id);
+
+    if (d == 0)
+        d = shared_strcmp_null(a->c->group, b->c->group);
+    if (d == 0)
+        d = shared_strcmp_null(a->c->file, b->c->file);
+    if (d == 0)
+        d = (a->index > b->index) - (a->index < b->index);
+    return d;
+}
+
+const struct hx_case **
+hx__cases_sorted(const struct hx_result *r)
+{
+    struct shared_sort_entry *e = calloc(r->n_cases + 1, sizeof *e);
+    const struct hx_case **out = calloc(r->n_cases + 1, sizeof *out);
+
+    if (e == NULL || out == NULL) {
+        free(e);
+        free(out);
+        return NULL;
+    }
+    for (size_t i = 0; i < r->n_cases; i++) {
+        e[i].c = r->cases[i];
+        e[i].index = i;
+    }
+    qsort(e, r->n_cases, sizeof *e, shared_case_cmp);
+    for (size_t i = 0; i < r->n_cases; i++)
+        out[i] = e[i].c;
+    free(e);
+    return out;
+}
+
+int
+hx__report_write_file(const char *path, const char *p, size_t n, struct hx_error *err)
+{
+    char tmp[4096];
+    int fd = -1, rc = HX_E_IO, k;
+    size_t done = 0;
+
+    k = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    if (k < 0 || (size_t)k >= sizeof tmp) {
+        hx_error_set(err, path, 0, "%s: path too long", path);
+        return HX_E_TOOLONG;
+    }
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        hx_error_set(err, path, 0, "%s: cannot create: %s", tmp, strerror(errno));
+        return HX_E_IO;
+    }
+    while (done < n) {
+        ssize_t w = write(fd, p + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            hx_error_set(err, path, 0, "%s: cannot write: %s", tmp, strerror(errno));
+            goto cleanup;
+        }
+        done += (size_t)w;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        hx_error_set(err, path, 0, "%s: cannot write: %s", tmp, strerror(errno));
+        goto cleanup;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        hx_error_set(err, path, 0, "%s: cannot rename into place: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    if (fd >= 0)
+        close(fd);
+    if (rc != 0)
+        unlink(tmp);
+    return rc;
+}
+
+void
+hx__time_rfc3339(time_t t, char *out, size_t size)
+{
+    if (t == 0 || size < 21) {
+        if (size > 0)
+            out[0] = '\0';
+        return;
+    }
+    cmn_text_format_rfc3339(t, out, size);
+}

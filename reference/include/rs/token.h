@@ -1,0 +1,38 @@
+#ifndef RS_TOKEN_H
+#define RS_TOKEN_H
+/*
+ * Access tokens: JWTs signed with HS256 (libjwt), claims user_id, email,
+ * iat, exp. Verification accepts HS256 only, whatever the header says and
+ * whatever libjwt would allow, requires integer exp and a UUID user_id,
+ * compares the signature in constant time and allows clock skew.
+ * Pure functions of their arguments: safe on any thread.
+ */
+#include <stddef.h>
+#include <time.h>
+
+#define RS_TOKEN_MAX 4096
+
+struct rs_token_key {
+    const unsigned char *secret; /* borrowed, at least 32 bytes */
+    size_t secret_len;
+};
+
+struct rs_token_claims {
+    char user_id[40];
+    char email[256];
+    long long iat;
+    long long exp;
+};
+
+/* Returns 0 and *out new (free()): a token for user_id/email issued at now
+ * and valid for lifetime_s seconds. */
+int rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *email,
+                   time_t now, long lifetime_s, char **out);
+
+/* Returns 0 (claims filled), RS_E_EXPIRED (valid signature, exp + skew has
+ * passed) or RS_E_TOKEN (anything else: malformed, other algorithm, bad
+ * signature, missing claims, issued in the future). */
+int rs_token_verify(const struct rs_token_key *key, const char *token, time_t now, long skew_s,
+                    struct rs_token_claims *out);
+
+#endif

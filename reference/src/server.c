@@ -1,0 +1,405 @@
+#include "rs/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmn/env.h"
+#include "cmn/log.h"
+#include "rs/ctx.h"
+#include "rs/error.h"
+#include "rs/guard.h"
+#include "rs/password.h"
+#include "rs/reply.h"
+#include "rs/request.h"
+#include "rs/router.h"
+#include "rs/store/db.h"
+
+#define SERVER_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+#define SERVER_DB_WAIT_S 30
+
+struct rs_server {
+    struct rs_ctx ctx;
+    struct MHD_Daemon *daemon;
+    struct MHD_Daemon *redirect;
+    char *cert_pem;
+    char *key_pem;
+    unsigned port;
+    unsigned redirect_port;
+};
+
+/* Keeps the URL as it came: paths are matched and compared raw. */
+static size_t
+server_no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+static void
+server_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+    (void)cls;
+    vsnprintf(line, sizeof line, fmt, ap);
+    cmn_log(CMN_LOG_DEBUG, "http: %s", line);
+}
+
+static enum MHD_Result
+server_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+              const char *version, const char *upload_data, size_t *upload_data_size,
+              void **con_cls)
+{
+    struct rs_ctx *ctx = cls;
+    struct rs_request *r = *con_cls;
+    (void)version;
+
+    if (r == NULL) {
+        const char *cl;
+        long long declared;
+
+        r = rs_request_new(ctx, conn, method, url, (size_t)ctx->cfg->max_body);
+        if (r == NULL)
+            return MHD_NO;
+        *con_cls = r;
+        /* A declared length over the limit is refused before any byte is read. */
+        cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl != NULL && (declared = strtoll(cl, NULL, 10)) > ctx->cfg->max_body) {
+            r->body_too_big = true;
+            return rs_router_dispatch(r);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        if (r->status == 0 && !r->body_too_big &&
+            cmn_buf_add(&r->body, upload_data, *upload_data_size) != 0)
+            r->body_too_big = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (r->status != 0)
+        return MHD_YES; /* answered already (413 on the declared length) */
+    return rs_router_dispatch(r);
+}
+
+static void
+server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                 enum MHD_RequestTerminationCode toe)
+{
+    struct rs_request *r = *con_cls;
+    struct timespec now;
+    double ms;
+    char method[16];
+    size_t i;
+    (void)cls;
+    (void)conn;
+
+    if (r == NULL)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ms = (double)(now.tv_sec - r->started.tv_sec) * 1e3 +
+         (double)(now.tv_nsec - r->started.tv_nsec) / 1e6;
+    for (i = 0; i + 1 < sizeof method && r->method[i] != '\0'; i++)
+        method[i] = (r->method[i] >= 'A' && r->method[i] <= 'Z') ? r->method[i] : '?';
+    method[i] = '\0';
+    cmn_log(CMN_LOG_INFO, "http: %s %s %u %.1fms ip=%s user=%s%s", method, r->log_path,
+            r->status, ms, r->client_ip, r->user_id[0] ? r->user_id : "-",
+            toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
+    rs_request_free(r);
+    *con_cls = NULL;
+}
+
+/* ---- the plain-HTTP listener that only redirects ---- */
+
+static enum MHD_Result
+server_redirect_access(void *cls, struct MHD_Connection *conn, const char *url,
+                       const char *method, const char *version, const char *upload_data,
+                       size_t *upload_data_size, void **con_cls)
+{
+    struct rs_server *s = cls;
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+    char name[256], location[2400];
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    size_t n = 0;
+    static const char body[] = "{\"detail\":\"Use HTTPS\"}";
+    (void)method;
+    (void)version;
+    (void)upload_data;
+
+    if (*con_cls == NULL) {
+        *con_cls = s;
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    /* The host part of Host, if it is a plain name or IPv4 address; else the
+     * listen address. Nothing from the request reaches Location unchecked. */
+    if (host != NULL) {
+        while (host[n] != '\0' && host[n] != ':' && n + 1 < sizeof name &&
+               ((host[n] >= 'a' && host[n] <= 'z') || (host[n] >= 'A' && host[n] <= 'Z') ||
+                (host[n] >= '0' && host[n] <= '9') || host[n] == '.' || host[n] == '-'))
+            n++;
+        if (host[n] != '\0' && host[n] != ':')
+            n = 0;
+    }
+    if (n > 0)
+        snprintf(name, sizeof name, "%.*s", (int)n, host);
+    else
+        snprintf(name, sizeof name, "%s", s->ctx.cfg->listen);
+    for (const char *p = url; *p; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+            url = "/";
+    if (strlen(url) > 2048)
+        url = "/";
+    snprintf(location, sizeof location, "https://%s:%u%s", name, s->port, url);
+    resp = MHD_create_response_from_buffer(sizeof body - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
+    if (resp == NULL)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'none'; frame-ancestors 'none'");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    ret = MHD_queue_response(conn, MHD_HTTP_PERMANENT_REDIRECT, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* ---- start and stop ---- */
+
+static int
+server_sockaddr(const char *listen, unsigned port, struct sockaddr_storage *ss, bool *v6)
+{
+    struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+    memset(ss, 0, sizeof *ss);
+    if (inet_pton(AF_INET, listen, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons((uint16_t)port);
+        *v6 = false;
+        return 0;
+    }
+    if (inet_pton(AF_INET6, listen, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)port);
+        *v6 = true;
+        return 0;
+    }
+    return RS_E_INVAL;
+}
+
+static struct MHD_Daemon *
+server_listen(struct rs_server *s, unsigned port, bool api, unsigned *bound)
+{
+    const struct rs_config *cfg = s->ctx.cfg;
+    struct sockaddr_storage ss;
+    struct MHD_OptionItem opts[16];
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    unsigned k = 0;
+    bool v6;
+    struct MHD_Daemon *d;
+    const union MHD_DaemonInfo *info;
+
+    if (server_sockaddr(cfg->listen, port, &ss, &v6) != 0) {
+        cmn_log(CMN_LOG_ERROR, "http: --listen %s is not an IPv4 or IPv6 address", cfg->listen);
+        return NULL;
+    }
+    if (v6)
+        flags |= MHD_USE_IPv6;
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)server_mhd_log, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK,
+                                        (intptr_t)server_no_unescape, NULL};
+    if (api) {
+        flags |= MHD_ALLOW_SUSPEND_RESUME;
+        opts[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE,
+                                            (intptr_t)cfg->workers, NULL};
+        opts[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED,
+                                            (intptr_t)server_completed, &s->ctx};
+        if (s->ctx.tls) {
+            flags |= MHD_USE_TLS;
+            opts[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem};
+            opts[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem};
+            opts[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+                                                (void *)SERVER_TLS_PRIORITIES};
+        }
+    }
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+    if (api)
+        d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, server_access, &s->ctx,
+                             MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    else
+        d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, server_redirect_access, s,
+                             MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    if (d == NULL) {
+        cmn_log(CMN_LOG_ERROR, "http: cannot listen on %s port %u", cfg->listen, port);
+        return NULL;
+    }
+    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    *bound = info ? info->port : port;
+    return d;
+}
+
+int
+rs_server_write_port_file(const char *path, unsigned port)
+{
+    char tmp[4096];
+    FILE *f;
+    int n = snprintf(tmp, sizeof tmp, "%s.tmp", path);
+
+    if (n < 0 || (size_t)n >= sizeof tmp)
+        return RS_E_TOOBIG;
+    f = fopen(tmp, "w");
+    if (f == NULL)
+        return RS_E_IO;
+    if (fprintf(f, "%u\n", port) < 0 || fclose(f) != 0) {
+        unlink(tmp);
+        return RS_E_IO;
+    }
+    if (rename(tmp, path) != 0) {
+        unlink(tmp);
+        return RS_E_IO;
+    }
+    return 0;
+}
+
+static int
+server_wait_for_db(struct rs_server *s)
+{
+    for (int i = 0; i < SERVER_DB_WAIT_S * 4; i++) {
+        int rc = rs_db_migrate(s->ctx.db);
+        if (rc == 0)
+            return 0;
+        if (rc != RS_E_DB)
+            return rc;
+        if (i == 0)
+            cmn_log(CMN_LOG_WARN, "db: not reachable yet, waiting up to %d s", SERVER_DB_WAIT_S);
+        usleep(250 * 1000);
+    }
+    cmn_log(CMN_LOG_ERROR, "db: not reachable after %d s", SERVER_DB_WAIT_S);
+    return RS_E_DB;
+}
+
+int
+rs_server_start(const struct rs_config *cfg, struct rs_server **out)
+{
+    struct rs_server *s = calloc(1, sizeof *s);
+    unsigned char random_pw[24];
+    char pw[49];
+    int rc;
+
+    if (s == NULL)
+        return RS_E_NOMEM;
+    s->ctx.cfg = cfg;
+    s->ctx.tls = cfg->tls_cert != NULL;
+    s->ctx.cookie_secure = s->ctx.tls || cfg->cookie_secure;
+    if (s->ctx.tls) {
+        if (cmn_read_file_trimmed(cfg->tls_cert, 1 << 20, &s->cert_pem) != 0 ||
+            cmn_read_file_trimmed(cfg->tls_key, 1 << 20, &s->key_pem) != 0) {
+            cmn_log(CMN_LOG_ERROR, "tls: cannot read the certificate or key file");
+            rc = RS_E_IO;
+            goto fail;
+        }
+    }
+    rc = rs_db_new(cfg->database_url, (unsigned)cfg->db_pool, &s->ctx.db);
+    if (rc != 0)
+        goto fail;
+    rc = server_wait_for_db(s);
+    if (rc != 0)
+        goto fail;
+    if (cfg->insecure_bcrypt_cost)
+        cmn_log(CMN_LOG_WARN, "bcrypt: cost %d is below 12: for tests only, never in production",
+                cfg->bcrypt_cost);
+    /* The dummy hash: of a random password nobody knows, at the real cost. */
+    {
+        FILE *ur = fopen("/dev/urandom", "rb");
+        size_t got = ur ? fread(random_pw, 1, sizeof random_pw, ur) : 0;
+        if (ur)
+            fclose(ur);
+        if (got != sizeof random_pw) {
+            rc = RS_E_IO;
+            goto fail;
+        }
+        for (size_t i = 0; i < sizeof random_pw; i++)
+            snprintf(pw + 2 * i, 3, "%02x", random_pw[i]);
+        rc = rs_password_hash(pw, cfg->bcrypt_cost, s->ctx.dummy_hash, sizeof s->ctx.dummy_hash);
+        explicit_bzero(pw, sizeof pw);
+        explicit_bzero(random_pw, sizeof random_pw);
+        if (rc != 0)
+            goto fail;
+    }
+    rc = rs_hashpool_new((unsigned)cfg->hash_workers, (unsigned)cfg->hash_queue, cfg->bcrypt_cost,
+                         &s->ctx.hashes);
+    if (rc != 0)
+        goto fail;
+    rc = RS_E_HTTP;
+    s->daemon = server_listen(s, (unsigned)cfg->port, true, &s->port);
+    if (s->daemon == NULL)
+        goto fail;
+    if (cfg->http_redirect_port >= 0) {
+        s->redirect = server_listen(s, (unsigned)cfg->http_redirect_port, false,
+                                    &s->redirect_port);
+        if (s->redirect == NULL)
+            goto fail;
+    }
+    cmn_log(CMN_LOG_INFO, "http: listening on %s port %u (%s, %ld threads)%s", cfg->listen,
+            s->port, s->ctx.tls ? "HTTPS, TLS 1.3 only" : "HTTP", cfg->workers,
+            s->redirect ? "" : "");
+    if (s->redirect)
+        cmn_log(CMN_LOG_INFO, "http: redirecting plain HTTP on port %u to HTTPS",
+                s->redirect_port);
+    *out = s;
+    return 0;
+fail:
+    rs_server_stop(s);
+    return rc;
+}
+
+unsigned
+rs_server_port(const struct rs_server *s)
+{
+    return s->port;
+}
+
+unsigned
+rs_server_redirect_port(const struct rs_server *s)
+{
+    return s->redirect_port;
+}
+
+void
+rs_server_stop(struct rs_server *s)
+{
+    if (s == NULL)
+        return;
+    if (s->redirect != NULL)
+        MHD_stop_daemon(s->redirect);
+    /* Cancels waiting bcrypt work: each suspended connection is resumed and
+     * answers 503 before the daemon closes it; later submits get 503 too. */
+    if (s->ctx.hashes != NULL)
+        rs_hashpool_stop(s->ctx.hashes);
+    if (s->daemon != NULL)
+        MHD_stop_daemon(s->daemon);
+    rs_hashpool_free(s->ctx.hashes);
+    rs_db_free(s->ctx.db);
+    if (s->key_pem != NULL)
+        explicit_bzero(s->key_pem, strlen(s->key_pem));
+    free(s->key_pem);
+    free(s->cert_pem);
+    explicit_bzero(s->ctx.dummy_hash, sizeof s->ctx.dummy_hash);
+    free(s);
+}

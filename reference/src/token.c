@@ -1,0 +1,191 @@
+#include "rs/token.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <jwt.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmn/b64url.h"
+#include "cmn/json.h"
+#include "cmn/text.h"
+#include "rs/defect.h"
+#include "rs/error.h"
+
+int
+rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *email,
+               time_t now, long lifetime_s, char **out)
+{
+    jwt_t *jwt = NULL;
+    char *s = NULL;
+    int rc = RS_E_NOMEM;
+
+    if (key->secret == NULL || key->secret_len == 0)
+        return RS_E_INVAL;
+    if (jwt_new(&jwt) != 0)
+        return RS_E_NOMEM;
+    if (jwt_add_grant(jwt, "user_id", user_id) != 0 || jwt_add_grant(jwt, "email", email) != 0 ||
+        jwt_add_grant_int(jwt, "iat", (long)now) != 0 ||
+        jwt_add_grant_int(jwt, "exp", (long)now + lifetime_s) != 0 ||
+        jwt_set_alg(jwt, JWT_ALG_HS256, key->secret, (int)key->secret_len) != 0)
+        goto cleanup;
+    s = jwt_encode_str(jwt);
+    if (s == NULL)
+        goto cleanup;
+    *out = s;
+    rc = 0;
+cleanup:
+    jwt_free(jwt);
+    return rc;
+}
+
+/* Returns new: the JSON object a base64url segment encodes, or NULL. */
+static json_t *
+token_segment_json(const char *p, size_t n)
+{
+    unsigned char *raw = NULL;
+    size_t len;
+    json_t *j;
+
+    if (cmn_b64url_decode(p, n, &raw, &len) != 0)
+        return NULL;
+    j = cmn_json_parse_strict((const char *)raw, len, 4, NULL, 0);
+    free(raw);
+    if (j != NULL && !json_is_object(j)) {
+        json_decref(j);
+        j = NULL;
+    }
+    return j;
+}
+
+/* The header must name HS256, exactly; typ, when present, must be "JWT". */
+static bool
+token_header_ok(const char *p, size_t n)
+{
+    json_t *h = token_segment_json(p, n);
+    const json_t *alg, *typ;
+    bool ok;
+
+    if (h == NULL)
+        return false;
+    alg = json_object_get(h, "alg");
+    typ = json_object_get(h, "typ");
+    ok = json_is_string(alg) && strcmp(json_string_value(alg), "HS256") == 0 &&
+         (typ == NULL || (json_is_string(typ) && strcmp(json_string_value(typ), "JWT") == 0));
+    json_decref(h);
+    return ok;
+}
+
+/* HMAC-SHA256 over "header.payload", compared in constant time. */
+static bool
+token_signature_ok(const struct rs_token_key *key, const char *token, size_t signed_len,
+                   const char *sig, size_t sig_len)
+{
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0;
+    unsigned char *given = NULL;
+    size_t given_len = 0;
+    bool ok;
+
+    if (HMAC(EVP_sha256(), key->secret, (int)key->secret_len, (const unsigned char *)token,
+             signed_len, mac, &mac_len) == NULL)
+        return false;
+    if (cmn_b64url_decode(sig, sig_len, &given, &given_len) != 0)
+        return false;
+    ok = given_len == mac_len && CRYPTO_memcmp(given, mac, mac_len) == 0;
+    free(given);
+    return ok;
+}
+
+/* libjwt must agree: it decodes with the key and must report HS256. */
+static bool
+token_libjwt_ok(const struct rs_token_key *key, const char *token)
+{
+    jwt_t *jwt = NULL;
+    bool ok;
+
+    if (jwt_decode(&jwt, token, key->secret, (int)key->secret_len) != 0)
+        return false;
+    ok = jwt_get_alg(jwt) == JWT_ALG_HS256;
+    jwt_free(jwt);
+    return ok;
+}
+
+static int
+token_claims(const char *p, size_t n, time_t now, long skew_s, struct rs_token_claims *out)
+{
+    json_t *c = token_segment_json(p, n);
+    const json_t *uid, *exp, *iat, *email;
+    struct rs_token_claims cl;
+    int rc = RS_E_TOKEN;
+
+    if (c == NULL)
+        return RS_E_TOKEN;
+    memset(&cl, 0, sizeof cl);
+    uid = json_object_get(c, "user_id");
+    exp = json_object_get(c, "exp");
+    iat = json_object_get(c, "iat");
+    email = json_object_get(c, "email");
+    if (!json_is_string(uid) || !cmn_text_is_uuid(json_string_value(uid)) ||
+        strlen(json_string_value(uid)) >= sizeof cl.user_id)
+        goto cleanup;
+    if (!json_is_integer(exp))
+        goto cleanup;
+    if (iat != NULL && !json_is_integer(iat))
+        goto cleanup;
+    if (email != NULL && (!json_is_string(email) ||
+                          strlen(json_string_value(email)) >= sizeof cl.email))
+        goto cleanup;
+    memcpy(cl.user_id, json_string_value(uid), strlen(json_string_value(uid)) + 1);
+    if (email != NULL)
+        memcpy(cl.email, json_string_value(email), strlen(json_string_value(email)) + 1);
+    cl.exp = json_integer_value(exp);
+    cl.iat = iat != NULL ? json_integer_value(iat) : 0;
+    if (iat != NULL && cl.iat > (long long)now + skew_s)
+        goto cleanup; /* issued in the future */
+    if ((long long)now > cl.exp + skew_s && !RS_DEFECT(EXP_NOT_CHECKED)) {
+        rc = RS_E_EXPIRED;
+        goto cleanup;
+    }
+    *out = cl;
+    rc = 0;
+cleanup:
+    json_decref(c);
+    return rc;
+}
+
+int
+rs_token_verify(const struct rs_token_key *key, const char *token, time_t now, long skew_s,
+                struct rs_token_claims *out)
+{
+    const char *dot1, *dot2;
+    size_t n;
+
+    if (key->secret == NULL || key->secret_len == 0 || token == NULL)
+        return RS_E_TOKEN;
+    n = strlen(token);
+    if (n == 0 || n > RS_TOKEN_MAX)
+        return RS_E_TOKEN;
+    for (size_t i = 0; i < n; i++) {
+        char ch = token[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              ch == '-' || ch == '_' || ch == '.'))
+            return RS_E_TOKEN;
+    }
+    dot1 = strchr(token, '.');
+    dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+    if (dot1 == NULL || dot2 == NULL || strchr(dot2 + 1, '.') != NULL || dot1 == token ||
+        dot2 == dot1 + 1 || dot2[1] == '\0')
+        return RS_E_TOKEN;
+    if (!token_header_ok(token, (size_t)(dot1 - token)))
+        return RS_E_TOKEN;
+    if (!token_signature_ok(key, token, (size_t)(dot2 - token), dot2 + 1, strlen(dot2 + 1)))
+        return RS_E_TOKEN;
+    if (!token_libjwt_ok(key, token))
+        return RS_E_TOKEN;
+    return token_claims(dot1 + 1, (size_t)(dot2 - dot1 - 1), now, skew_s, out);
+}

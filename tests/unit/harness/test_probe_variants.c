@@ -1,0 +1,123 @@
+#include <string.h>
+
+#include "cmn/error.h"
+#include "hx/probes/tally.h"
+#include "hx/probes/variants.h"
+#include "unit.h"
+
+static const char *const A = "11111111-2222-4333-8444-555555555555";
+static const char *const B = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+
+static const struct hx_path_variant *
+find(const struct hx_path_variant *v, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].name, name) == 0)
+            return &v[i];
+    return NULL;
+}
+
+static void
+test_variants_paths_build_the_tricks(void)
+{
+    struct hx_path_variant v[32];
+    size_t n = 0;
+    const struct hx_path_variant *x;
+
+    CU_ASSERT_EQUAL_FATAL(hx_variants_paths("/api/users/{user_id}/tasks", A, B, v, 32, &n), 0);
+    CU_ASSERT(n >= 12);
+    CU_ASSERT_STRING_EQUAL(find(v, n, "other-id")->path, "/api/users/" "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee" "/tasks");
+    CU_ASSERT_STRING_EQUAL(find(v, n, "other-id-uppercase")->path,
+                           "/api/users/AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE/tasks");
+    CU_ASSERT_PTR_NULL(find(v, n, "other-id-lowercase")); /* already lower case */
+    CU_ASSERT_STRING_EQUAL(find(v, n, "other-id-percent-encoded")->path,
+                           "/api/users/%61aaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee/tasks");
+    CU_ASSERT_STRING_EQUAL(find(v, n, "trailing-slash")->path,
+                           "/api/users/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee/tasks/");
+    x = find(v, n, "encoded-dot-dot-from-own");
+    CU_ASSERT_STRING_EQUAL(x->path, "/api/users/11111111-2222-4333-8444-555555555555/%2e%2e/"
+                                    "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee/tasks");
+    x = find(v, n, "own-path-other-id-in-query");
+    CU_ASSERT_TRUE(x->own_path);
+    CU_ASSERT_PTR_NOT_NULL(strstr(x->path, "?user_id=aaaaaaaa"));
+    CU_ASSERT_EQUAL(hx_variants_paths("/api/tasks", A, B, v, 32, &n), CMN_E_INVAL);
+    CU_ASSERT_EQUAL(hx_variants_paths("/api/users/{user_id}/tasks", A, B, v, 3, &n), CMN_E_TOOBIG);
+}
+
+static void
+test_variants_origins_make_lookalikes_of_the_trusted_one(void)
+{
+    struct hx_origin_variant o[8];
+    size_t n = hx_variants_origins("https://trusted.example", o, 8);
+    bool suffix = false, prefix = false, null = false;
+
+    for (size_t i = 0; i < n; i++) {
+        suffix |= strcmp(o[i].origin, "https://trusted.example.evil.example") == 0;
+        prefix |= strcmp(o[i].origin, "https://eviltrusted.example") == 0;
+        null |= strcmp(o[i].origin, "null") == 0;
+        CU_ASSERT_STRING_NOT_EQUAL(o[i].origin, "https://trusted.example");
+    }
+    CU_ASSERT_TRUE(suffix && prefix && null);
+    CU_ASSERT_EQUAL(hx_variants_origins(NULL, o, 8), 2);
+}
+
+static void
+test_race_judge_wants_exactly_one_account(void)
+{
+    struct hx_race_tally t = {0};
+    char why[200];
+
+    hx_race_add(&t, 201, 201, 400);
+    for (int i = 0; i < 7; i++)
+        hx_race_add(&t, 400, 201, 400);
+    CU_ASSERT_EQUAL(hx_race_judge(&t, 8, why, sizeof(why)), HX_TALLY_PASS);
+    hx_race_add(&t, 201, 201, 400);
+    CU_ASSERT_EQUAL(hx_race_judge(&t, 9, why, sizeof(why)), HX_TALLY_FAIL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "2 of 9"));
+    memset(&t, 0, sizeof(t));
+    hx_race_add(&t, 201, 201, 400);
+    hx_race_add(&t, 500, 201, 400);
+    CU_ASSERT_EQUAL(hx_race_judge(&t, 2, why, sizeof(why)), HX_TALLY_UNDECIDED);
+    memset(&t, 0, sizeof(t));
+    hx_race_add(&t, 201, 201, 400);
+    hx_race_add(&t, 409, 201, 400);
+    CU_ASSERT_EQUAL(hx_race_judge(&t, 2, why, sizeof(why)), HX_TALLY_FAIL);
+}
+
+static void
+test_burst_stops_at_first_429_and_wants_retry_after(void)
+{
+    struct hx_burst b = {0};
+    char why[200];
+
+    for (int i = 0; i < 5; i++)
+        CU_ASSERT_FALSE(hx_burst_add(&b, 401, NULL));
+    CU_ASSERT_TRUE(hx_burst_add(&b, 429, "30"));
+    CU_ASSERT_EQUAL(b.limited_at, 6);
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_PASS);
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 5, why, sizeof(why)), HX_TALLY_FAIL);
+    memset(&b, 0, sizeof(b));
+    hx_burst_add(&b, 429, NULL);
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_FAIL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "Retry-After"));
+    memset(&b, 0, sizeof(b));
+    for (int i = 0; i < 10; i++)
+        hx_burst_add(&b, 401, NULL);
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_FAIL);
+    memset(&b, 0, sizeof(b));
+    CU_ASSERT_TRUE(hx_burst_add(&b, 503, NULL));
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_UNDECIDED);
+}
+
+int
+main(void)
+{
+    static const struct tu_test tests[] = {
+        TU_TEST(test_variants_paths_build_the_tricks),
+        TU_TEST(test_variants_origins_make_lookalikes_of_the_trusted_one),
+        TU_TEST(test_race_judge_wants_exactly_one_account),
+        TU_TEST(test_burst_stops_at_first_429_and_wants_retry_after),
+        {NULL, NULL},
+    };
+    return tu_run_suite("probe_variants", tests);
+}
