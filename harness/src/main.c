@@ -1,24 +1,47 @@
-/* authconform: judges a deployment of the auth contract on the wire. */
+/* authconform: judges a deployment of the auth contract on the wire.
+ * This file turns the command line and the environment into a
+ * configuration and calls the modules; nothing else. */
 #include <getopt.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
+#include "cmn/env.h"
+#include "cmn/log.h"
 #include "cmn/version.h"
+#include "hx/config.h"
 #include "hx/datadir.h"
+#include "hx/errlist.h"
+#include "hx/probe.h"
+#include "hx/profile.h"
+#include "hx/report.h"
+#include "hx/report_console.h"
+#include "hx/runner.h"
+#include "hx/scenario.h"
+#include "hx/spawn.h"
+
+enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
+
+/* Allowed global (CONVENTIONS 5): the Ctrl-C flag the signal handler sets. */
+static volatile sig_atomic_t main_stop;
 
 static void
-usage(FILE *out)
+main_on_signal(int sig)
 {
-    fprintf(out, "usage: authconform [--help] [--version]\n"
-                 "\n"
-                 "Checks that a deployment of the auth contract does what the contract\n"
-                 "and its security checklist promise, and writes JUnit XML for CI.\n");
+    (void)sig;
+    main_stop = 1;
 }
 
 static void
-version(FILE *out)
+main_version(FILE *out)
 {
     char dir[4096];
     fprintf(out, "authconform %s\n  %s\n", CMN_VERSION, curl_version());
@@ -26,29 +49,738 @@ version(FILE *out)
         fprintf(out, "  data: %s\n", dir);
 }
 
-int
-main(int argc, char **argv)
+static void
+main_usage(FILE *out)
 {
-    static const struct option options[] = {
+    fprintf(out,
+            "usage: authconform run [options]        replay the scenarios against a target\n"
+            "       authconform list [--scenarios PATH]...   every scenario and check\n"
+            "       authconform validate PATH...     check scenario and profile files\n");
+    for (const struct hx_report_command *const *c = hx_report_commands(); *c; c++)
+        fprintf(out, "       authconform %s\n", (*c)->usage);
+    fprintf(out, "       authconform --help | --version   (also after any subcommand)\n"
+                 "\n"
+                 "Checks that a deployment of the auth contract does what the contract\n"
+                 "and its security checklist promise, and writes JUnit XML for CI.\n"
+                 "`authconform run --help` lists the options of a run.\n");
+}
+
+static void
+main_run_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: authconform run [options]\n"
+            "\n"
+            "Without --target, starts a throwaway PostgreSQL and the reference server\n"
+            "authref on free loopback ports, runs against it and stops both.\n"
+            "\n"
+            "  --target URL          base URL of the implementation to judge      AUTHCONFORM_TARGET\n"
+            "  --profile FILE        target profile (default fixtures/profiles/quickstart.json)\n"
+            "                                                                     AUTHCONFORM_PROFILE\n"
+            "  --scenarios PATH      scenario file or folder, repeatable (default scenarios/)\n"
+            "                                                AUTHCONFORM_SCENARIOS (':'-separated)\n"
+            "  --filter PATTERN      run only matching ids or groups (glob or prefix), repeatable\n"
+            "                                                   AUTHCONFORM_FILTER (','-separated)\n"
+            "  --secret-file FILE    the target's shared secret, for checks that need it\n"
+            "                                                                 AUTHCONFORM_SECRET_FILE\n"
+            "  --secret-env VAR      the same, from an environment variable    AUTHCONFORM_SECRET_ENV\n"
+            "  --database-url URL    the target's database (read-only checks) AUTHCONFORM_DATABASE_URL\n"
+            "  --origin URL          a trusted front-end origin (CORS checks)     AUTHCONFORM_ORIGIN\n"
+            "  --junit FILE          JUnit XML file (default REPORT_DIR/junit.xml)  AUTHCONFORM_JUNIT\n"
+            "  --report-dir DIR      folder of the reports (default reports)  AUTHCONFORM_REPORT_DIR\n"
+            "  --jobs N              scenarios run in parallel (default %d)         AUTHCONFORM_JOBS\n"
+            "  --timeout SECONDS     per request (default %d)                    AUTHCONFORM_TIMEOUT\n"
+            "  --cacert FILE         CA certificates for an https target          AUTHCONFORM_CACERT\n"
+            "  --insecure            do not verify the target's certificate     AUTHCONFORM_INSECURE\n"
+            "  --safe                skip every check that floods the target       AUTHCONFORM_SAFE\n"
+            "  --seed N              reproducible identities and random data       AUTHCONFORM_SEED\n"
+            "  --verbose             transcripts of failures on the console     AUTHCONFORM_VERBOSE\n"
+            "  --allow-http          a local run: plain HTTP is not a failure AUTHCONFORM_ALLOW_HTTP\n"
+            "  --fail-on SEVERITY    exit 1 only for failures at or above it (info..critical)\n"
+            "                                                                    AUTHCONFORM_FAIL_ON\n"
+            "  --retry N             retry transport errors N times (default 0)     AUTHCONFORM_RETRY\n"
+            "\n"
+            "Exit: 0 all passed (skips allowed), 1 a failure, 2 usage or file error,\n"
+            "3 target unreachable, 130 interrupted.\n",
+            HX_DEFAULT_JOBS, HX_DEFAULT_TIMEOUT_S);
+}
+
+enum {
+    OPT_TARGET = 1000, OPT_PROFILE, OPT_SCENARIOS, OPT_FILTER, OPT_SECRET_FILE, OPT_SECRET_ENV,
+    OPT_DATABASE_URL, OPT_ORIGIN, OPT_JUNIT, OPT_REPORT_DIR, OPT_JOBS, OPT_TIMEOUT, OPT_CACERT,
+    OPT_INSECURE, OPT_SAFE, OPT_SEED, OPT_ALLOW_HTTP, OPT_FAIL_ON, OPT_RETRY,
+};
+
+struct main_opt {
+    int id;
+    const char *flag;
+    const char *env;
+};
+
+static const struct main_opt main_opts[] = {
+    {OPT_TARGET, "target", "AUTHCONFORM_TARGET"},
+    {OPT_PROFILE, "profile", "AUTHCONFORM_PROFILE"},
+    {OPT_SCENARIOS, "scenarios", "AUTHCONFORM_SCENARIOS"},
+    {OPT_FILTER, "filter", "AUTHCONFORM_FILTER"},
+    {OPT_SECRET_FILE, "secret-file", "AUTHCONFORM_SECRET_FILE"},
+    {OPT_SECRET_ENV, "secret-env", "AUTHCONFORM_SECRET_ENV"},
+    {OPT_DATABASE_URL, "database-url", "AUTHCONFORM_DATABASE_URL"},
+    {OPT_ORIGIN, "origin", "AUTHCONFORM_ORIGIN"},
+    {OPT_JUNIT, "junit", "AUTHCONFORM_JUNIT"},
+    {OPT_REPORT_DIR, "report-dir", "AUTHCONFORM_REPORT_DIR"},
+    {OPT_JOBS, "jobs", "AUTHCONFORM_JOBS"},
+    {OPT_TIMEOUT, "timeout", "AUTHCONFORM_TIMEOUT"},
+    {OPT_CACERT, "cacert", "AUTHCONFORM_CACERT"},
+    {OPT_INSECURE, "insecure", "AUTHCONFORM_INSECURE"},
+    {OPT_SAFE, "safe", "AUTHCONFORM_SAFE"},
+    {OPT_SEED, "seed", "AUTHCONFORM_SEED"},
+    {'v', "verbose", "AUTHCONFORM_VERBOSE"},
+    {OPT_ALLOW_HTTP, "allow-http", "AUTHCONFORM_ALLOW_HTTP"},
+    {OPT_FAIL_ON, "fail-on", "AUTHCONFORM_FAIL_ON"},
+    {OPT_RETRY, "retry", "AUTHCONFORM_RETRY"},
+    {0, NULL, NULL},
+};
+
+static bool
+main_is_flag_only(int id)
+{
+    return id == OPT_INSECURE || id == OPT_SAFE || id == 'v' || id == OPT_ALLOW_HTTP;
+}
+
+/* Applies one setting; from says where it came from ("--jobs" or
+ * "AUTHCONFORM_JOBS") for the error message. Returns 0 or EXIT_USAGE. */
+static int
+main_apply(struct hx_config *cfg, int id, const char *value, const char *from, bool from_env)
+{
+    long n;
+    bool b = true;
+
+    if (main_is_flag_only(id) && from_env && cmn_parse_bool(value, &b) != 0) {
+        fprintf(stderr, "authconform: %s: expected true or false, got '%s'\n", from, value);
+        return EXIT_USAGE;
+    }
+    switch (id) {
+    case OPT_TARGET:
+        if (strncasecmp(value, "http://", 7) != 0 && strncasecmp(value, "https://", 8) != 0) {
+            fprintf(stderr, "authconform: %s: expected an http:// or https:// URL, got '%s'\n",
+                    from, value);
+            return EXIT_USAGE;
+        }
+        return hx_config_set(&cfg->target, value) == 0 ? 0 : EXIT_USAGE;
+    case OPT_PROFILE:
+        return hx_config_set(&cfg->profile, value) == 0 ? 0 : EXIT_USAGE;
+    case OPT_SCENARIOS:
+    case OPT_FILTER: {
+        char *copy = strdup(value), *save = NULL;
+        const char *sep = id == OPT_SCENARIOS ? ":" : ",";
+        if (copy == NULL)
+            return EXIT_USAGE;
+        /* a list from the environment; one value per flag */
+        for (char *tok = from_env ? strtok_r(copy, sep, &save) : copy; tok;
+             tok = from_env ? strtok_r(NULL, sep, &save) : NULL) {
+            if (id == OPT_SCENARIOS)
+                hx_config_add(&cfg->scenarios, &cfg->n_scenarios, tok);
+            else
+                hx_config_add(&cfg->filters, &cfg->n_filters, tok);
+        }
+        free(copy);
+        return 0;
+    }
+    case OPT_SECRET_FILE: {
+        char *s = NULL;
+        int rc = cmn_read_file_trimmed(value, 4096, &s);
+        if (rc != 0) {
+            fprintf(stderr, "authconform: %s: cannot read %s: %s\n", from, value,
+                    rc == CMN_E_TOOBIG ? "larger than 4096 bytes" : "no such readable file");
+            return EXIT_USAGE;
+        }
+        if (s[0] == '\0') {
+            fprintf(stderr, "authconform: %s: %s is empty\n", from, value);
+            free(s);
+            return EXIT_USAGE;
+        }
+        free(cfg->secret);
+        cfg->secret = s;
+        return hx_config_set(&cfg->secret_from, value) == 0 ? 0 : EXIT_USAGE;
+    }
+    case OPT_SECRET_ENV: {
+        const char *s = cmn_env_get(value);
+        if (s == NULL) {
+            fprintf(stderr, "authconform: %s: the variable %s is not set\n", from, value);
+            return EXIT_USAGE;
+        }
+        if (hx_config_set(&cfg->secret, s) != 0)
+            return EXIT_USAGE;
+        return hx_config_set(&cfg->secret_from, value) == 0 ? 0 : EXIT_USAGE;
+    }
+    case OPT_DATABASE_URL:
+        return hx_config_set(&cfg->database_url, value) == 0 ? 0 : EXIT_USAGE;
+    case OPT_ORIGIN:
+        return hx_config_set(&cfg->origin, value) == 0 ? 0 : EXIT_USAGE;
+    case OPT_JUNIT:
+        return hx_config_set(&cfg->junit, value) == 0 ? 0 : EXIT_USAGE;
+    case OPT_REPORT_DIR:
+        return hx_config_set(&cfg->report_dir, value) == 0 ? 0 : EXIT_USAGE;
+    case OPT_JOBS:
+        if (cmn_parse_long(value, 1, 256, &n) != 0) {
+            fprintf(stderr, "authconform: %s: expected an integer from 1 to 256, got '%s'\n",
+                    from, value);
+            return EXIT_USAGE;
+        }
+        cfg->jobs = n;
+        return 0;
+    case OPT_TIMEOUT:
+        if (cmn_parse_duration(value, 1, 3600, &n) != 0) {
+            fprintf(stderr, "authconform: %s: expected seconds from 1 to 3600, got '%s'\n", from,
+                    value);
+            return EXIT_USAGE;
+        }
+        cfg->timeout_s = n;
+        return 0;
+    case OPT_CACERT:
+        if (access(value, R_OK) != 0) {
+            fprintf(stderr, "authconform: %s: cannot read %s\n", from, value);
+            return EXIT_USAGE;
+        }
+        return hx_config_set(&cfg->cacert, value) == 0 ? 0 : EXIT_USAGE;
+    case OPT_INSECURE:
+        cfg->insecure = b;
+        return 0;
+    case OPT_SAFE:
+        cfg->safe = b;
+        return 0;
+    case 'v':
+        cfg->verbose = b;
+        return 0;
+    case OPT_ALLOW_HTTP:
+        cfg->allow_http = b;
+        return 0;
+    case OPT_SEED: {
+        char *end;
+        unsigned long long s = strtoull(value, &end, 0);
+        if (*value == '\0' || *end != '\0' || *value == '-') {
+            fprintf(stderr, "authconform: %s: expected a non-negative integer, got '%s'\n", from,
+                    value);
+            return EXIT_USAGE;
+        }
+        cfg->has_seed = true;
+        cfg->seed = s;
+        return 0;
+    }
+    case OPT_FAIL_ON:
+        if (hx_severity_parse(value, &cfg->fail_on) != 0) {
+            fprintf(stderr,
+                    "authconform: %s: expected info, low, medium, high or critical, got '%s'\n",
+                    from, value);
+            return EXIT_USAGE;
+        }
+        return 0;
+    case OPT_RETRY:
+        if (cmn_parse_long(value, 0, 10, &n) != 0) {
+            fprintf(stderr, "authconform: %s: expected an integer from 0 to 10, got '%s'\n", from,
+                    value);
+            return EXIT_USAGE;
+        }
+        cfg->retry = n;
+        return 0;
+    }
+    return EXIT_USAGE;
+}
+
+static void
+main_clear_list(char ***l, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free((*l)[i]);
+    free(*l);
+    *l = NULL;
+    *n = 0;
+}
+
+static int
+main_parse_run(int argc, char **argv, struct hx_config *cfg, bool *help, bool *version)
+{
+    struct option longopts[32];
+    size_t k = 0;
+    int c, rc;
+    bool flag_scen = false, flag_filter = false, flag_secret = false;
+
+    for (const struct main_opt *o = main_opts; o->flag; o++, k++) {
+        longopts[k].name = o->flag;
+        longopts[k].has_arg = main_is_flag_only(o->id) ? no_argument : required_argument;
+        longopts[k].flag = NULL;
+        longopts[k].val = o->id;
+    }
+    longopts[k++] = (struct option){"help", no_argument, NULL, 'h'};
+    longopts[k++] = (struct option){"version", no_argument, NULL, 'V'};
+    longopts[k] = (struct option){NULL, 0, NULL, 0};
+
+    /* the environment first; flags override it */
+    for (const struct main_opt *o = main_opts; o->flag; o++) {
+        const char *v = cmn_env_get(o->env);
+        if (v != NULL && (rc = main_apply(cfg, o->id, v, o->env, true)) != 0)
+            return rc;
+    }
+    if (cmn_env_get("AUTHCONFORM_SECRET_FILE") && cmn_env_get("AUTHCONFORM_SECRET_ENV")) {
+        fprintf(stderr, "authconform: AUTHCONFORM_SECRET_FILE and AUTHCONFORM_SECRET_ENV: give "
+                        "one of them\n");
+        return EXIT_USAGE;
+    }
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hVv", longopts, NULL)) != -1) {
+        char from[64];
+        if (c == 'h') {
+            *help = true;
+            return 0;
+        }
+        if (c == 'V') {
+            *version = true;
+            return 0;
+        }
+        if (c == '?')
+            return EXIT_USAGE;
+        for (const struct main_opt *o = main_opts; o->flag; o++)
+            if (o->id == c)
+                snprintf(from, sizeof from, "--%s", o->flag);
+        /* a list flag given on the command line replaces the environment's list */
+        if (c == OPT_SCENARIOS && !flag_scen) {
+            main_clear_list(&cfg->scenarios, &cfg->n_scenarios);
+            flag_scen = true;
+        }
+        if (c == OPT_FILTER && !flag_filter) {
+            main_clear_list(&cfg->filters, &cfg->n_filters);
+            flag_filter = true;
+        }
+        if (c == OPT_SECRET_FILE || c == OPT_SECRET_ENV) {
+            if (flag_secret) {
+                fprintf(stderr, "authconform: --secret-file and --secret-env: give one of them\n");
+                return EXIT_USAGE;
+            }
+            flag_secret = true;
+        }
+        if ((rc = main_apply(cfg, c, optarg ? optarg : "1", from, false)) != 0)
+            return rc;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "authconform run: unexpected argument '%s'\n", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (cfg->insecure && cfg->cacert) {
+        fprintf(stderr, "authconform: --cacert and --insecure: give one of them\n");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Loads the profile and the scenarios the configuration names. */
+static int
+main_load(const struct hx_config *cfg, const char *datadir, struct hx_profile **profile,
+          struct hx_scenario_set *set)
+{
+    char def[PATH_MAX], dir[PATH_MAX];
+    struct hx_errlist errs;
+    int rc = 0;
+
+    hx_errlist_init(&errs);
+    snprintf(def, sizeof def, "%s/fixtures/profiles/quickstart.json", datadir);
+    if (hx_profile_load(cfg->profile ? cfg->profile : def, def, profile, &errs) != 0) {
+        hx_errlist_print(&errs, stderr);
+        hx_errlist_cleanup(&errs);
+        return EXIT_USAGE;
+    }
+    if (cfg->n_scenarios == 0) {
+        snprintf(dir, sizeof dir, "%s/scenarios", datadir);
+        rc = hx_scenario_set_load(set, dir, &errs);
+    }
+    for (size_t i = 0; i < cfg->n_scenarios; i++) {
+        int r = hx_scenario_set_load(set, cfg->scenarios[i], &errs);
+        if (r != 0 && rc == 0)
+            rc = r;
+    }
+    if (rc == 0)
+        rc = hx_scenario_set_finish(set, &errs);
+    if (rc != 0 || errs.n > 0) {
+        hx_errlist_print(&errs, stderr);
+        hx_errlist_cleanup(&errs);
+        return EXIT_USAGE;
+    }
+    hx_errlist_cleanup(&errs);
+    return 0;
+}
+
+/* The scenario's file as reports show it: relative to the data folder. */
+static void
+main_relative_files(struct hx_scenario_set *set, const char *datadir)
+{
+    char real_dd[PATH_MAX], real_f[PATH_MAX];
+    size_t l;
+
+    if (realpath(datadir, real_dd) == NULL)
+        return;
+    l = strlen(real_dd);
+    for (size_t i = 0; i < set->n; i++) {
+        struct hx_scenario *s = set->items[i];
+        if (realpath(s->file, real_f) != NULL && strncmp(real_f, real_dd, l) == 0 &&
+            real_f[l] == '/') {
+            char *rel = strdup(real_f + l + 1);
+            if (rel != NULL) {
+                free(s->file);
+                s->file = rel;
+            }
+        }
+    }
+}
+
+static int
+main_run(int argc, char **argv)
+{
+    struct hx_config cfg;
+    struct hx_profile *profile = NULL;
+    struct hx_scenario_set set = {0};
+    struct hx_scenario **chosen = NULL;
+    struct hx_spawn sp;
+    struct hx_run *run = NULL;
+    struct hx_result *result = NULL;
+    struct hx_console con;
+    struct hx_runner_hooks hooks;
+    struct hx_report_options ropt;
+    char datadir[PATH_MAX - 64];
+    bool help = false, version = false, spawned = false;
+    size_t n_chosen = 0;
+    int rc, exit_code = EXIT_USAGE;
+    struct timespec t0, t1;
+    struct sigaction sa;
+
+    memset(&sp, 0, sizeof sp);
+    sp.authref_pid = -1;
+    hx_config_init(&cfg);
+    rc = main_parse_run(argc, argv, &cfg, &help, &version);
+    if (rc != 0 || help || version) {
+        if (help)
+            main_run_usage(stdout);
+        else if (version)
+            main_version(stdout);
+        else
+            fprintf(stderr, "Try 'authconform run --help'.\n");
+        hx_config_cleanup(&cfg);
+        return rc != 0 ? EXIT_USAGE : 0;
+    }
+    if (hx_datadir_find(datadir, sizeof datadir) != 0) {
+        fprintf(stderr, "authconform: cannot find the data folder (set AUTHCONFORM_DATA_DIR)\n");
+        goto out;
+    }
+    if (main_load(&cfg, datadir, &profile, &set) != 0)
+        goto out;
+    main_relative_files(&set, datadir);
+    chosen = calloc(set.n + 1, sizeof *chosen);
+    if (chosen == NULL)
+        goto out;
+    for (size_t i = 0; i < set.n; i++)
+        if (hx_scenario_matches(set.items[i], cfg.filters, cfg.n_filters))
+            chosen[n_chosen++] = set.items[i];
+    if (n_chosen == 0) {
+        fprintf(stderr, "authconform: no scenario matches the filters\n");
+        goto out;
+    }
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = main_on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (cfg.target == NULL) {
+        struct hx_error err = {0};
+        fprintf(stderr, "authconform: no --target: starting a throwaway PostgreSQL and authref\n");
+        if (hx_spawn_start(&sp, datadir, &main_stop, &err) != 0) {
+            fprintf(stderr, "authconform: %s\n", err.text);
+            exit_code = main_stop ? 130 : EXIT_USAGE;
+            goto out;
+        }
+        spawned = true;
+        fprintf(stderr, "authconform: authref %s at %s (PostgreSQL %.1f s, authref %.1f s to ready)\n",
+                sp.authref_path, sp.target, sp.pg_seconds, sp.authref_seconds);
+        hx_config_set(&cfg.target, sp.target);
+        if (cfg.secret == NULL) {
+            hx_config_set(&cfg.secret, sp.secret);
+            hx_config_set(&cfg.secret_from, "the embedded authref");
+        }
+        if (cfg.database_url == NULL)
+            hx_config_set(&cfg.database_url, sp.database_url);
+        cfg.allow_http = true;
+        cfg.embedded = true;
+    }
+
+    if (hx_run_new(&cfg, profile, &main_stop, &run) != 0)
+        goto out;
+    result = hx_result_new(cfg.target, profile->name, hx_run_id(run));
+    if (result == NULL)
+        goto out;
+    hx_console_init(&con, stdout, cfg.verbose);
+    hooks.ud = &con;
+    hooks.case_done = hx_console_case_done;
+    hooks.progress = hx_console_progress;
+    printf("authconform %s: %zu scenarios against %s (profile %s, run %s)\n", CMN_VERSION,
+           n_chosen, cfg.target, profile->name, hx_run_id(run));
+    fflush(stdout);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = hx_run_execute(run, chosen, n_chosen, result, &hooks);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    result->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (rc != 0 && rc != HX_E_UNREACHABLE) {
+        fprintf(stderr, "authconform: the run failed: %s\n", hx_strerror(rc));
+        exit_code = EXIT_USAGE;
+        goto out;
+    }
+    hx_console_summary(&con, result);
+
+    /* the verdict does not depend on the reports being written */
+    if (rc == HX_E_UNREACHABLE) {
+        fprintf(stderr, "authconform: target unreachable: %s\n",
+                result->n_cases ? result->cases[0]->message : cfg.target);
+        exit_code = EXIT_UNREACHABLE;
+    } else {
+        exit_code = EXIT_PASS;
+        for (size_t i = 0; i < result->n_cases; i++) {
+            const struct hx_case *k = result->cases[i];
+            if ((k->status == HX_STATUS_FAIL || k->status == HX_STATUS_ERROR) &&
+                k->severity >= cfg.fail_on)
+                exit_code = EXIT_FAILED;
+        }
+    }
+    if (main_stop)
+        exit_code = 130;
+    ropt.dir = cfg.report_dir ? cfg.report_dir : "reports";
+    ropt.junit = cfg.junit;
+    hx_report_write_all(result, &ropt, stderr);
+
+out:
+    if (spawned)
+        hx_spawn_stop(&sp);
+    hx_result_free(result);
+    hx_run_free(run);
+    free(chosen);
+    hx_scenario_set_cleanup(&set);
+    hx_profile_free(profile);
+    hx_config_cleanup(&cfg);
+    return exit_code;
+}
+
+static const char *
+main_needs_text(const struct hx_scenario *s, char *buf, size_t size)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    if (s->needs & HX_NEED_SECRET)
+        o += (size_t)snprintf(buf + o, size - o, "%ssecret", o ? "," : "");
+    if ((s->needs & HX_NEED_DATABASE) && o < size)
+        o += (size_t)snprintf(buf + o, size - o, "%sdatabase", o ? "," : "");
+    if ((s->needs & HX_NEED_TLS) && o < size)
+        o += (size_t)snprintf(buf + o, size - o, "%stls", o ? "," : "");
+    if ((s->needs & HX_NEED_TASK_WRITES) && o < size)
+        o += (size_t)snprintf(buf + o, size - o, "%stask_writes", o ? "," : "");
+    for (size_t i = 0; i < s->n_need_keys && o < size; i++)
+        o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? "," : "", s->need_keys[i]);
+    if (s->floods && o < size)
+        o += (size_t)snprintf(buf + o, size - o, "%sfloods", o ? "," : "");
+    return o ? buf : "-";
+}
+
+static int
+main_list(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"scenarios", required_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
+    struct hx_scenario_set set = {0};
+    struct hx_errlist errs;
+    char datadir[PATH_MAX - 64], dir[PATH_MAX];
+    int c, rc = 0;
+    bool any = false;
+
+    hx_errlist_init(&errs);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("usage: authconform list [--scenarios PATH]...\n"
+                   "Every scenario and check: id, checklist items, ASVS, severity, needs, title;\n"
+                   "then the built-in probes.\n");
+            return 0;
+        }
+        if (c == 'V') {
+            main_version(stdout);
+            return 0;
+        }
+        if (c != 's')
+            return EXIT_USAGE;
+        any = true;
+        if (hx_scenario_set_load(&set, optarg, &errs) != 0)
+            rc = EXIT_USAGE;
+    }
+    if (!any) {
+        if (hx_datadir_find(datadir, sizeof datadir) != 0)
+            return EXIT_USAGE;
+        snprintf(dir, sizeof dir, "%s/scenarios", datadir);
+        if (hx_scenario_set_load(&set, dir, &errs) != 0)
+            rc = EXIT_USAGE;
+    }
+    if (hx_scenario_set_finish(&set, &errs) != 0)
+        rc = EXIT_USAGE;
+    if (errs.n > 0) {
+        hx_errlist_print(&errs, stderr);
+        rc = EXIT_USAGE;
+    }
+    printf("%-22s %-28s %-14s %-9s %-24s %s\n", "ID", "CHECKLIST", "ASVS", "SEVERITY", "NEEDS",
+           "TITLE");
+    for (size_t i = 0; i < set.n; i++) {
+        const struct hx_scenario *s = set.items[i];
+        char cl[256] = "", asvs[128] = "", needs[256];
+        size_t o = 0;
+        for (size_t k = 0; k < s->n_checklist && o < sizeof cl; k++)
+            o += (size_t)snprintf(cl + o, sizeof cl - o, "%s%s", k ? "," : "", s->checklist[k]);
+        o = 0;
+        for (size_t k = 0; k < s->n_asvs && o < sizeof asvs; k++)
+            o += (size_t)snprintf(asvs + o, sizeof asvs - o, "%s%s", k ? "," : "", s->asvs[k]);
+        printf("%-22s %-28s %-14s %-9s %-24s %s\n", s->id, cl[0] ? cl : "-", asvs[0] ? asvs : "-",
+               hx_severity_name(s->severity), main_needs_text(s, needs, sizeof needs), s->title);
+    }
+    printf("\n%zu scenarios\n\nProbes:\n", set.n);
+    for (const struct hx_probe_def *const *p = hx_probe_all(); *p; p++)
+        printf("  %-20s %s%s\n", (*p)->name, (*p)->summary, (*p)->floods ? " (floods)" : "");
+    hx_scenario_set_cleanup(&set);
+    hx_errlist_cleanup(&errs);
+    return rc;
+}
+
+/* A file is a profile when it lives under a profiles folder or says so by
+ * its shape (a "paths" member and no "steps"). */
+static bool
+main_looks_like_profile(const char *path)
+{
+    json_t *j;
+    bool yes;
+
+    if (strstr(path, "/profiles/") != NULL || strncmp(path, "profiles/", 9) == 0)
+        return true;
+    j = json_load_file(path, 0, NULL);
+    yes = json_is_object(j) && json_object_get(j, "paths") != NULL &&
+          json_object_get(j, "steps") == NULL;
+    json_decref(j);
+    return yes;
+}
+
+static int
+main_validate(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    struct hx_scenario_set set = {0};
+    struct hx_errlist errs;
+    char datadir[PATH_MAX - 64], def[PATH_MAX];
+    size_t profiles = 0;
     int c;
 
-    while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            usage(stdout);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("usage: authconform validate PATH...\n"
+                   "Checks scenario files, folders of them, and profiles, without running\n"
+                   "anything; reports every problem with its file and field. Exit 0 when all\n"
+                   "are valid, 2 otherwise.\n");
             return 0;
-        case 'V':
-            version(stdout);
+        }
+        if (c == 'V') {
+            main_version(stdout);
             return 0;
-        default:
-            usage(stderr);
-            return 2;
+        }
+        return EXIT_USAGE;
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "usage: authconform validate PATH...\n");
+        return EXIT_USAGE;
+    }
+    hx_errlist_init(&errs);
+    if (hx_datadir_find(datadir, sizeof datadir) != 0)
+        datadir[0] = '\0';
+    snprintf(def, sizeof def, "%s/fixtures/profiles/quickstart.json", datadir);
+    for (int i = optind; i < argc; i++) {
+        struct stat st;
+        size_t l = strlen(argv[i]);
+        if (stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) && l > 5 &&
+            strcmp(argv[i] + l - 5, ".json") == 0 && main_looks_like_profile(argv[i])) {
+            struct hx_profile *p = NULL;
+            if (hx_profile_load(argv[i], access(def, R_OK) == 0 ? def : NULL, &p, &errs) == 0)
+                profiles++;
+            hx_profile_free(p);
+            continue;
+        }
+        hx_scenario_set_load(&set, argv[i], &errs);
+    }
+    hx_scenario_set_finish(&set, &errs);
+    if (errs.n > 0 || errs.dropped > 0) {
+        hx_errlist_print(&errs, stderr);
+        fprintf(stderr, "validate: %zu problems\n", errs.n + errs.dropped);
+        hx_errlist_cleanup(&errs);
+        hx_scenario_set_cleanup(&set);
+        return EXIT_USAGE;
+    }
+    printf("validate: ok (%zu scenarios, %zu profiles)\n", set.n, profiles);
+    hx_errlist_cleanup(&errs);
+    hx_scenario_set_cleanup(&set);
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    enum cmn_log_level level;
+    int rc;
+
+    /* Allowed global state (CONVENTIONS 5): library init and the log level. */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "authconform: cannot initialise libcurl\n");
+        return EXIT_USAGE;
+    }
+    if (cmn_env_get("AUTHCONFORM_LOG_LEVEL") &&
+        cmn_log_level_parse(cmn_env_get("AUTHCONFORM_LOG_LEVEL"), &level) == 0)
+        cmn_log_set_level(level);
+
+    if (argc < 2) {
+        main_usage(stderr);
+        rc = EXIT_USAGE;
+    } else if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+               strcmp(argv[1], "help") == 0) {
+        main_usage(stdout);
+        rc = 0;
+    } else if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        main_version(stdout);
+        rc = 0;
+    } else if (strcmp(argv[1], "run") == 0) {
+        rc = main_run(argc - 1, argv + 1);
+    } else if (strcmp(argv[1], "list") == 0) {
+        rc = main_list(argc - 1, argv + 1);
+    } else if (strcmp(argv[1], "validate") == 0) {
+        rc = main_validate(argc - 1, argv + 1);
+    } else {
+        const struct hx_report_command *const *c = hx_report_commands();
+        for (; *c != NULL; c++)
+            if (strcmp((*c)->name, argv[1]) == 0)
+                break;
+        if (*c != NULL) {
+            rc = (*c)->main(argc - 1, argv + 1);
+        } else {
+            fprintf(stderr, "authconform: unknown command '%s'%s\n", argv[1],
+                    strcmp(argv[1], "diff") == 0 ? " (not part of this build)" : "");
+            main_usage(stderr);
+            rc = EXIT_USAGE;
         }
     }
-    usage(stderr);
-    return 2;
+    curl_global_cleanup();
+    return rc;
 }

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "hx/config.h"
 #include "hx/error.h"
 #include "hx/http.h"
 #include "hx/result.h"
@@ -69,6 +70,25 @@ int hx_probe_http(struct hx_probe_ctx *ctx, const struct hx_request *req,
 /* The same, without keeping evidence (for high-volume sampling). */
 int hx_probe_http_quiet(struct hx_probe_ctx *ctx, const struct hx_request *req,
                         struct hx_response *resp);
+
+/* --- Added with the runner (additions only) --- */
+
+/* Builds the full URL of the profile route `name` (a member of paths, e.g.
+ * "tasks") with {user_id} and {task_id} filled in (NULL when the template
+ * lacks them). Returns 0, HX_E_NOTFOUND (no such route or a missing value)
+ * or HX_E_TOOLONG. */
+int hx_probe_route(const struct hx_probe_ctx *ctx, const char *name, const char *user_id,
+                   const char *task_id, char *out, size_t out_size);
+/* True once the run is being interrupted (Ctrl-C): long probes should stop
+ * early and skip their step. */
+bool hx_probe_stopping(const struct hx_probe_ctx *ctx);
+/* Registers a value the reports must never show whole (a recovered secret,
+ * a forged token); it is masked wherever it appears from now on. */
+int hx_probe_redact(struct hx_probe_ctx *ctx, const char *value);
+/* Borrowed: the run id (also ${run.id}). */
+const char *hx_probe_run_id(const struct hx_probe_ctx *ctx);
+/* Borrowed: the run's configuration (for flags a probe needs, e.g. --jobs). */
+const struct hx_config *hx_probe_config(const struct hx_probe_ctx *ctx);
 
 /* --- The registry --- */
 

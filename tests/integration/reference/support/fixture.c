@@ -80,11 +80,18 @@ fixture_read_port(const char *path, unsigned *port)
 int
 it_proc_start(struct it_proc *p, const char *db_url, const char *const *extra)
 {
+    if (it_proc_spawn(p, db_url, extra) != 0)
+        return -1;
+    return it_proc_wait_ready(p);
+}
+
+int
+it_proc_spawn(struct it_proc *p, const char *db_url, const char *const *extra)
+{
     static int seq;
     const char *argv[64] = {it_authref_path(), "--database-url", db_url, "--port", "0",
                             "--port-file", p->port_file, "--insecure-bcrypt-cost", "4"};
     int argc = 9;
-    struct timespec pause = {0, 50 * 1000 * 1000};
 
     snprintf(p->port_file, sizeof p->port_file, "/tmp/authref-itest-%ld-%d.port", (long)getpid(),
              ++seq);
@@ -106,6 +113,14 @@ it_proc_start(struct it_proc *p, const char *db_url, const char *const *extra)
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
+    return 0;
+}
+
+int
+it_proc_wait_ready(struct it_proc *p)
+{
+    struct timespec pause = {0, 50 * 1000 * 1000};
+
     for (int i = 0; i < 600; i++) {
         int status;
         if (waitpid(p->pid, &status, WNOHANG) == p->pid) {

@@ -37,6 +37,9 @@ struct it_proc {
  * the extra flags, BETTER_AUTH_SECRET=IT_SECRET, stderr into a log file;
  * waits until GET /ready answers 200 (at most 30 s). */
 int it_proc_start(struct it_proc *p, const char *db_url, const char *const *extra);
+/* The two halves of it_proc_start: fork and exec; wait for readiness. */
+int it_proc_spawn(struct it_proc *p, const char *db_url, const char *const *extra);
+int it_proc_wait_ready(struct it_proc *p);
 /* Sends SIGTERM, waits; returns the exit status (or -1), removes the files. */
 int it_proc_stop(struct it_proc *p);
 /* Returns new (free()): what the program has written to stderr so far. */

@@ -1,0 +1,52 @@
+#ifndef HX_CONFIG_H
+#define HX_CONFIG_H
+/*
+ * The configuration of one `authconform run`: flags and environment
+ * (AUTHCONFORM_*), flags winning. main.c fills it; everything else reads it.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hx/result.h"
+
+#define HX_DEFAULT_JOBS 8
+#define HX_DEFAULT_TIMEOUT_S 30
+#define HX_BODY_MAX ((size_t)1 << 20)    /* response bodies are cut here */
+#define HX_EVIDENCE_BODY_MAX (16 * 1024) /* bodies kept as evidence */
+
+struct hx_config {
+    char *target;     /* base URL without trailing '/'; NULL: the embedded default */
+    char *profile;    /* profile file; NULL: the default profile */
+    char **scenarios; /* files or folders; none: <data dir>/scenarios */
+    size_t n_scenarios;
+    char **filters;
+    size_t n_filters;
+    char *secret;       /* the shared secret's value (--secret-file / --secret-env) */
+    char *secret_from;  /* where it came from, for messages */
+    char *database_url;
+    char *origin;
+    char *junit;      /* NULL: <report_dir>/junit.xml */
+    char *report_dir; /* "reports" unless given */
+    long jobs;
+    long timeout_s;
+    char *cacert;
+    bool insecure;
+    bool safe;
+    bool has_seed;
+    uint64_t seed;
+    bool verbose;
+    bool allow_http;
+    enum hx_severity fail_on;
+    long retry;
+    bool embedded; /* the target is the throwaway authref this run started */
+};
+
+void hx_config_init(struct hx_config *c);
+void hx_config_cleanup(struct hx_config *c);
+/* Appends a copy of s to a string list. */
+int hx_config_add(char ***list, size_t *n, const char *s);
+/* Replaces *field with a copy of s (NULL clears it). */
+int hx_config_set(char **field, const char *s);
+
+#endif

@@ -1,0 +1,60 @@
+#ifndef HX_EXPECT_H
+#define HX_EXPECT_H
+/*
+ * Judges one response against a step's expectations and says, for every
+ * one that did not hold, what was expected and what came back, in words a
+ * person understands: "status: expected 201, got 200".
+ *
+ * The expectation object (scenarios/README.md documents it in full):
+ *   "status":  201 | [200, 204]
+ *   "headers": {"Name": "exact value" | matcher}
+ *   "json":    {"$.path": value (equality) | matcher}
+ *   "body":    {"contains": s, "not_contains": s, "matches": re, "is_json": bool,
+ *               "max_bytes": n}
+ *   "jwt":     {"from": "$.path" | "header:Name" | "cookie:name",
+ *               "segments": 3, "header": {claim: value|matcher},
+ *               "claims": {claim: value|matcher}, "lifetime": value|matcher,
+ *               "not_expired": true}
+ * A matcher is an object of: present, absent, equals (+ tolerance for
+ * numbers), not_equals, one_of, type (string, number, integer, boolean,
+ * null, object, array, or a list), matches (POSIX extended regex), icase
+ * (with equals/contains/matches on text), contains, not_contains, is
+ * ("uuid", "rfc3339", "email", "jwt", "non-empty"), length, min_length,
+ * max_length, min, max.
+ */
+#include <jansson.h>
+
+#include "hx/errlist.h"
+#include "hx/http.h"
+#include "hx/redact.h"
+
+/* Checks an expectation as written in a scenario file (strings holding
+ * ${...} are accepted wherever a value goes). where is the location, e.g.
+ * "steps[1].expect". Every problem goes into errs. */
+void hx_expect_validate(const json_t *expect, const char *file, const char *where,
+                        struct hx_errlist *errs);
+
+struct hx_expect_outcome {
+    int mismatches;       /* 0 when everything held */
+    char *message;        /* new (free()), redacted; NULL when everything held */
+    const char *type;     /* static: "expect.status", "expect.json", ... */
+    int scenario_error;   /* 1 when the expectation itself is malformed (after expansion) */
+};
+
+/* Judges resp (which must hold a response) against expect (already
+ * expanded). Values quoted in messages go through red. Returns 0, or
+ * HX_E_NOMEM. */
+int hx_expect_check(const json_t *expect, const struct hx_response *resp,
+                    struct hx_redactor *red, struct hx_expect_outcome *out);
+void hx_expect_outcome_cleanup(struct hx_expect_outcome *o);
+
+/* Returns new (json_decref): the decoded header (which == 0) or payload
+ * (which == 1) of a compact JWT, or NULL when it is not one; *why (static)
+ * says what is wrong. */
+json_t *hx_jwt_decode_part(const char *token, int which, const char **why);
+
+/* Returns new (free()): the value of the cookie `name` set by resp
+ * (Set-Cookie), or NULL. */
+char *hx_response_cookie(const struct hx_response *resp, const char *name);
+
+#endif

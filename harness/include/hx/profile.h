@@ -1,0 +1,65 @@
+#ifndef HX_PROFILE_H
+#define HX_PROFILE_H
+/*
+ * A target profile: how one implementation of the contract spells it. The
+ * paths of its endpoints, the request field names, the JSON paths of the
+ * token and the user id in its answers, the status codes and messages it
+ * uses, how it carries the token (bearer header, cookie or both), and
+ * whether it implements task writes. Scenarios only ever say ${paths.signin},
+ * ${codes.signup}, ...; a third party writes a profile, never edits scenarios.
+ *
+ * A profile file lists only what differs from the default profile
+ * (fixtures/profiles/quickstart.json): it is merged over it, member by member.
+ * Route templates use {user_id} and {task_id}.
+ */
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "hx/errlist.h"
+
+enum hx_transport {
+    HX_TRANSPORT_BEARER = 0,
+    HX_TRANSPORT_COOKIE,
+    HX_TRANSPORT_BOTH,
+};
+
+struct hx_profile {
+    char *file;   /* the profile file as given */
+    char *name;
+    json_t *root; /* the merged document */
+    /* Borrowed from root: */
+    const char *signup_path, *signin_path;
+    const char *email_field, *password_field, *username_field;
+    const char *token_path, *user_id_path;
+    enum hx_transport transport;
+    const char *cookie_name;
+    const char *scheme; /* "Bearer" */
+    bool task_writes;
+    const char *email_domain;
+};
+
+/* Loads file merged over defaults_file (NULL, or the same file: no merge).
+ * Every problem goes into errs (file and field); returns 0 with *out new
+ * (hx_profile_free) or HX_E_PARSE / HX_E_IO. */
+int hx_profile_load(const char *file, const char *defaults_file, struct hx_profile **out,
+                    struct hx_errlist *errs);
+void hx_profile_free(struct hx_profile *p);
+
+/* Borrowed: the member at a dotted name ("paths.signout"), or NULL when
+ * absent or null. */
+const json_t *hx_profile_get(const struct hx_profile *p, const char *dotted);
+
+/* Writes the route template `name` (a member of paths) with {user_id} and
+ * {task_id} filled in (either may be NULL when the template lacks it).
+ * Returns 0, HX_E_NOTFOUND (no such route, or a placeholder without a value)
+ * or HX_E_TOOLONG. */
+int hx_profile_route(const struct hx_profile *p, const char *name, const char *user_id,
+                     const char *task_id, char *out, size_t out_size);
+
+/* Fills {user_id}/{task_id}-style placeholders of template from params
+ * (a JSON object of strings). Returns 0, HX_E_NOTFOUND naming the missing
+ * placeholder in err, or HX_E_TOOLONG. */
+int hx_path_fill(const char *tmpl, const json_t *params, char *out, size_t out_size,
+                 struct hx_error *err);
+
+#endif

@@ -1,0 +1,33 @@
+#ifndef HX_REPORT_JUNIT_H
+#define HX_REPORT_JUNIT_H
+/*
+ * JUnit XML in the flat shape that GitLab, Jenkins and the GitHub Actions
+ * reporters all read: <testsuites> -> one <testsuite> per scenario group ->
+ * one <testcase> per scenario (classname = group, name = "ID title",
+ * file = the scenario file). A failed expectation is a <failure>, a
+ * transport problem an <error>, a skip a <skipped message="why">. Each case
+ * carries its transcript in <system-out>. Text is filtered to XML 1.0
+ * characters (control bytes become "\xNN", invalid UTF-8 becomes U+FFFD),
+ * "]]>" is split across CDATA sections, attributes are escaped.
+ * fixtures/junit/junit.xsd is the schema it validates against.
+ */
+#include <stdio.h>
+
+#include "hx/error.h"
+#include "hx/result.h"
+
+int hx_report_junit_write(const struct hx_result *r, const char *path, struct hx_error *err);
+/* The same into an open stream. Returns 0 or HX_E_IO. */
+int hx_report_junit_fprint(const struct hx_result *r, FILE *out);
+
+/* Writes (p, n) as XML text: for attributes (escapes quotes, tabs and line
+ * breaks too) or element content. */
+void hx_xml_escape(FILE *out, const char *p, size_t n, int attribute);
+/* Writes (p, n) as one or more CDATA sections. */
+void hx_xml_cdata(FILE *out, const char *p, size_t n);
+
+/* Appends a readable transcript of a step's exchanges to out (plain text,
+ * already redacted since results are). */
+void hx_report_transcript(FILE *out, const struct hx_step_result *s, size_t index);
+
+#endif

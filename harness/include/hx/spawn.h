@@ -1,0 +1,45 @@
+#ifndef HX_SPAWN_H
+#define HX_SPAWN_H
+/*
+ * The embedded default: without --target, a run starts a throwaway
+ * PostgreSQL (scripts/pg-throwaway from the data folder) and the reference
+ * server authref on free loopback ports, with a random secret that the run
+ * also uses as --secret, and stops both on every exit path.
+ *
+ * authref is found through $AUTHCONFORM_AUTHREF, else next to the program
+ * (../reference/authref in the build tree, authref in the same folder when
+ * installed), else on PATH. It runs with --rate-limit-ip 200/60s (a run
+ * sends far more auth requests from one address than a person does);
+ * $AUTHCONFORM_AUTHREF_ARGS replaces those extra arguments (tests: add
+ * "--insecure-bcrypt-cost 4"). Children run in a process group of
+ * their own, so a Ctrl-C reaches the harness, which then stops them.
+ */
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "hx/error.h"
+
+struct hx_spawn {
+    char pg_dir[PATH_MAX];
+    bool pg_started;
+    char work_dir[PATH_MAX]; /* secret file, port file, authref's log */
+    pid_t authref_pid;
+    char authref_path[PATH_MAX];
+    char pg_stop_script[PATH_MAX]; /* scripts/pg-throwaway */
+    char database_url[512];
+    char secret[96];
+    char target[64];
+    double pg_seconds, authref_seconds; /* start-up times */
+};
+
+/* Starts both. stop (may be NULL) aborts the wait on Ctrl-C. On failure
+ * everything started so far is stopped again and err says what failed
+ * (with the tail of authref's log). Returns 0 or HX_E_SPAWN. */
+int hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *stop,
+                   struct hx_error *err);
+/* Stops whatever is running; safe to call twice and on a zeroed struct. */
+void hx_spawn_stop(struct hx_spawn *sp);
+
+#endif

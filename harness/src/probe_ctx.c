@@ -1,0 +1,208 @@
+/* What a probe may ask of the run: hx/probe.h, except the registry
+ * (src/probes/registry.c). Called on the probe's own thread. */
+#include "hx/probe.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner_int.h"
+
+const char *
+hx_probe_target(const struct hx_probe_ctx *ctx)
+{
+    return ctx->run->target;
+}
+
+const json_t *
+hx_probe_profile(const struct hx_probe_ctx *ctx)
+{
+    return ctx->run->profile->root;
+}
+
+const char *
+hx_probe_var(const struct hx_probe_ctx *ctx, const char *name)
+{
+    return hx_vars_get(ctx->vars, name);
+}
+
+int
+hx_probe_set_var(struct hx_probe_ctx *ctx, const char *name, const char *value)
+{
+    return hx_vars_set(ctx->vars, name, value);
+}
+
+char *
+hx_probe_expand(const struct hx_probe_ctx *ctx, const char *s, struct hx_error *err)
+{
+    return hx_vars_expand(ctx->vars, s, err);
+}
+
+const char *
+hx_probe_secret(const struct hx_probe_ctx *ctx)
+{
+    return ctx->run->cfg->secret;
+}
+
+const char *
+hx_probe_database_url(const struct hx_probe_ctx *ctx)
+{
+    return ctx->run->cfg->database_url;
+}
+
+const char *
+hx_probe_origin(const struct hx_probe_ctx *ctx)
+{
+    return ctx->run->cfg->origin;
+}
+
+bool
+hx_probe_safe(const struct hx_probe_ctx *ctx)
+{
+    return ctx->run->cfg->safe;
+}
+
+bool
+hx_probe_allow_http(const struct hx_probe_ctx *ctx)
+{
+    return ctx->run->cfg->allow_http;
+}
+
+const struct hx_http_config *
+hx_probe_http_config(const struct hx_probe_ctx *ctx)
+{
+    return &ctx->run->http;
+}
+
+void
+hx_probe_random(struct hx_probe_ctx *ctx, void *buf, size_t n)
+{
+    hx_rng_bytes(&ctx->run->rng, buf, n);
+}
+
+static void
+probe_fill_identity(struct hx_probe_ctx *ctx, const char *name, struct hx_identity *out)
+{
+    char key[160];
+
+    /* the name itself, borrowed from the scope: stored once */
+    snprintf(key, sizeof key, "%s.name", name);
+    if (!hx_vars_has(ctx->vars, key))
+        hx_vars_set(ctx->vars, key, name);
+    out->name = hx_vars_get(ctx->vars, key);
+    snprintf(key, sizeof key, "%s.email", name);
+    out->email = hx_vars_get(ctx->vars, key);
+    snprintf(key, sizeof key, "%s.password", name);
+    out->password = hx_vars_get(ctx->vars, key);
+    snprintf(key, sizeof key, "%s.token", name);
+    out->token = hx_vars_has(ctx->vars, key) ? hx_vars_get(ctx->vars, key) : NULL;
+    snprintf(key, sizeof key, "%s.user_id", name);
+    out->user_id = hx_vars_has(ctx->vars, key) ? hx_vars_get(ctx->vars, key) : NULL;
+}
+
+int
+hx_probe_identity(struct hx_probe_ctx *ctx, const char *name, struct hx_identity *out)
+{
+    char key[160];
+
+    snprintf(key, sizeof key, "%s.token", name);
+    if (!hx_vars_has(ctx->vars, key)) {
+        snprintf(key, sizeof key, "%s.email", name);
+        if (hx_vars_get(ctx->vars, key) == NULL) {
+            hx_step_set(ctx->step, HX_STATUS_ERROR, "probe",
+                        "probe: \"%s\" cannot be an identity name", name);
+            return HX_E_INVAL;
+        }
+        if (hx__run_signup_blocking(ctx->run, ctx->vars, name, ctx->step) != 0)
+            return HX_E_TRANSPORT;
+    }
+    probe_fill_identity(ctx, name, out);
+    return 0;
+}
+
+int
+hx_probe_identity_fresh(struct hx_probe_ctx *ctx, struct hx_identity *out)
+{
+    unsigned n = __atomic_add_fetch(&ctx->run->fresh_counter, 1, __ATOMIC_SEQ_CST);
+    char name[32];
+
+    snprintf(name, sizeof name, "fresh%u", n);
+    return hx_probe_identity(ctx, name, out);
+}
+
+int
+hx_probe_url(const struct hx_probe_ctx *ctx, const char *path, char *out, size_t out_size)
+{
+    struct hx_error err;
+    char *p = hx_vars_expand(ctx->vars, path, &err);
+    int n;
+
+    if (p == NULL)
+        return HX_E_PARSE;
+    n = snprintf(out, out_size, "%s%s", ctx->run->target, p);
+    free(p);
+    if (n < 0 || (size_t)n >= out_size)
+        return HX_E_TOOLONG;
+    return 0;
+}
+
+int
+hx_probe_route(const struct hx_probe_ctx *ctx, const char *name, const char *user_id,
+               const char *task_id, char *out, size_t out_size)
+{
+    char path[4096];
+    int rc = hx_profile_route(ctx->run->profile, name, user_id, task_id, path, sizeof path);
+    int n;
+
+    if (rc != 0)
+        return rc;
+    n = snprintf(out, out_size, "%s%s", ctx->run->target, path);
+    if (n < 0 || (size_t)n >= out_size)
+        return HX_E_TOOLONG;
+    return 0;
+}
+
+int
+hx_probe_http(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_response *resp)
+{
+    int rc = hx_http_perform(&ctx->run->http, req, resp);
+
+    if (ctx->kept < RUN_PROBE_EVIDENCE_MAX) {
+        ctx->kept++;
+        hx__run_record(ctx->run, ctx->step, req, resp);
+    } else {
+        ctx->dropped++;
+    }
+    return rc;
+}
+
+int
+hx_probe_http_quiet(struct hx_probe_ctx *ctx, const struct hx_request *req,
+                    struct hx_response *resp)
+{
+    return hx_http_perform(&ctx->run->http, req, resp);
+}
+
+bool
+hx_probe_stopping(const struct hx_probe_ctx *ctx)
+{
+    return ctx->run->stop != NULL && *ctx->run->stop != 0;
+}
+
+int
+hx_probe_redact(struct hx_probe_ctx *ctx, const char *value)
+{
+    return hx_redactor_add(&ctx->run->red, value);
+}
+
+const char *
+hx_probe_run_id(const struct hx_probe_ctx *ctx)
+{
+    return ctx->run->run_id;
+}
+
+const struct hx_config *
+hx_probe_config(const struct hx_probe_ctx *ctx)
+{
+    return ctx->run->cfg;
+}

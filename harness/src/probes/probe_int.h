@@ -1,0 +1,113 @@
+#ifndef HX_PROBE_INT_H
+#define HX_PROBE_INT_H
+/*
+ * Shared by the probes' run functions (harness/src/probes/run_*.c): reading
+ * arguments and the profile, sending one request through the run, and the
+ * steps every forging probe takes first (calibration). Only for probes/.
+ */
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hx/error.h"
+#include "hx/http.h"
+#include "hx/probe.h"
+#include "hx/result.h"
+
+/* --- arguments (validated at load time by each probe's validate) --- */
+
+/* One allowed argument: key and JSON type ('s' string, 'i' integer, 'b'
+ * boolean, 'a' array of strings, 'n' number). */
+struct hx__arg_spec {
+    const char *key;
+    char type;
+};
+
+/* Checks args against spec (NULL-key terminated): unknown keys and wrong
+ * types are errors naming the field. args may be NULL. */
+int hx__probe_validate(const json_t *args, const struct hx__arg_spec *spec, struct hx_error *err);
+
+const char *hx__arg_str(const json_t *args, const char *key, const char *dflt);
+long long hx__arg_int(const json_t *args, const char *key, long long dflt);
+double hx__arg_num(const json_t *args, const char *key, double dflt);
+bool hx__arg_bool(const json_t *args, const char *key, bool dflt);
+
+/* --- profile (dotted names: "paths.tasks", "codes.unauthenticated") --- */
+
+const char *hx__prof_str(const struct hx_probe_ctx *ctx, const char *dotted, const char *dflt);
+long long hx__prof_int(const struct hx_probe_ctx *ctx, const char *dotted, long long dflt);
+bool hx__prof_bool(const struct hx_probe_ctx *ctx, const char *dotted, bool dflt);
+/* True when status is the profile's code (an integer or an array of them). */
+bool hx__prof_code_is(const struct hx_probe_ctx *ctx, const char *dotted, long dflt, long status);
+
+/* --- requests --- */
+
+struct hx__send {
+    const char *method;     /* "GET" when NULL */
+    const char *path;       /* relative to the target, or an absolute URL */
+    const char *token;      /* sent as "Authorization: <scheme> <token>" when not NULL */
+    const char *raw_auth;   /* a whole Authorization value (overrides token) */
+    const char *json;       /* body with Content-Type: application/json */
+    const char *origin;     /* an Origin header */
+    const struct hx_header *extra; /* more headers */
+    size_t n_extra;
+    bool quiet;             /* no evidence (sampling) */
+    bool follow_redirects;
+    long tls_version, tls_max_version;
+};
+
+/* Sends and fills resp (initialised here with the run's body cap; the
+ * caller cleans it up). Returns as hx_probe_http. */
+int hx__probe_send(struct hx_probe_ctx *ctx, const struct hx__send *s, struct hx_response *resp);
+
+/* The profile's tasks route with {user_id} filled. Returns 0 or an error. */
+int hx__tasks_path(const struct hx_probe_ctx *ctx, const json_t *args, const char *user_id,
+                   char *out, size_t out_size);
+
+/* The response body as text for messages: at most max bytes. Borrowed. */
+const char *hx__body(const struct hx_response *r);
+
+/* The "detail" string of a JSON error body, copied into out ("" if none). */
+void hx__detail(const struct hx_response *r, char *out, size_t out_size);
+
+/* Records a diagnosis for the case (quickstart troubleshooting). */
+void hx__diagnose(struct hx_probe_ctx *ctx, struct hx_step_result *step, const char *text);
+
+/* Target clock minus local clock from the response's Date header (seconds);
+ * 0 when absent. */
+long long hx__clock_skew(const struct hx_response *r);
+
+/* Calibration of the forging probes: the genuine token must open the
+ * owner's tasks list and "not-a-token" must be refused with the contract's
+ * 401. On failure the step is set (SKIP "cannot decide", or ERROR on 5xx /
+ * no answer), a diagnosis is recorded when one fits, and false returned. */
+bool hx__calibrate(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_identity *id,
+                   struct hx_step_result *step);
+
+/* A transport failure or 5xx as a step ERROR; returns true when it was one. */
+bool hx__error_if_broken(struct hx_step_result *step, int rc, const struct hx_response *r,
+                         const char *what);
+
+/* 429 met by a probe that does not test rate limiting: SKIP "rate limited". */
+bool hx__skip_if_limited(struct hx_step_result *step, const struct hx_response *r,
+                         const char *what);
+
+/* --- the probes (one run_*.c each; listed in registry.c) --- */
+extern const struct hx_probe_def hx__probe_secret_sweep;
+extern const struct hx_probe_def hx__probe_secret_strength;
+extern const struct hx_probe_def hx__probe_secret_exposure;
+extern const struct hx_probe_def hx__probe_bcrypt_cost;
+extern const struct hx_probe_def hx__probe_jwt_forge;
+extern const struct hx_probe_def hx__probe_token_expiry;
+extern const struct hx_probe_def hx__probe_signin_enumeration;
+extern const struct hx_probe_def hx__probe_signin_timing;
+extern const struct hx_probe_def hx__probe_error_leaks;
+extern const struct hx_probe_def hx__probe_isolation;
+extern const struct hx_probe_def hx__probe_cors;
+extern const struct hx_probe_def hx__probe_tls;
+extern const struct hx_probe_def hx__probe_rate_limit;
+extern const struct hx_probe_def hx__probe_token_cookie;
+extern const struct hx_probe_def hx__probe_csp;
+extern const struct hx_probe_def hx__probe_signup_race;
+
+#endif

@@ -1,0 +1,171 @@
+/* Probe bcrypt-cost (bcrypt_cost): the stored hashes of the run's accounts,
+ * read through libpq in a read-only transaction; without a database, the
+ * signin latency as information. */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hx/probes/stats.h"
+#include "hx/probes/strength.h"
+#include "probe_int.h"
+
+static const struct hx__arg_spec bcrypt_args[] = {
+    {"min_cost", 'i'},
+    {"identities", 'a'},
+    {"latency_samples", 'i'},
+    {NULL, 0},
+};
+
+static int
+bcrypt_validate(const json_t *args, struct hx_error *err)
+{
+    int rc = hx__probe_validate(args, bcrypt_args, err);
+    if (rc == 0 && (hx__arg_int(args, "latency_samples", 3) < 0 ||
+                    hx__arg_int(args, "latency_samples", 3) > 20)) {
+        hx_error_set(err, NULL, 0, "args.latency_samples: expected 0..20");
+        return HX_E_PARSE;
+    }
+    return rc;
+}
+
+/* Signin latency of one identity: information about the hashing cost. */
+static void
+bcrypt_latency(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_identity *id,
+               struct hx_step_result *step)
+{
+    size_t want = (size_t)hx__arg_int(args, "latency_samples", 3), n = 0;
+    double t[20];
+    const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
+    json_t *body = json_object();
+    char *text;
+
+    json_object_set_new(body, hx__prof_str(ctx, "fields.email", "email"), json_string(id->email));
+    json_object_set_new(body, hx__prof_str(ctx, "fields.password", "password"),
+                        json_string(id->password));
+    text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    for (size_t i = 0; i < want && text != NULL; i++) {
+        struct hx_response r;
+        int rc = hx__probe_send(
+            ctx, &(struct hx__send){.method = "POST", .path = signin, .json = text, .quiet = true},
+            &r);
+        if (rc == 0 && r.status >= 200 && r.status < 300)
+            t[n++] = r.seconds;
+        hx_response_cleanup(&r);
+        if (rc != 0 || r.status == 429)
+            break;
+    }
+    free(text);
+    if (n > 0)
+        hx_step_add_note(step,
+                         "signin latency over %zu signins: median %.0f ms (bcrypt cost 12 takes "
+                         "about 200 ms here; much less suggests a cheaper hash)",
+                         n, hx_stats_median(t, n) * 1000.0);
+}
+
+static void
+bcrypt_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
+{
+    const char *url = hx_probe_database_url(ctx);
+    const json_t *names = args != NULL ? json_object_get(args, "identities") : NULL;
+    static const char *const default_names[] = {"alice", "bob"};
+    size_t n_names = names != NULL ? json_array_size(names) : 2;
+    int min_cost = (int)hx__arg_int(args, "min_cost", 12);
+    const char *table = hx__prof_str(ctx, "database.users_table", "users");
+    const char *email_col = hx__prof_str(ctx, "database.email_column", "email");
+    const char *hash_col = hx__prof_str(ctx, "database.password_column", "hashed_password");
+    PGconn *db = NULL;
+    PGresult *res = NULL;
+    char *qt = NULL, *qe = NULL, *qh = NULL, sql[600], bad[800] = "";
+    size_t checked = 0, n_bad = 0;
+
+    if (url == NULL) {
+        struct hx_identity a;
+        if (hx_probe_identity(ctx, "alice", &a) == 0)
+            bcrypt_latency(ctx, args, &a, step);
+        hx_step_set(step, HX_STATUS_SKIP, "probe.needs-database", "needs --database-url");
+        return;
+    }
+    db = PQconnectdb(url);
+    if (db == NULL || PQstatus(db) != CONNECTION_OK) {
+        hx_step_set(step, HX_STATUS_ERROR, "probe.database", "cannot connect to the database: %s",
+                    db != NULL ? PQerrorMessage(db) : "out of memory");
+        goto cleanup;
+    }
+    res = PQexec(db, "BEGIN TRANSACTION READ ONLY");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        hx_step_set(step, HX_STATUS_ERROR, "probe.database", "cannot begin a read-only "
+                    "transaction: %s", PQerrorMessage(db));
+        goto cleanup;
+    }
+    PQclear(res);
+    res = NULL;
+    qt = PQescapeIdentifier(db, table, strlen(table));
+    qe = PQescapeIdentifier(db, email_col, strlen(email_col));
+    qh = PQescapeIdentifier(db, hash_col, strlen(hash_col));
+    if (qt == NULL || qe == NULL || qh == NULL) {
+        hx_step_set(step, HX_STATUS_ERROR, "probe.database", "bad table or column name");
+        goto cleanup;
+    }
+    snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE lower(%s) = lower($1)", qh, qt, qe);
+    for (size_t i = 0; i < n_names; i++) {
+        const char *name = names != NULL ? json_string_value(json_array_get(names, i))
+                                         : default_names[i];
+        struct hx_identity id;
+        const char *params[1];
+        char why[200];
+        int cost;
+
+        if (hx_probe_identity(ctx, name, &id) != 0)
+            goto cleanup;
+        params[0] = id.email;
+        res = PQexecParams(db, sql, 1, NULL, params, NULL, NULL, 0);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            hx_step_set(step, HX_STATUS_ERROR, "probe.database",
+                        "query on %s.%s failed (check the profile's database names): %s", table,
+                        hash_col, PQerrorMessage(db));
+            goto cleanup;
+        }
+        if (PQntuples(res) != 1) {
+            hx_step_set(step, HX_STATUS_ERROR, "probe.database",
+                        "%d rows in %s for the account %s created (expected 1); is this the "
+                        "target's database?",
+                        PQntuples(res), table, name);
+            goto cleanup;
+        }
+        checked++;
+        if (!hx_bcrypt_hash_ok(PQgetvalue(res, 0, 0), id.password, min_cost, &cost, why,
+                               sizeof(why))) {
+            size_t len = strlen(bad);
+            int k = snprintf(bad + len, sizeof(bad) - len, "%s%s: %s", len > 0 ? "; " : "", name,
+                             why);
+            if (k < 0 || (size_t)k >= sizeof(bad) - len)
+                bad[len] = '\0';
+            n_bad++;
+        } else {
+            hx_step_add_note(step, "%s: %s", name, why);
+        }
+        PQclear(res);
+        res = NULL;
+    }
+    if (n_bad > 0)
+        hx_step_set(step, HX_STATUS_FAIL, "probe.bcrypt", "%zu of %zu stored passwords are not "
+                    "bcrypt with cost >= %d: %s", n_bad, checked, min_cost, bad);
+cleanup:
+    PQclear(res);
+    PQfreemem(qt);
+    PQfreemem(qe);
+    PQfreemem(qh);
+    if (db != NULL && PQstatus(db) == CONNECTION_OK)
+        PQclear(PQexec(db, "ROLLBACK"));
+    PQfinish(db);
+}
+
+const struct hx_probe_def hx__probe_bcrypt_cost = {
+    .name = "bcrypt_cost",
+    .summary = "stored hashes of the run's accounts are bcrypt $2a/$2b/$2y$ with cost >= 12",
+    .floods = false,
+    .validate = bcrypt_validate,
+    .run = bcrypt_run,
+};

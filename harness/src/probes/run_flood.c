@@ -1,0 +1,312 @@
+/* Probes that create load (skipped under --safe): rate-limiting
+ * (rate_limit) and concurrent signups (signup_race). */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hx/probes/tally.h"
+#include "probe_int.h"
+
+#define RACE_MAX 32
+
+static char *
+flood_signin_body(struct hx_probe_ctx *ctx, const char *email, const char *password)
+{
+    json_t *body = json_object();
+    char *text;
+    json_object_set_new(body, hx__prof_str(ctx, "fields.email", "email"), json_string(email));
+    json_object_set_new(body, hx__prof_str(ctx, "fields.password", "password"),
+                        json_string(password));
+    text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    return text;
+}
+
+static void
+flood_word(struct hx_probe_ctx *ctx, char *out, size_t n)
+{
+    unsigned char rnd[24];
+    static const char hex[] = "0123456789abcdef";
+    size_t k = 0;
+    hx_probe_random(ctx, rnd, sizeof(rnd));
+    for (size_t i = 0; i < sizeof(rnd) && k + 2 < n; i++) {
+        out[k++] = hex[rnd[i] >> 4];
+        out[k++] = hex[rnd[i] & 15];
+    }
+    out[k] = '\0';
+}
+
+/* ---- rate limiting ---- */
+
+static const struct hx__arg_spec rate_args[] = {
+    {"max_account_attempts", 'i'},
+    {"max_address_attempts", 'i'},
+    {"scopes", 'a'},
+    {NULL, 0},
+};
+
+static int
+rate_validate(const json_t *args, struct hx_error *err)
+{
+    const json_t *scopes = args != NULL ? json_object_get(args, "scopes") : NULL;
+    int rc = hx__probe_validate(args, rate_args, err);
+    if (rc != 0)
+        return rc;
+    for (size_t i = 0; scopes != NULL && i < json_array_size(scopes); i++) {
+        const char *s = json_string_value(json_array_get(scopes, i));
+        if (strcmp(s, "account") != 0 && strcmp(s, "address") != 0) {
+            hx_error_set(err, NULL, 0, "args.scopes[%zu]: expected \"account\" or \"address\"", i);
+            return HX_E_PARSE;
+        }
+    }
+    if (hx__arg_int(args, "max_account_attempts", 10) < 1 ||
+        hx__arg_int(args, "max_account_attempts", 10) > 200 ||
+        hx__arg_int(args, "max_address_attempts", 30) < 1 ||
+        hx__arg_int(args, "max_address_attempts", 30) > 500) {
+        hx_error_set(err, NULL, 0, "args.max_*_attempts: expected 1..200 (account), 1..500 "
+                     "(address)");
+        return HX_E_PARSE;
+    }
+    return 0;
+}
+
+static bool
+rate_scope(const json_t *args, const char *scope)
+{
+    const json_t *scopes = args != NULL ? json_object_get(args, "scopes") : NULL;
+    if (scopes == NULL)
+        return true;
+    for (size_t i = 0; i < json_array_size(scopes); i++)
+        if (strcmp(json_string_value(json_array_get(scopes, i)), scope) == 0)
+            return true;
+    return false;
+}
+
+/* One burst of failed signins; per account: the same email, else a new
+ * unknown email each time. Stops at the first 429 (kept as evidence). */
+static enum hx_tally_verdict
+rate_burst(struct hx_probe_ctx *ctx, const char *account_email, size_t max, const char *label,
+           struct hx_step_result *step, char *why, size_t why_size)
+{
+    struct hx_burst b;
+    const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
+    const char *domain = hx__prof_str(ctx, "identity.email_domain", "example.com");
+
+    memset(&b, 0, sizeof(b));
+    for (size_t i = 0; i < max + 1; i++) {
+        char email[200], word[49], password[80];
+        char *body;
+        struct hx_response r;
+        int rc;
+        bool stop;
+
+        flood_word(ctx, word, 17);
+        snprintf(password, sizeof(password), "Wrong-%s", word);
+        if (account_email != NULL)
+            snprintf(email, sizeof(email), "%s", account_email);
+        else
+            snprintf(email, sizeof(email), "nobody-%s@%s", word, domain);
+        body = flood_signin_body(ctx, email, password);
+        if (body == NULL)
+            return HX_TALLY_UNDECIDED;
+        /* quiet until the answer that matters: resend nothing, but keep
+         * the 429 (or the last attempt) as evidence */
+        rc = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = signin,
+                                                   .json = body, .quiet = i + 1 < max},
+                            &r);
+        free(body);
+        stop = hx_burst_add(&b, rc == 0 ? r.status : 0, hx_response_header(&r, "Retry-After"));
+        if (r.status == 429)
+            hx_step_add_note(step, "%s: 429 at attempt %zu, Retry-After: %s", label,
+                             b.limited_at,
+                             hx_response_header(&r, "Retry-After") != NULL
+                                 ? hx_response_header(&r, "Retry-After")
+                                 : "(absent)");
+        hx_response_cleanup(&r);
+        if (stop)
+            break;
+    }
+    return hx_burst_judge(&b, max, why, why_size);
+}
+
+static void
+rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
+{
+    char why[300], fails[800] = "";
+    enum hx_tally_verdict v;
+    bool undecided = false;
+
+    if (hx_probe_safe(ctx)) {
+        hx_step_set(step, HX_STATUS_SKIP, "probe.safe", "skipped under --safe (floods the target)");
+        return;
+    }
+    if (rate_scope(args, "account")) {
+        struct hx_identity id;
+        if (hx_probe_identity_fresh(ctx, &id) != 0)
+            return;
+        v = rate_burst(ctx, id.email, (size_t)hx__arg_int(args, "max_account_attempts", 10),
+                       "per account", step, why, sizeof(why));
+        if (v == HX_TALLY_FAIL)
+            snprintf(fails, sizeof(fails), "per account: %s", why);
+        else if (v == HX_TALLY_UNDECIDED)
+            undecided = true;
+        hx_step_add_note(step, "per account: %s", why);
+    }
+    if (rate_scope(args, "address")) {
+        v = rate_burst(ctx, NULL, (size_t)hx__arg_int(args, "max_address_attempts", 30),
+                       "per address", step, why, sizeof(why));
+        if (v == HX_TALLY_FAIL) {
+            size_t len = strlen(fails);
+            int k = snprintf(fails + len, sizeof(fails) - len, "%sper address: %s",
+                             len ? "; " : "", why);
+            if (k < 0 || (size_t)k >= sizeof(fails) - len)
+                fails[len] = '\0';
+        } else if (v == HX_TALLY_UNDECIDED) {
+            undecided = true;
+        }
+        hx_step_add_note(step, "per address: %s", why);
+    }
+    if (fails[0] != '\0')
+        hx_step_set(step, HX_STATUS_FAIL, "probe.rate-limit", "%s", fails);
+    else if (undecided)
+        hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
+                    "a burst met a server error or no answer; no verdict");
+}
+
+const struct hx_probe_def hx__probe_rate_limit = {
+    .name = "rate_limit",
+    .summary = "bursts of failed signins per account and per address meet 429 with Retry-After",
+    .floods = true,
+    .validate = rate_validate,
+    .run = rate_run,
+};
+
+/* ---- concurrent signups ---- */
+
+/* All threads wait at the gate until every one is ready, then go at once. */
+struct race_gate {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool open;
+};
+
+struct race_shot {
+    const struct hx_http_config *cfg;
+    struct hx_request req;
+    struct race_gate *gate;
+    long status;
+};
+
+static void *
+race_thread(void *arg)
+{
+    struct race_shot *s = arg;
+    struct hx_response r;
+    hx_response_init(&r, 65536);
+    pthread_mutex_lock(&s->gate->lock);
+    while (!s->gate->open)
+        pthread_cond_wait(&s->gate->cond, &s->gate->lock);
+    pthread_mutex_unlock(&s->gate->lock);
+    if (hx_http_perform(s->cfg, &s->req, &r) == 0)
+        s->status = r.status;
+    hx_response_cleanup(&r);
+    return NULL;
+}
+
+static const struct hx__arg_spec race_args[] = {{"concurrency", 'i'}, {NULL, 0}};
+
+static int
+race_validate(const json_t *args, struct hx_error *err)
+{
+    int rc = hx__probe_validate(args, race_args, err);
+    long long n = hx__arg_int(args, "concurrency", 8);
+    if (rc == 0 && (n < 2 || n > RACE_MAX)) {
+        hx_error_set(err, NULL, 0, "args.concurrency: expected 2..%d", RACE_MAX);
+        return HX_E_PARSE;
+    }
+    return rc;
+}
+
+static void
+race_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
+{
+    size_t n = (size_t)hx__arg_int(args, "concurrency", 8), started = 0;
+    struct race_shot shots[RACE_MAX];
+    pthread_t th[RACE_MAX];
+    struct race_gate gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false};
+    struct hx_header h[1] = {{"Content-Type", "application/json"}};
+    struct hx_race_tally t;
+    char word[49], email[200], password[64], url[2048], why[300], *body;
+    json_t *j;
+    long created = (long)hx__prof_int(ctx, "codes.signup", 201);
+    long dup = (long)hx__prof_int(ctx, "codes.duplicate", 400);
+    enum hx_tally_verdict v;
+
+    if (hx_probe_safe(ctx)) {
+        hx_step_set(step, HX_STATUS_SKIP, "probe.safe", "skipped under --safe (floods the target)");
+        return;
+    }
+    flood_word(ctx, word, 17);
+    snprintf(email, sizeof(email), "race-%s@%s", word,
+             hx__prof_str(ctx, "identity.email_domain", "example.com"));
+    flood_word(ctx, word, 25);
+    snprintf(password, sizeof(password), "Race-%s-7!", word);
+    j = json_object();
+    json_object_set_new(j, hx__prof_str(ctx, "fields.email", "email"), json_string(email));
+    json_object_set_new(j, hx__prof_str(ctx, "fields.password", "password"),
+                        json_string(password));
+    json_object_set_new(j, hx__prof_str(ctx, "fields.username", "username"),
+                        json_string("race"));
+    body = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    if (body == NULL ||
+        hx_probe_url(ctx, hx__prof_str(ctx, "paths.signup", "/api/auth/signup"), url,
+                     sizeof(url)) != 0) {
+        free(body);
+        hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "cannot build the signup request");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        shots[i] = (struct race_shot){.cfg = hx_probe_http_config(ctx), .gate = &gate};
+        shots[i].req = (struct hx_request){.method = "POST", .url = url, .headers = h,
+                                           .n_headers = 1, .body = body,
+                                           .body_len = strlen(body)};
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (pthread_create(&th[i], NULL, race_thread, &shots[i]) != 0)
+            break;
+        started++;
+    }
+    pthread_mutex_lock(&gate.lock);
+    gate.open = true;
+    pthread_cond_broadcast(&gate.cond);
+    pthread_mutex_unlock(&gate.lock);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    if (started < n)
+        hx_step_set(step, HX_STATUS_ERROR, "probe.internal",
+                    "only %zu of %zu threads could start", started, n);
+    free(body);
+    if (started < n)
+        return;
+    memset(&t, 0, sizeof(t));
+    for (size_t i = 0; i < n; i++)
+        hx_race_add(&t, shots[i].status, created, dup);
+    v = hx_race_judge(&t, n, why, sizeof(why));
+    if (v == HX_TALLY_FAIL)
+        hx_step_set(step, HX_STATUS_FAIL, "probe.race", "%s", why);
+    else if (v == HX_TALLY_UNDECIDED)
+        hx_step_set(step, t.errors > 0 ? HX_STATUS_ERROR : HX_STATUS_SKIP,
+                    t.errors > 0 ? "probe.server-error" : "probe.rate-limited", "%s", why);
+    else
+        hx_step_add_note(step, "%s", why);
+}
+
+const struct hx_probe_def hx__probe_signup_race = {
+    .name = "signup_race",
+    .summary = "N simultaneous signups with one email create exactly one account",
+    .floods = true,
+    .validate = race_validate,
+    .run = race_run,
+};

@@ -1,0 +1,289 @@
+/* Probe user-isolation (isolation): user A cannot read, create, change or
+ * delete B's data by any route, path trick or body trick. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmn/json.h"
+#include "hx/probes/variants.h"
+#include "probe_int.h"
+
+#define ISO_VARIANTS 32
+
+static const struct hx__arg_spec iso_args[] = {
+    {"tasks_path", 's'},
+    {"task_path", 's'},
+    {NULL, 0},
+};
+
+static int
+iso_validate(const json_t *args, struct hx_error *err)
+{
+    return hx__probe_validate(args, iso_args, err);
+}
+
+struct iso_state {
+    char breaches[1500];
+    size_t n_breaches, n_errors, n_limited, n_refused;
+    long error_status;
+};
+
+static void
+iso_breach(struct iso_state *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+iso_breach(struct iso_state *s, const char *fmt, ...)
+{
+    size_t len = strlen(s->breaches);
+    va_list ap;
+    s->n_breaches++;
+    if (len + 8 >= sizeof(s->breaches))
+        return;
+    if (len > 0) {
+        snprintf(s->breaches + len, sizeof(s->breaches) - len, "; ");
+        len += 2;
+    }
+    va_start(ap, fmt);
+    int k = vsnprintf(s->breaches + len, sizeof(s->breaches) - len, fmt, ap);
+    va_end(ap);
+    if (k < 0 || (size_t)k >= sizeof(s->breaches) - len)
+        s->breaches[len] = '\0';
+}
+
+static bool
+iso_has(const struct hx_response *r, const char *marker)
+{
+    return marker != NULL && r->body.data != NULL && strstr(r->body.data, marker) != NULL;
+}
+
+/* Classifies an answer to a request A must not get through. */
+static void
+iso_judge(struct iso_state *s, int rc, const struct hx_response *r, const char *what,
+          const char *marker, bool own_path)
+{
+    if (rc != 0 || r->status == 0 || r->status >= 500) {
+        s->n_errors++;
+        s->error_status = r->status;
+        return;
+    }
+    if (r->status == 429) {
+        s->n_limited++;
+        return;
+    }
+    if (r->status >= 200 && r->status < 300) {
+        if (iso_has(r, marker))
+            iso_breach(s, "%s answered %ld with B's data", what, r->status);
+        else if (!own_path)
+            iso_breach(s, "%s answered %ld", what, r->status);
+        else
+            s->n_refused++; /* A's own path: a 2xx without B's data is right */
+        return;
+    }
+    s->n_refused++;
+}
+
+/* Creates a task as `who` on its own path; returns 0 and the task id. */
+static int
+iso_create_task(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_identity *who,
+                const char *title, const char *extra_user, char *id_out, size_t id_size,
+                long *status)
+{
+    char path[1024];
+    json_t *body = json_object(), *resp;
+    char *text;
+    struct hx_response r;
+    int rc;
+
+    json_object_set_new(body, "title", json_string(title));
+    json_object_set_new(body, "description", json_string("authconform isolation check"));
+    if (extra_user != NULL)
+        json_object_set_new(body, hx__prof_str(ctx, "token.user_id_claim", "user_id"),
+                            json_string(extra_user));
+    text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (text == NULL || hx__tasks_path(ctx, args, who->user_id, path, sizeof(path)) != 0) {
+        free(text);
+        return HX_E_NOMEM;
+    }
+    rc = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = path,
+                                               .token = who->token, .json = text},
+                        &r);
+    free(text);
+    *status = r.status;
+    if (rc != 0 || r.status < 200 || r.status > 299) {
+        hx_response_cleanup(&r);
+        return HX_E_INVAL;
+    }
+    resp = json_loadb(r.body.data != NULL ? r.body.data : "", r.body.len, 0, NULL);
+    snprintf(id_out, id_size, "%s",
+             json_is_object(resp) && cmn_json_get_str(resp, "id") != NULL
+                 ? cmn_json_get_str(resp, "id")
+                 : "");
+    json_decref(resp);
+    hx_response_cleanup(&r);
+    return id_out[0] != '\0' ? 0 : HX_E_PARSE;
+}
+
+static int
+iso_task_path(const struct hx_probe_ctx *ctx, const json_t *args, const char *user_id,
+              const char *task_id, char *out, size_t out_size)
+{
+    const char *tmpl = hx__arg_str(args, "task_path",
+                                   hx__prof_str(ctx, "paths.task",
+                                                "/api/users/{user_id}/tasks/{task_id}"));
+    char tmp[1024];
+    const char *at;
+    int rc = hx_variants_path_for(tmpl, user_id, tmp, sizeof(tmp));
+    int n;
+    if (rc != 0)
+        return rc;
+    at = strstr(tmp, "{task_id}");
+    if (at == NULL)
+        return HX_E_INVAL;
+    n = snprintf(out, out_size, "%.*s%s%s", (int)(at - tmp), tmp, task_id, at + 9);
+    return n < 0 || (size_t)n >= out_size ? HX_E_TOOLONG : 0;
+}
+
+static void
+iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
+{
+    struct hx_identity a, b;
+    struct hx_path_variant v[ISO_VARIANTS];
+    size_t nv = 0;
+    struct iso_state s;
+    bool writes = hx__prof_bool(ctx, "tasks.writes", false);
+    char marker[48], marker2[96], b_task[128] = "", path[1024], what[800];
+    unsigned char rnd[6];
+    long st = 0;
+    const char *tmpl = hx__arg_str(args, "tasks_path",
+                                   hx__prof_str(ctx, "paths.tasks", "/api/users/{user_id}/tasks"));
+
+    memset(&s, 0, sizeof(s));
+    if (hx_probe_identity(ctx, "alice", &a) != 0 || hx_probe_identity(ctx, "bob", &b) != 0)
+        return;
+    if (!hx__calibrate(ctx, args, &a, step))
+        return;
+    hx_probe_random(ctx, rnd, sizeof(rnd));
+    snprintf(marker, sizeof(marker), "isolation-marker-%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1],
+             rnd[2], rnd[3], rnd[4], rnd[5]);
+    snprintf(marker2, sizeof(marker2), "%s-via-body", marker);
+    if (writes) {
+        if (iso_create_task(ctx, args, &b, marker, NULL, b_task, sizeof(b_task), &st) != 0) {
+            hx_step_set(step, HX_STATUS_SKIP, "probe.setup",
+                        "cannot decide: B could not create a task on its own path (%ld)", st);
+            return;
+        }
+        hx_step_add_note(step, "B created a task carrying a marker title");
+    } else {
+        hx_step_add_note(step, "the profile says the target has no task writes: reads and "
+                               "creates on B's path checked, B's task ids not");
+    }
+    if (hx_variants_paths(tmpl, a.user_id, b.user_id, v, ISO_VARIANTS, &nv) != 0) {
+        hx_step_set(step, HX_STATUS_ERROR, "probe.profile",
+                    "cannot build the path variants of %s", tmpl);
+        return;
+    }
+    /* Reads of B's list by every route */
+    for (size_t i = 0; i < nv; i++) {
+        struct hx_response r;
+        int rc;
+        if (v[i].own_path && !writes)
+            continue; /* without B's data, a 2xx here proves nothing either way */
+        rc = hx__probe_send(ctx, &(struct hx__send){.path = v[i].path, .token = a.token}, &r);
+        snprintf(what, sizeof(what), "GET %.600s (%.47s)", v[i].path, v[i].name);
+        iso_judge(&s, rc, &r, what, writes ? marker : NULL, v[i].own_path);
+        hx_response_cleanup(&r);
+    }
+    /* Creates on B's path */
+    for (size_t i = 0; i < nv && i < 4; i++) {
+        struct hx_response r;
+        int rc;
+        char body[160];
+        if (v[i].own_path)
+            continue;
+        snprintf(body, sizeof(body), "{\"title\":\"%s-create\"}", marker);
+        rc = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = v[i].path,
+                                                   .token = a.token, .json = body},
+                            &r);
+        snprintf(what, sizeof(what), "POST %.600s (%.47s)", v[i].path, v[i].name);
+        iso_judge(&s, rc, &r, what, NULL, false);
+        hx_response_cleanup(&r);
+    }
+    if (writes) {
+        char a_task[128] = "";
+        struct hx_response r;
+        int rc;
+        /* Body trick: A creates on its own path naming B in the body */
+        if (iso_create_task(ctx, args, &a, marker2, b.user_id, a_task, sizeof(a_task), &st) ==
+            0) {
+            if (hx__tasks_path(ctx, args, b.user_id, path, sizeof(path)) == 0) {
+                rc = hx__probe_send(ctx, &(struct hx__send){.path = path, .token = b.token}, &r);
+                if (rc == 0 && r.status >= 200 && r.status < 300 && iso_has(&r, marker2))
+                    iso_breach(&s, "A's task created with B's id in the body landed in B's list");
+                hx_response_cleanup(&r);
+            }
+        }
+        /* B's task id under A's path, every method */
+        static const char *const methods[] = {"GET", "PUT", "PATCH", "DELETE"};
+        for (size_t m = 0; m < 4; m++) {
+            const char *body = strcmp(methods[m], "PUT") == 0
+                                   ? "{\"title\":\"changed-by-a\",\"description\":\"x\","
+                                     "\"completed\":true}"
+                               : strcmp(methods[m], "PATCH") == 0 ? "{\"title\":\"changed-by-a\"}"
+                                                                   : NULL;
+            if (iso_task_path(ctx, args, a.user_id, b_task, path, sizeof(path)) != 0)
+                break;
+            rc = hx__probe_send(ctx, &(struct hx__send){.method = methods[m], .path = path,
+                                                       .token = a.token, .json = body},
+                                &r);
+            snprintf(what, sizeof(what), "%s of B's task under A's path", methods[m]);
+            iso_judge(&s, rc, &r, what, marker, false);
+            hx_response_cleanup(&r);
+            /* and under B's own path with A's token */
+            if (iso_task_path(ctx, args, b.user_id, b_task, path, sizeof(path)) != 0)
+                break;
+            rc = hx__probe_send(ctx, &(struct hx__send){.method = methods[m], .path = path,
+                                                       .token = a.token, .json = body},
+                                &r);
+            snprintf(what, sizeof(what), "%s of B's task on B's path with A's token",
+                     methods[m]);
+            iso_judge(&s, rc, &r, what, marker, false);
+            hx_response_cleanup(&r);
+        }
+        /* B's task must be intact */
+        if (iso_task_path(ctx, args, b.user_id, b_task, path, sizeof(path)) == 0) {
+            rc = hx__probe_send(ctx, &(struct hx__send){.path = path, .token = b.token}, &r);
+            if (rc == 0 && (r.status == 404 || (r.status >= 200 && r.status < 300 &&
+                                                !iso_has(&r, marker))))
+                iso_breach(&s, "B's task was changed or deleted by A's requests (B now gets "
+                               "%ld)", r.status);
+            hx_response_cleanup(&r);
+        }
+    }
+    if (s.n_breaches > 0) {
+        hx_step_set(step, HX_STATUS_FAIL, "probe.isolation", "%zu cross-user accesses got "
+                    "through: %s", s.n_breaches, s.breaches);
+        return;
+    }
+    if (s.n_errors > 0) {
+        hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
+                    "%zu requests got a server error or no answer (last %ld); no verdict",
+                    s.n_errors, s.error_status);
+        return;
+    }
+    if (s.n_limited > 0) {
+        hx_step_set(step, HX_STATUS_SKIP, "probe.rate-limited",
+                    "could not decide: %zu requests were rate limited (429)", s.n_limited);
+        return;
+    }
+    hx_step_add_note(step, "%zu cross-user requests, all refused", s.n_refused);
+}
+
+const struct hx_probe_def hx__probe_isolation = {
+    .name = "isolation",
+    .summary = "A cannot reach B's data: B's id in the path, encoding tricks, body tricks, task ids",
+    .floods = false,
+    .validate = iso_validate,
+    .run = iso_run,
+};

@@ -1,0 +1,354 @@
+#include "hx/profile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hx/jsonpath.h"
+
+static const char *const profile_sections[] = {
+    "name", "description", "paths", "fields", "codes", "auth", "messages", "token", "tasks",
+    "database", "identity", "extends", NULL,
+};
+
+static bool
+profile_known_section(const char *key)
+{
+    for (const char *const *s = profile_sections; *s; s++)
+        if (strcmp(*s, key) == 0)
+            return true;
+    return false;
+}
+
+static json_t *
+profile_read(const char *file, struct hx_errlist *errs, int *rc)
+{
+    json_error_t jerr;
+    json_t *j = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
+
+    if (j == NULL) {
+        *rc = jerr.line <= 0 && strstr(jerr.text, "unable to open") ? HX_E_IO : HX_E_PARSE;
+        hx_errlist_add(errs, file, jerr.line > 0 ? jerr.line : 0, "%s", jerr.text);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        *rc = HX_E_PARSE;
+        hx_errlist_add(errs, file, 0, "a profile is a JSON object");
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+static bool
+profile_is_code(const json_t *v)
+{
+    return json_is_integer(v) && json_integer_value(v) >= 100 && json_integer_value(v) <= 599;
+}
+
+static void
+profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
+{
+    const char *key;
+    json_t *val, *sec;
+
+    json_object_foreach((json_t *)root, key, val) {
+        if (!profile_known_section(key))
+            hx_errlist_add(errs, file, 0, "%s: unknown member (known: name, description, paths, "
+                                          "fields, codes, auth, messages, token, tasks, database, identity)",
+                           key);
+    }
+    if (!json_is_string(json_object_get(root, "name")))
+        hx_errlist_add(errs, file, 0, "name: expected a string");
+
+    sec = json_object_get(root, "paths");
+    if (!json_is_object(sec)) {
+        hx_errlist_add(errs, file, 0, "paths: expected an object");
+    } else {
+        json_object_foreach(sec, key, val) {
+            if (json_is_null(val))
+                continue;
+            if (!json_is_string(val) || json_string_value(val)[0] != '/')
+                hx_errlist_add(errs, file, 0, "paths.%s: expected a path starting with '/'", key);
+        }
+        if (!json_is_string(json_object_get(sec, "signup")))
+            hx_errlist_add(errs, file, 0, "paths.signup: required");
+        if (!json_is_string(json_object_get(sec, "signin")))
+            hx_errlist_add(errs, file, 0, "paths.signin: required");
+    }
+
+    sec = json_object_get(root, "fields");
+    if (!json_is_object(sec)) {
+        hx_errlist_add(errs, file, 0, "fields: expected an object");
+    } else {
+        static const char *const names[] = {"email", "password", "username", NULL};
+        static const char *const paths[] = {"token", "user_id", NULL};
+        for (const char *const *n = names; *n; n++)
+            if (!json_is_string(json_object_get(sec, *n)))
+                hx_errlist_add(errs, file, 0, "fields.%s: expected a string (a request field name)",
+                               *n);
+        for (const char *const *n = paths; *n; n++) {
+            const json_t *p = json_object_get(sec, *n);
+            struct hx_error e;
+            if (!json_is_string(p))
+                hx_errlist_add(errs, file, 0, "fields.%s: expected a JSON path string", *n);
+            else if (hx_jsonpath_check(json_string_value(p), &e) != 0)
+                hx_errlist_add(errs, file, 0, "fields.%s: %s", *n, e.text);
+        }
+    }
+
+    sec = json_object_get(root, "codes");
+    if (!json_is_object(sec)) {
+        hx_errlist_add(errs, file, 0, "codes: expected an object");
+    } else {
+        json_object_foreach(sec, key, val) {
+            bool ok = profile_is_code(val);
+            if (json_is_array(val) && json_array_size(val) > 0) {
+                size_t i;
+                json_t *c;
+                ok = true;
+                json_array_foreach(val, i, c) ok = ok && profile_is_code(c);
+            }
+            if (!ok)
+                hx_errlist_add(errs, file, 0,
+                               "codes.%s: expected an HTTP status (100-599) or a list of them", key);
+        }
+        if (json_object_get(sec, "signup") == NULL)
+            hx_errlist_add(errs, file, 0, "codes.signup: required");
+    }
+
+    sec = json_object_get(root, "auth");
+    if (!json_is_object(sec)) {
+        hx_errlist_add(errs, file, 0, "auth: expected an object");
+    } else {
+        const char *t = json_string_value(json_object_get(sec, "transport"));
+        if (t == NULL || (strcmp(t, "bearer") != 0 && strcmp(t, "cookie") != 0 &&
+                          strcmp(t, "both") != 0))
+            hx_errlist_add(errs, file, 0, "auth.transport: expected \"bearer\", \"cookie\" or \"both\"");
+        if (!json_is_string(json_object_get(sec, "cookie")))
+            hx_errlist_add(errs, file, 0, "auth.cookie: expected the token cookie's name");
+        if (!json_is_string(json_object_get(sec, "scheme")))
+            hx_errlist_add(errs, file, 0, "auth.scheme: expected a string such as \"Bearer\"");
+    }
+
+    sec = json_object_get(root, "messages");
+    if (sec != NULL && !json_is_object(sec)) {
+        hx_errlist_add(errs, file, 0, "messages: expected an object");
+    } else if (sec != NULL) {
+        json_object_foreach(sec, key, val) if (!json_is_string(val) && !json_is_null(val))
+            hx_errlist_add(errs, file, 0, "messages.%s: expected a string or null", key);
+    }
+
+    sec = json_object_get(root, "token");
+    if (!json_is_object(sec)) {
+        hx_errlist_add(errs, file, 0, "token: expected an object");
+    } else {
+        const json_t *lt = json_object_get(sec, "lifetime");
+        if (!json_is_integer(lt) || json_integer_value(lt) <= 0)
+            hx_errlist_add(errs, file, 0, "token.lifetime: expected seconds (a positive integer)");
+        lt = json_object_get(sec, "lifetime_tolerance");
+        if (lt != NULL && (!json_is_integer(lt) || json_integer_value(lt) < 0))
+            hx_errlist_add(errs, file, 0, "token.lifetime_tolerance: expected seconds (>= 0)");
+        if (!json_is_string(json_object_get(sec, "alg")))
+            hx_errlist_add(errs, file, 0, "token.alg: expected a string such as \"HS256\"");
+        if (!json_is_string(json_object_get(sec, "user_id_claim")))
+            hx_errlist_add(errs, file, 0, "token.user_id_claim: expected a claim name");
+    }
+
+    sec = json_object_get(root, "tasks");
+    if (!json_is_object(sec) || !json_is_boolean(json_object_get(sec, "writes")))
+        hx_errlist_add(errs, file, 0, "tasks.writes: expected true or false");
+
+    sec = json_object_get(root, "database");
+    if (sec != NULL && !json_is_object(sec)) {
+        hx_errlist_add(errs, file, 0, "database: expected an object");
+    } else if (sec != NULL) {
+        json_object_foreach(sec, key, val) if (!json_is_string(val))
+            hx_errlist_add(errs, file, 0, "database.%s: expected a string", key);
+    }
+
+    sec = json_object_get(root, "identity");
+    if (!json_is_object(sec) || !json_is_string(json_object_get(sec, "email_domain")))
+        hx_errlist_add(errs, file, 0, "identity.email_domain: expected a domain name");
+}
+
+const json_t *
+hx_profile_get(const struct hx_profile *p, const char *dotted)
+{
+    const json_t *cur = p->root;
+    char part[128];
+    const char *s = dotted;
+
+    while (cur != NULL && *s != '\0') {
+        const char *dot = strchr(s, '.');
+        size_t n = dot ? (size_t)(dot - s) : strlen(s);
+        if (n >= sizeof part)
+            return NULL;
+        memcpy(part, s, n);
+        part[n] = '\0';
+        cur = json_is_object(cur) ? json_object_get(cur, part) : NULL;
+        s += n;
+        if (*s == '.')
+            s++;
+    }
+    return json_is_null(cur) ? NULL : cur;
+}
+
+static const char *
+profile_str(const struct hx_profile *p, const char *dotted)
+{
+    return json_string_value(hx_profile_get(p, dotted));
+}
+
+int
+hx_profile_load(const char *file, const char *defaults_file, struct hx_profile **out,
+                struct hx_errlist *errs)
+{
+    json_t *root = NULL, *user = NULL;
+    struct hx_profile *p = NULL;
+    size_t before = errs ? errs->n : 0;
+    int rc = HX_E_PARSE;
+    const char *t;
+
+    if (defaults_file != NULL && strcmp(defaults_file, file) != 0) {
+        root = profile_read(defaults_file, errs, &rc);
+        if (root == NULL)
+            goto cleanup;
+        user = profile_read(file, errs, &rc);
+        if (user == NULL)
+            goto cleanup;
+        {
+            const char *key;
+            json_t *val;
+            json_object_foreach(user, key, val) if (!profile_known_section(key))
+                hx_errlist_add(errs, file, 0, "%s: unknown member", key);
+        }
+        json_object_del(user, "extends");
+        if (json_object_update_recursive(root, user) != 0) {
+            rc = HX_E_NOMEM;
+            goto cleanup;
+        }
+    } else {
+        root = profile_read(file, errs, &rc);
+        if (root == NULL)
+            goto cleanup;
+    }
+    rc = HX_E_PARSE;
+    profile_check(file, root, errs);
+    if (errs != NULL && errs->n > before)
+        goto cleanup;
+
+    p = calloc(1, sizeof *p);
+    if (p == NULL) {
+        rc = HX_E_NOMEM;
+        goto cleanup;
+    }
+    p->root = root;
+    root = NULL;
+    p->file = strdup(file);
+    p->name = strdup(profile_str(p, "name"));
+    p->signup_path = profile_str(p, "paths.signup");
+    p->signin_path = profile_str(p, "paths.signin");
+    p->email_field = profile_str(p, "fields.email");
+    p->password_field = profile_str(p, "fields.password");
+    p->username_field = profile_str(p, "fields.username");
+    p->token_path = profile_str(p, "fields.token");
+    p->user_id_path = profile_str(p, "fields.user_id");
+    t = profile_str(p, "auth.transport");
+    p->transport = strcmp(t, "cookie") == 0  ? HX_TRANSPORT_COOKIE
+                   : strcmp(t, "both") == 0 ? HX_TRANSPORT_BOTH
+                                            : HX_TRANSPORT_BEARER;
+    p->cookie_name = profile_str(p, "auth.cookie");
+    p->scheme = profile_str(p, "auth.scheme");
+    p->task_writes = json_is_true(hx_profile_get(p, "tasks.writes"));
+    p->email_domain = profile_str(p, "identity.email_domain");
+    if (p->file == NULL || p->name == NULL) {
+        rc = HX_E_NOMEM;
+        goto cleanup;
+    }
+    *out = p;
+    p = NULL;
+    rc = 0;
+cleanup:
+    hx_profile_free(p);
+    json_decref(root);
+    json_decref(user);
+    return rc;
+}
+
+void
+hx_profile_free(struct hx_profile *p)
+{
+    if (p == NULL)
+        return;
+    free(p->file);
+    free(p->name);
+    json_decref(p->root);
+    free(p);
+}
+
+int
+hx_path_fill(const char *tmpl, const json_t *params, char *out, size_t out_size,
+             struct hx_error *err)
+{
+    size_t o = 0;
+
+    for (const char *s = tmpl; *s != '\0';) {
+        const char *val = NULL;
+        size_t vlen;
+        if (*s == '{') {
+            const char *end = strchr(s, '}');
+            char name[64];
+            size_t n = end ? (size_t)(end - s - 1) : 0;
+            if (end != NULL && n > 0 && n < sizeof name) {
+                memcpy(name, s + 1, n);
+                name[n] = '\0';
+                val = json_string_value(json_object_get(params, name));
+                if (val == NULL) {
+                    hx_error_set(err, NULL, 0, "path %s: no value for {%s} (give it in path_params)",
+                                 tmpl, name);
+                    return HX_E_NOTFOUND;
+                }
+                vlen = strlen(val);
+                if (o + vlen >= out_size)
+                    goto toolong;
+                memcpy(out + o, val, vlen);
+                o += vlen;
+                s = end + 1;
+                continue;
+            }
+        }
+        if (o + 1 >= out_size)
+            goto toolong;
+        out[o++] = *s++;
+    }
+    out[o] = '\0';
+    return 0;
+toolong:
+    hx_error_set(err, NULL, 0, "path %s: too long once filled in", tmpl);
+    return HX_E_TOOLONG;
+}
+
+int
+hx_profile_route(const struct hx_profile *p, const char *name, const char *user_id,
+                 const char *task_id, char *out, size_t out_size)
+{
+    const json_t *paths = json_object_get(p->root, "paths");
+    const char *tmpl = json_string_value(json_object_get(paths, name));
+    json_t *params;
+    int rc;
+
+    if (tmpl == NULL)
+        return HX_E_NOTFOUND;
+    params = json_object();
+    if (params == NULL)
+        return HX_E_NOMEM;
+    if (user_id != NULL)
+        json_object_set_new(params, "user_id", json_string(user_id));
+    if (task_id != NULL)
+        json_object_set_new(params, "task_id", json_string(task_id));
+    rc = hx_path_fill(tmpl, params, out, out_size, NULL);
+    json_decref(params);
+    return rc;
+}

@@ -1,0 +1,134 @@
+#include "hx/report_console.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hx/report_junit.h"
+
+#define C_RESET "\033[0m"
+#define C_GREEN "\033[32m"
+#define C_RED "\033[31m"
+#define C_YELLOW "\033[33m"
+#define C_DIM "\033[2m"
+#define C_BOLD "\033[1m"
+
+void
+hx_console_init(struct hx_console *c, FILE *out, bool verbose)
+{
+    const char *nc = getenv("NO_COLOR");
+    memset(c, 0, sizeof *c);
+    c->out = out;
+    c->tty = isatty(fileno(out)) == 1;
+    c->color = c->tty && (nc == NULL || nc[0] == '\0');
+    c->verbose = verbose;
+}
+
+static const char *
+console_color(const struct hx_console *c, const char *code)
+{
+    return c->color ? code : "";
+}
+
+static void
+console_clear_live(struct hx_console *c)
+{
+    if (c->tty && c->live_shown) {
+        fputs("\r\033[K", c->out);
+        c->live_shown = false;
+    }
+}
+
+static void
+console_live(struct hx_console *c, size_t running, size_t done, size_t total)
+{
+    if (!c->tty || done >= total)
+        return;
+    fprintf(c->out, "\r\033[K%s  %zu running · %zu/%zu finished%s", console_color(c, C_DIM),
+            running, done, total, console_color(c, C_RESET));
+    c->live_shown = true;
+    fflush(c->out);
+}
+
+/* Message text on one line: control characters shown as spaces. */
+static void
+console_line(FILE *out, const char *s, size_t max)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && n < max; p++, n++)
+        fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, out);
+    if (strlen(s) > max)
+        fputs("…", out);
+}
+
+void
+hx_console_case_done(void *ud, const struct hx_case *k, size_t running, size_t done,
+                     size_t total)
+{
+    struct hx_console *c = ud;
+    const char *mark, *col;
+
+    switch (k->status) {
+    case HX_STATUS_PASS:
+        mark = "✓", col = C_GREEN;
+        break;
+    case HX_STATUS_FAIL:
+        mark = "✗", col = C_RED;
+        break;
+    case HX_STATUS_ERROR:
+        mark = "✗", col = C_RED;
+        break;
+    default:
+        mark = "–", col = C_YELLOW;
+        break;
+    }
+    console_clear_live(c);
+    fprintf(c->out, "%s%s%s %-20s %6.2f s  %s%s\n", console_color(c, col), mark,
+            console_color(c, C_RESET), k->id ? k->id : "?", k->seconds,
+            k->status == HX_STATUS_ERROR ? "[error] " : "", k->title ? k->title : "");
+    if (k->status != HX_STATUS_PASS && k->message != NULL) {
+        fprintf(c->out, "%s    ", console_color(c, C_DIM));
+        console_line(c->out, k->message, c->verbose ? 4000 : 300);
+        fprintf(c->out, "%s\n", console_color(c, C_RESET));
+    }
+    if (c->verbose && (k->status == HX_STATUS_FAIL || k->status == HX_STATUS_ERROR)) {
+        for (size_t i = 0; i < k->n_steps; i++)
+            if (k->steps[i].status != HX_STATUS_PASS)
+                hx_report_transcript(c->out, &k->steps[i], i);
+    }
+    console_live(c, running, done, total);
+    fflush(c->out);
+}
+
+void
+hx_console_progress(void *ud, size_t running, size_t done, size_t total)
+{
+    console_live(ud, running, done, total);
+}
+
+void
+hx_console_summary(struct hx_console *c, const struct hx_result *r)
+{
+    struct hx_counts n;
+
+    console_clear_live(c);
+    hx_result_count(r, &n);
+    fprintf(c->out, "\n%s%zu scenarios: %zu passed, %zu failed, %zu errors, %zu skipped in %.2f s%s\n",
+            console_color(c, C_BOLD), n.total, n.passed, n.failed, n.errors, n.skipped, r->seconds,
+            console_color(c, C_RESET));
+    if (n.failed + n.errors > 0) {
+        fprintf(c->out, "\nNot passed:\n");
+        for (size_t i = 0; i < r->n_cases; i++) {
+            const struct hx_case *k = r->cases[i];
+            if (k->status != HX_STATUS_FAIL && k->status != HX_STATUS_ERROR)
+                continue;
+            fprintf(c->out, "  %s%s%s %s [%s, %s]\n    ",
+                    console_color(c, C_RED), k->status == HX_STATUS_FAIL ? "✗" : "✗",
+                    console_color(c, C_RESET), k->id, hx_status_name(k->status),
+                    hx_severity_name(k->severity));
+            console_line(c->out, k->message ? k->message : "", 400);
+            fputc('\n', c->out);
+        }
+    }
+    fflush(c->out);
+}

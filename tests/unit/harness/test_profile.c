@@ -1,0 +1,106 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hx/profile.h"
+#include "unit.h"
+
+static void
+default_path(char *out, size_t size)
+{
+    snprintf(out, size, "%s/fixtures/profiles/quickstart.json", getenv("AUTHCONFORM_DATA_DIR"));
+}
+
+static void
+test_profile_default_loads_with_the_contract_values(void)
+{
+    char def[4096], route[256];
+    struct hx_profile *p = NULL;
+    struct hx_errlist errs;
+
+    default_path(def, sizeof def);
+    hx_errlist_init(&errs);
+    CU_ASSERT_EQUAL_FATAL(hx_profile_load(def, def, &p, &errs), 0);
+    CU_ASSERT_STRING_EQUAL(p->signup_path, "/api/auth/signup");
+    CU_ASSERT_STRING_EQUAL(p->token_path, "$.access_token");
+    CU_ASSERT_EQUAL(json_integer_value(hx_profile_get(p, "codes.signup")), 201);
+    CU_ASSERT_EQUAL(json_integer_value(hx_profile_get(p, "token.lifetime")), 604800);
+    CU_ASSERT_TRUE(p->task_writes);
+    CU_ASSERT_EQUAL(hx_profile_route(p, "task", "u1", "t1", route, sizeof route), 0);
+    CU_ASSERT_STRING_EQUAL(route, "/api/users/u1/tasks/t1");
+    CU_ASSERT_EQUAL(hx_profile_route(p, "task", "u1", NULL, route, sizeof route), HX_E_NOTFOUND);
+    CU_ASSERT_EQUAL(hx_profile_route(p, "nothing", NULL, NULL, route, sizeof route), HX_E_NOTFOUND);
+    hx_profile_free(p);
+    hx_errlist_cleanup(&errs);
+}
+
+static void
+test_profile_override_merges_over_the_default(void)
+{
+    char def[4096], path[] = "/tmp/test_profile.XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    struct hx_profile *p = NULL;
+    struct hx_errlist errs;
+
+    fputs("{\"name\":\"vendor\",\"paths\":{\"signup\":\"/v1/register\",\"signout\":null},"
+          "\"codes\":{\"signup\":200},\"tasks\":{\"writes\":false},\"auth\":{\"transport\":\"cookie\"}}",
+          f);
+    fclose(f);
+    default_path(def, sizeof def);
+    hx_errlist_init(&errs);
+    CU_ASSERT_EQUAL_FATAL(hx_profile_load(path, def, &p, &errs), 0);
+    CU_ASSERT_STRING_EQUAL(p->name, "vendor");
+    CU_ASSERT_STRING_EQUAL(p->signup_path, "/v1/register");
+    CU_ASSERT_STRING_EQUAL(p->signin_path, "/api/auth/signin");
+    CU_ASSERT_PTR_NULL(hx_profile_get(p, "paths.signout"));
+    CU_ASSERT_FALSE(p->task_writes);
+    CU_ASSERT_EQUAL(p->transport, HX_TRANSPORT_COOKIE);
+    hx_profile_free(p);
+    hx_errlist_cleanup(&errs);
+    unlink(path);
+}
+
+static void
+test_profile_errors_name_every_field(void)
+{
+    char def[4096], path[] = "/tmp/test_profile.XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    struct hx_profile *p = NULL;
+    struct hx_errlist errs;
+    bool code = false, transport = false, route = false, unknown = false;
+
+    fputs("{\"paths\":{\"signin\":\"api/signin\"},\"codes\":{\"signup\":99},"
+          "\"auth\":{\"transport\":\"pigeon\"},\"fields\":{\"token\":\"$.\"},\"extra\":1}",
+          f);
+    fclose(f);
+    default_path(def, sizeof def);
+    hx_errlist_init(&errs);
+    CU_ASSERT_EQUAL(hx_profile_load(path, def, &p, &errs), HX_E_PARSE);
+    CU_ASSERT_PTR_NULL(p);
+    for (size_t i = 0; i < errs.n; i++) {
+        code = code || strstr(errs.items[i].text, "codes.signup") != NULL;
+        transport = transport || strstr(errs.items[i].text, "auth.transport") != NULL;
+        route = route || strstr(errs.items[i].text, "paths.signin") != NULL;
+        unknown = unknown || strstr(errs.items[i].text, "extra: unknown") != NULL;
+        CU_ASSERT_STRING_EQUAL(errs.items[i].file, path);
+    }
+    CU_ASSERT(code && transport && route && unknown);
+    CU_ASSERT(errs.n >= 5);
+    hx_errlist_cleanup(&errs);
+    unlink(path);
+}
+
+int
+main(void)
+{
+    static const struct tu_test tests[] = {
+        TU_TEST(test_profile_default_loads_with_the_contract_values),
+        TU_TEST(test_profile_override_merges_over_the_default),
+        TU_TEST(test_profile_errors_name_every_field),
+        {NULL, NULL},
+    };
+    return tu_run_suite("profile", tests);
+}

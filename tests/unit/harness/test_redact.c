@@ -1,0 +1,125 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "hx/redact.h"
+#include "unit.h"
+
+#define ELL "\xe2\x80\xa6"
+
+static char *
+redact(struct hx_redactor *r, const char *s)
+{
+    return hx_redact_text_new(r, s, strlen(s));
+}
+
+static void
+test_redact_masks_jwt_keeping_six_characters(void)
+{
+    char *out = redact(NULL, "token eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoiMSJ9.c2lnbmF0dXJl end");
+    CU_ASSERT_STRING_EQUAL(out, "token eyJhbG" ELL " end");
+    free(out);
+}
+
+static void
+test_redact_masks_bearer_values_of_any_shape(void)
+{
+    char *out = redact(NULL, "Authorization: Bearer abcdefghijklmnop, next");
+    CU_ASSERT_STRING_EQUAL(out, "Authorization: Bearer abcd" ELL ", next");
+    free(out);
+}
+
+static void
+test_redact_masks_json_secret_fields_but_not_token_type(void)
+{
+    char *out = redact(NULL, "{\"access_token\": \"abcdefghijklmnopq\", \"token_type\":\"bearer\","
+                             "\"password\":\"hunter22\",\"new_password\":\"x\"}");
+    CU_ASSERT_STRING_EQUAL(out, "{\"access_token\": \"abcd" ELL "\", \"token_type\":\"bearer\","
+                                "\"password\":\"hu" ELL "\",\"new_password\":\"" ELL "\"}");
+    free(out);
+}
+
+static void
+test_redact_masks_key_value_pairs_from_env_files(void)
+{
+    char *out = redact(NULL, "BETTER_AUTH_SECRET=supersecretvalue123\nDATABASE_URL=x\n"
+                             "a=1&password=pw123456&b=2");
+    CU_ASSERT_STRING_EQUAL(out, "BETTER_AUTH_SECRET=supe" ELL "\nDATABASE_URL=x\n"
+                                "a=1&password=pw" ELL "&b=2");
+    free(out);
+}
+
+static void
+test_redact_masks_registered_literals_anywhere(void)
+{
+    struct hx_redactor r;
+    char *out;
+
+    hx_redactor_init(&r);
+    hx_redactor_add(&r, "Xk9pQ2mZ-Aa1");
+    hx_redactor_add(&r, "abc"); /* too short to register */
+    out = redact(&r, "echo:Xk9pQ2mZ-Aa1! and abc");
+    CU_ASSERT_STRING_EQUAL(out, "echo:Xk9p" ELL "! and abc");
+    free(out);
+    hx_redactor_cleanup(&r);
+}
+
+static void
+test_redact_headers_keep_scheme_names_and_cookie_attributes(void)
+{
+    char *a = hx_redact_header_new(NULL, "Authorization", "Bearer eyJhbGciOiJI.eyJzdWIi.sig");
+    char *c = hx_redact_header_new(NULL, "Cookie", "access_token=abcdefghijklmnop; theme=darkmode");
+    char *s = hx_redact_header_new(NULL, "Set-Cookie",
+                                   "access_token=abcdefghijklmnop; Path=/; HttpOnly");
+    char *cleared = hx_redact_header_new(NULL, "Set-Cookie", "access_token=; Max-Age=0");
+    char *plain = hx_redact_header_new(NULL, "Content-Type", "application/json");
+    char *custom = hx_redact_header_new(NULL, "X-Api-Key", "0123456789abcdef");
+
+    CU_ASSERT_STRING_EQUAL(a, "Bearer eyJhbG" ELL);
+    CU_ASSERT_STRING_EQUAL(c, "access_token=abcd" ELL "; theme=da" ELL);
+    CU_ASSERT_STRING_EQUAL(s, "access_token=abcd" ELL "; Path=/; HttpOnly");
+    CU_ASSERT_STRING_EQUAL(cleared, "access_token=; Max-Age=0");
+    CU_ASSERT_STRING_EQUAL(plain, "application/json");
+    CU_ASSERT_STRING_EQUAL(custom, "0123" ELL);
+    free(a);
+    free(c);
+    free(s);
+    free(cleared);
+    free(plain);
+    free(custom);
+}
+
+static void
+test_redact_mask_never_splits_a_multibyte_character(void)
+{
+    struct cmn_buf b;
+    cmn_buf_init(&b, 100);
+    hx_redact_mask("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 12, &b);
+    CU_ASSERT_STRING_EQUAL(cmn_buf_str(&b), "\xc3\xa9\xc3\xa9" ELL);
+    cmn_buf_cleanup(&b);
+}
+
+static void
+test_redact_leaves_ordinary_text_alone(void)
+{
+    const char *s = "{\"detail\":\"Invalid credentials\",\"email\":\"a@example.com\"}";
+    char *out = redact(NULL, s);
+    CU_ASSERT_STRING_EQUAL(out, s);
+    free(out);
+}
+
+int
+main(void)
+{
+    static const struct tu_test tests[] = {
+        TU_TEST(test_redact_masks_jwt_keeping_six_characters),
+        TU_TEST(test_redact_masks_bearer_values_of_any_shape),
+        TU_TEST(test_redact_masks_json_secret_fields_but_not_token_type),
+        TU_TEST(test_redact_masks_key_value_pairs_from_env_files),
+        TU_TEST(test_redact_masks_registered_literals_anywhere),
+        TU_TEST(test_redact_headers_keep_scheme_names_and_cookie_attributes),
+        TU_TEST(test_redact_mask_never_splits_a_multibyte_character),
+        TU_TEST(test_redact_leaves_ordinary_text_alone),
+        {NULL, NULL},
+    };
+    return tu_run_suite("redact", tests);
+}
