@@ -21,9 +21,9 @@
 #define EXPECT_JSON_DEPTH 64
 
 static const char *const matcher_keys[] = {
-    "present", "absent", "equals", "tolerance", "not_equals", "one_of", "type", "matches",
-    "icase", "contains", "not_contains", "is", "length", "min_length", "max_length", "min",
-    "max", NULL,
+    "present", "absent",     "equals",     "tolerance", "not_equals",   "one_of",
+    "type",    "matches",    "icase",      "contains",  "not_contains", "is",
+    "length",  "min_length", "max_length", "min",       "max",          NULL,
 };
 static const char *const type_names[] = {"string", "number", "integer", "boolean",
                                          "null",   "object", "array",   NULL};
@@ -79,7 +79,8 @@ validate_matcher(const json_t *m, const char *file, const char *where, struct hx
         return; /* a plain value means equality */
     if (json_object_size(m) == 0)
         hx_errlist_add(errs, file, 0, "%s: empty matcher", where);
-    json_object_foreach((json_t *)m, key, v) {
+    json_object_foreach((json_t *)m, key, v)
+    {
         if (!expect_in(matcher_keys, key)) {
             hx_errlist_add(errs, file, 0,
                            "%s.%s: unknown matcher (use equals for an object value; known: "
@@ -134,8 +135,7 @@ validate_matcher(const json_t *m, const char *file, const char *where, struct hx
 }
 
 static void
-validate_status_value(const json_t *v, const char *file, const char *where,
-                      struct hx_errlist *errs)
+validate_status_value(const json_t *v, const char *file, const char *where, struct hx_errlist *errs)
 {
     if (expect_templated(v))
         return;
@@ -152,8 +152,8 @@ validate_status_value(const json_t *v, const char *file, const char *where,
 }
 
 static void
-validate_map(const json_t *map, const char *name, bool paths, const char *file,
-             const char *where, struct hx_errlist *errs)
+validate_map(const json_t *map, const char *name, bool paths, const char *file, const char *where,
+             struct hx_errlist *errs)
 {
     const char *key;
     json_t *v;
@@ -163,7 +163,8 @@ validate_map(const json_t *map, const char *name, bool paths, const char *file,
         hx_errlist_add(errs, file, 0, "%s.%s: expected an object", where, name);
         return;
     }
-    json_object_foreach((json_t *)map, key, v) {
+    json_object_foreach((json_t *)map, key, v)
+    {
         snprintf(w, sizeof w, "%s.%s[\"%s\"]", where, name, key);
         if (paths && strstr(key, "${") == NULL) {
             struct hx_error e;
@@ -186,7 +187,8 @@ hx_expect_validate(const json_t *expect, const char *file, const char *where,
         hx_errlist_add(errs, file, 0, "%s: expected an object", where);
         return;
     }
-    json_object_foreach((json_t *)expect, key, v) {
+    json_object_foreach((json_t *)expect, key, v)
+    {
         if (strcmp(key, "status") == 0) {
             validate_status_value(v, file, where, errs);
         } else if (strcmp(key, "headers") == 0) {
@@ -200,7 +202,8 @@ hx_expect_validate(const json_t *expect, const char *file, const char *where,
                 hx_errlist_add(errs, file, 0, "%s.body: expected an object", where);
                 continue;
             }
-            json_object_foreach(v, k, x) {
+            json_object_foreach(v, k, x)
+            {
                 snprintf(w, sizeof w, "%s.body", where);
                 if (strcmp(k, "matches") == 0)
                     validate_regex(x, false, file, w, errs);
@@ -226,7 +229,8 @@ hx_expect_validate(const json_t *expect, const char *file, const char *where,
                 hx_errlist_add(errs, file, 0, "%s.jwt: expected an object", where);
                 continue;
             }
-            json_object_foreach(v, k, x) {
+            json_object_foreach(v, k, x)
+            {
                 snprintf(w, sizeof w, "%s.jwt", where);
                 if (strcmp(k, "header") == 0 || strcmp(k, "claims") == 0) {
                     validate_map(x, k, false, file, w, errs);
@@ -269,6 +273,7 @@ struct expect_ctx {
     int scenario_error;
     struct hx_redactor *red;
     int silent; /* counting only (trying several header instances) */
+    bool said_not_json;
 };
 
 static void expect_fail(struct expect_ctx *e, const char *type, const char *fmt, ...)
@@ -464,7 +469,8 @@ expect_value(struct expect_ctx *e, const char *type, const char *subject, const 
         expect_fail(e, type, "%s: expected to be present, but it is missing", subject);
         return;
     }
-    json_object_foreach((json_t *)spec, key, v) {
+    json_object_foreach((json_t *)spec, key, v)
+    {
         expect_show(v, want, sizeof want);
         if (strcmp(key, "equals") == 0) {
             if (!expect_equal(actual, v, tol, icase)) {
@@ -490,7 +496,8 @@ expect_value(struct expect_ctx *e, const char *type, const char *subject, const 
             } else {
                 size_t i;
                 json_t *t;
-                json_array_foreach(v, i, t) ok = ok || expect_has_type(actual, json_string_value(t));
+                json_array_foreach(v, i, t) ok =
+                    ok || expect_has_type(actual, json_string_value(t));
             }
             if (!ok) {
                 if (json_is_string(v))
@@ -561,7 +568,8 @@ expect_value(struct expect_ctx *e, const char *type, const char *subject, const 
             else if (strcmp(key, "length") == 0 && n != w)
                 expect_fail(e, type, "%s: expected %lld %s, got %lld", subject, w, unit, n);
             else if (strcmp(key, "min_length") == 0 && n < w)
-                expect_fail(e, type, "%s: expected at least %lld %s, got %lld", subject, w, unit, n);
+                expect_fail(e, type, "%s: expected at least %lld %s, got %lld", subject, w, unit,
+                            n);
             else if (strcmp(key, "max_length") == 0 && n > w)
                 expect_fail(e, type, "%s: expected at most %lld %s, got %lld", subject, w, unit, n);
         } else if (strcmp(key, "min") == 0 || strcmp(key, "max") == 0) {
@@ -571,8 +579,8 @@ expect_value(struct expect_ctx *e, const char *type, const char *subject, const 
                             is_min ? ">=" : "<=", want, expect_type_of(actual), got);
             else if (is_min ? json_number_value(actual) < json_number_value(v)
                             : json_number_value(actual) > json_number_value(v))
-                expect_fail(e, type, "%s: expected %s %s, got %s", subject, is_min ? ">=" : "<=",
-                            want, got);
+                expect_fail(e, type, "%s: expected %s %s, got %s", subject,
+                            is_min ? ">=" : "<=", want, got);
         }
         /* present, absent, icase, tolerance: handled above */
     }
@@ -593,7 +601,8 @@ expect_status(struct expect_ctx *e, const json_t *spec, const struct hx_response
         size_t i, o = 0;
         json_t *c;
         o += (size_t)snprintf(want, sizeof want, "one of ");
-        json_array_foreach(spec, i, c) {
+        json_array_foreach(spec, i, c)
+        {
             if (!json_is_integer(c))
                 goto bad;
             ok = ok || json_integer_value(c) == r->status;
@@ -630,7 +639,8 @@ expect_headers(struct expect_ctx *e, const json_t *map, const struct hx_response
     json_t *spec;
     char subject[300];
 
-    json_object_foreach((json_t *)map, name, spec) {
+    json_object_foreach((json_t *)map, name, spec)
+    {
         size_t count = hx_response_header_count(r, name);
         snprintf(subject, sizeof subject, "header %s", name);
         if (count <= 1) {
@@ -679,10 +689,13 @@ expect_json(struct expect_ctx *e, const json_t *map, const json_t *doc, const ch
     char subject[300];
 
     if (doc == NULL) {
-        expect_fail(e, "expect.json", "body: expected JSON, but %s", why);
+        if (!e->said_not_json)
+            expect_fail(e, "expect.json", "body: expected JSON, but %s", why);
+        e->said_not_json = true;
         return;
     }
-    json_object_foreach((json_t *)map, path, spec) {
+    json_object_foreach((json_t *)map, path, spec)
+    {
         json_t *actual = NULL;
         struct hx_error err;
         snprintf(subject, sizeof subject, "json %s", path);
@@ -705,7 +718,8 @@ expect_body(struct expect_ctx *e, const json_t *spec, const struct hx_response *
     /* A body with a NUL in it is searched up to the NUL only. */
     const char *text = cmn_buf_str(&r->body);
 
-    json_object_foreach((json_t *)spec, k, v) {
+    json_object_foreach((json_t *)spec, k, v)
+    {
         if (strcmp(k, "contains") == 0 && strstr(text, json_string_value(v)) == NULL)
             expect_fail(e, "expect.body", "body: expected to contain \"%.80s\"",
                         json_string_value(v));
@@ -715,12 +729,12 @@ expect_body(struct expect_ctx *e, const json_t *spec, const struct hx_response *
         else if (strcmp(k, "matches") == 0) {
             bool m = false;
             if (expect_regex(e, "body", json_string_value(v), false, text, &m) && !m)
-                expect_fail(e, "expect.body", "body: expected to match /%s/",
-                            json_string_value(v));
+                expect_fail(e, "expect.body", "body: expected to match /%s/", json_string_value(v));
         } else if (strcmp(k, "is_json") == 0) {
-            if (json_is_true(v) && doc == NULL)
+            if (json_is_true(v) && doc == NULL && !e->said_not_json) {
                 expect_fail(e, "expect.body", "body: expected JSON, but %s", why);
-            else if (json_is_false(v) && doc != NULL)
+                e->said_not_json = true;
+            } else if (json_is_false(v) && doc != NULL)
                 expect_fail(e, "expect.body", "body: expected something other than JSON");
         } else if (strcmp(k, "max_bytes") == 0 && (json_int_t)r->body.len > json_integer_value(v)) {
             expect_fail(e, "expect.body", "body: expected at most %lld bytes, got %zu",
@@ -781,8 +795,7 @@ hx_response_cookie(const struct hx_response *resp, const char *name)
 }
 
 static void
-expect_jwt(struct expect_ctx *e, const json_t *spec, const struct hx_response *r,
-           const json_t *doc)
+expect_jwt(struct expect_ctx *e, const json_t *spec, const struct hx_response *r, const json_t *doc)
 {
     const char *from = json_string_value(json_object_get(spec, "from"));
     char *token = NULL;
@@ -817,8 +830,8 @@ expect_jwt(struct expect_ctx *e, const json_t *spec, const struct hx_response *r
         for (const char *p = token; *p; p++)
             got += *p == '.';
         if (got != want)
-            expect_fail(e, "expect.jwt", "jwt: expected %lld segments, got %lld",
-                        (long long)want, (long long)got);
+            expect_fail(e, "expect.jwt", "jwt: expected %lld segments, got %lld", (long long)want,
+                        (long long)got);
     }
     hdr = hx_jwt_decode_part(token, 0, &why);
     pay = hdr ? hx_jwt_decode_part(token, 1, &why) : NULL;
@@ -826,11 +839,13 @@ expect_jwt(struct expect_ctx *e, const json_t *spec, const struct hx_response *r
         expect_fail(e, "expect.jwt", "jwt at %s: not a JWT: %s", from, why);
         goto out;
     }
-    json_object_foreach(json_object_get(spec, "header"), k, v) {
+    json_object_foreach(json_object_get(spec, "header"), k, v)
+    {
         snprintf(subject, sizeof subject, "jwt header %s", k);
         expect_value(e, "expect.jwt", subject, json_object_get(hdr, k), v);
     }
-    json_object_foreach(json_object_get(spec, "claims"), k, v) {
+    json_object_foreach(json_object_get(spec, "claims"), k, v)
+    {
         snprintf(subject, sizeof subject, "jwt claim %s", k);
         expect_value(e, "expect.jwt", subject, json_object_get(pay, k), v);
     }
@@ -838,9 +853,11 @@ expect_jwt(struct expect_ctx *e, const json_t *spec, const struct hx_response *r
     if (v != NULL) {
         const json_t *exp = json_object_get(pay, "exp"), *iat = json_object_get(pay, "iat");
         if (!json_is_number(exp) || !json_is_number(iat)) {
-            expect_fail(e, "expect.jwt", "jwt exp - iat: the token needs numeric exp and iat, got "
-                                         "exp %s and iat %s",
-                        exp ? expect_type_of(exp) : "missing", iat ? expect_type_of(iat) : "missing");
+            expect_fail(e, "expect.jwt",
+                        "jwt exp - iat: the token needs numeric exp and iat, got "
+                        "exp %s and iat %s",
+                        exp ? expect_type_of(exp) : "missing",
+                        iat ? expect_type_of(iat) : "missing");
         } else {
             double life = json_number_value(exp) - json_number_value(iat);
             json_t *lj = json_integer((json_int_t)llround(life));
@@ -860,8 +877,9 @@ expect_jwt(struct expect_ctx *e, const json_t *spec, const struct hx_response *r
             expect_fail(e, "expect.jwt", "jwt claim exp: expected a number, got %s",
                         exp ? expect_type_of(exp) : "nothing");
         else if (json_number_value(exp) <= (double)time(NULL))
-            expect_fail(e, "expect.jwt", "jwt claim exp: the token is already expired (exp %.0f, "
-                                         "now %lld)",
+            expect_fail(e, "expect.jwt",
+                        "jwt claim exp: the token is already expired (exp %.0f, "
+                        "now %lld)",
                         json_number_value(exp), (long long)time(NULL));
     }
 out:
@@ -892,6 +910,8 @@ hx_expect_check(const json_t *expect, const struct hx_response *resp, struct hx_
     }
     if ((v = json_object_get(expect, "status")) != NULL)
         expect_status(&e, v, resp);
+    if (e.mismatches > 0)
+        goto done; /* a wrong status says it all: the rest would be noise */
     if ((v = json_object_get(expect, "headers")) != NULL)
         expect_headers(&e, v, resp);
     if ((v = json_object_get(expect, "json")) != NULL)
@@ -900,6 +920,7 @@ hx_expect_check(const json_t *expect, const struct hx_response *resp, struct hx_
         expect_body(&e, v, resp, doc, why);
     if ((v = json_object_get(expect, "jwt")) != NULL)
         expect_jwt(&e, v, resp, doc);
+done:
     json_decref(doc);
 
     out->mismatches = e.mismatches;

@@ -242,8 +242,7 @@ hx__http_transfer_new(const struct hx_http_config *cfg, const struct hx_request 
             if (req->headers[i].value[0] == '\0') {
                 if (asprintf(&line, "%s;", req->headers[i].name) < 0)
                     line = NULL;
-            } else if (asprintf(&line, "%s: %s", req->headers[i].name, req->headers[i].value) <
-                       0) {
+            } else if (asprintf(&line, "%s: %s", req->headers[i].name, req->headers[i].value) < 0) {
                 line = NULL;
             }
             l = line ? curl_slist_append(t->hdrs, line) : NULL;

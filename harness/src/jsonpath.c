@@ -95,8 +95,8 @@ jsonpath_next(struct jsonpath_lex *lx)
 }
 
 static void
-jsonpath_start(struct jsonpath_lex *lx, const char *path, struct hx_error *err,
-               char *tmp, size_t tmp_size)
+jsonpath_start(struct jsonpath_lex *lx, const char *path, struct hx_error *err, char *tmp,
+               size_t tmp_size)
 {
     lx->path = path;
     lx->err = err;

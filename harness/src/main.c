@@ -52,10 +52,9 @@ main_version(FILE *out)
 static void
 main_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: authconform run [options]        replay the scenarios against a target\n"
-            "       authconform list [--scenarios PATH]...   every scenario and check\n"
-            "       authconform validate PATH...     check scenario and profile files\n");
+    fprintf(out, "usage: authconform run [options]        replay the scenarios against a target\n"
+                 "       authconform list [--scenarios PATH]...   every scenario and check\n"
+                 "       authconform validate PATH...     check scenario and profile files\n");
     for (const struct hx_report_command *const *c = hx_report_commands(); *c; c++)
         fprintf(out, "       authconform %s\n", (*c)->usage);
     fprintf(out, "       authconform --help | --version   (also after any subcommand)\n"
@@ -68,47 +67,65 @@ main_usage(FILE *out)
 static void
 main_run_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: authconform run [options]\n"
-            "\n"
-            "Without --target, starts a throwaway PostgreSQL and the reference server\n"
-            "authref on free loopback ports, runs against it and stops both.\n"
-            "\n"
-            "  --target URL          base URL of the implementation to judge      AUTHCONFORM_TARGET\n"
-            "  --profile FILE        target profile (default fixtures/profiles/quickstart.json)\n"
-            "                                                                     AUTHCONFORM_PROFILE\n"
-            "  --scenarios PATH      scenario file or folder, repeatable (default scenarios/)\n"
-            "                                                AUTHCONFORM_SCENARIOS (':'-separated)\n"
-            "  --filter PATTERN      run only matching ids or groups (glob or prefix), repeatable\n"
-            "                                                   AUTHCONFORM_FILTER (','-separated)\n"
-            "  --secret-file FILE    the target's shared secret, for checks that need it\n"
-            "                                                                 AUTHCONFORM_SECRET_FILE\n"
-            "  --secret-env VAR      the same, from an environment variable    AUTHCONFORM_SECRET_ENV\n"
-            "  --database-url URL    the target's database (read-only checks) AUTHCONFORM_DATABASE_URL\n"
-            "  --origin URL          a trusted front-end origin (CORS checks)     AUTHCONFORM_ORIGIN\n"
-            "  --junit FILE          JUnit XML file (default REPORT_DIR/junit.xml)  AUTHCONFORM_JUNIT\n"
-            "  --report-dir DIR      folder of the reports (default reports)  AUTHCONFORM_REPORT_DIR\n"
-            "  --jobs N              scenarios run in parallel (default %d)         AUTHCONFORM_JOBS\n"
-            "  --timeout SECONDS     per request (default %d)                    AUTHCONFORM_TIMEOUT\n"
-            "  --cacert FILE         CA certificates for an https target          AUTHCONFORM_CACERT\n"
-            "  --insecure            do not verify the target's certificate     AUTHCONFORM_INSECURE\n"
-            "  --safe                skip every check that floods the target       AUTHCONFORM_SAFE\n"
-            "  --seed N              reproducible identities and random data       AUTHCONFORM_SEED\n"
-            "  --verbose             transcripts of failures on the console     AUTHCONFORM_VERBOSE\n"
-            "  --allow-http          a local run: plain HTTP is not a failure AUTHCONFORM_ALLOW_HTTP\n"
-            "  --fail-on SEVERITY    exit 1 only for failures at or above it (info..critical)\n"
-            "                                                                    AUTHCONFORM_FAIL_ON\n"
-            "  --retry N             retry transport errors N times (default 0)     AUTHCONFORM_RETRY\n"
-            "\n"
-            "Exit: 0 all passed (skips allowed), 1 a failure, 2 usage or file error,\n"
-            "3 target unreachable, 130 interrupted.\n",
-            HX_DEFAULT_JOBS, HX_DEFAULT_TIMEOUT_S);
+    fprintf(
+        out,
+        "usage: authconform run [options]\n"
+        "\n"
+        "Without --target, starts a throwaway PostgreSQL and the reference server\n"
+        "authref on free loopback ports, runs against it and stops both.\n"
+        "\n"
+        "  --target URL          base URL of the implementation to judge      AUTHCONFORM_TARGET\n"
+        "  --profile FILE        target profile (default fixtures/profiles/quickstart.json)\n"
+        "                                                                     AUTHCONFORM_PROFILE\n"
+        "  --scenarios PATH      scenario file or folder, repeatable (default scenarios/)\n"
+        "                                                AUTHCONFORM_SCENARIOS (':'-separated)\n"
+        "  --filter PATTERN      run only matching ids or groups (glob or prefix), repeatable\n"
+        "                                                   AUTHCONFORM_FILTER (','-separated)\n"
+        "  --secret-file FILE    the target's shared secret, for checks that need it\n"
+        "                                                                 AUTHCONFORM_SECRET_FILE\n"
+        "  --secret-env VAR      the same, from an environment variable    AUTHCONFORM_SECRET_ENV\n"
+        "  --database-url URL    the target's database (read-only checks) "
+        "AUTHCONFORM_DATABASE_URL\n"
+        "  --origin URL          a trusted front-end origin (CORS checks)     AUTHCONFORM_ORIGIN\n"
+        "  --junit FILE          JUnit XML file (default REPORT_DIR/junit.xml)  AUTHCONFORM_JUNIT\n"
+        "  --report-dir DIR      folder of the reports (default reports)  AUTHCONFORM_REPORT_DIR\n"
+        "  --jobs N              scenarios run in parallel (default %d)         AUTHCONFORM_JOBS\n"
+        "  --timeout SECONDS     per request (default %d)                    AUTHCONFORM_TIMEOUT\n"
+        "  --cacert FILE         CA certificates for an https target          AUTHCONFORM_CACERT\n"
+        "  --insecure            do not verify the target's certificate     AUTHCONFORM_INSECURE\n"
+        "  --safe                skip every check that floods the target       AUTHCONFORM_SAFE\n"
+        "  --seed N              reproducible identities and random data       AUTHCONFORM_SEED\n"
+        "  --verbose             transcripts of failures on the console     AUTHCONFORM_VERBOSE\n"
+        "  --allow-http          a local run: plain HTTP is not a failure AUTHCONFORM_ALLOW_HTTP\n"
+        "  --fail-on SEVERITY    exit 1 only for failures at or above it (info..critical)\n"
+        "                                                                    AUTHCONFORM_FAIL_ON\n"
+        "  --retry N             retry transport errors N times (default 0)     AUTHCONFORM_RETRY\n"
+        "\n"
+        "Exit: 0 all passed (skips allowed), 1 a failure, 2 usage or file error,\n"
+        "3 target unreachable, 130 interrupted.\n",
+        HX_DEFAULT_JOBS, HX_DEFAULT_TIMEOUT_S);
 }
 
 enum {
-    OPT_TARGET = 1000, OPT_PROFILE, OPT_SCENARIOS, OPT_FILTER, OPT_SECRET_FILE, OPT_SECRET_ENV,
-    OPT_DATABASE_URL, OPT_ORIGIN, OPT_JUNIT, OPT_REPORT_DIR, OPT_JOBS, OPT_TIMEOUT, OPT_CACERT,
-    OPT_INSECURE, OPT_SAFE, OPT_SEED, OPT_ALLOW_HTTP, OPT_FAIL_ON, OPT_RETRY,
+    OPT_TARGET = 1000,
+    OPT_PROFILE,
+    OPT_SCENARIOS,
+    OPT_FILTER,
+    OPT_SECRET_FILE,
+    OPT_SECRET_ENV,
+    OPT_DATABASE_URL,
+    OPT_ORIGIN,
+    OPT_JUNIT,
+    OPT_REPORT_DIR,
+    OPT_JOBS,
+    OPT_TIMEOUT,
+    OPT_CACERT,
+    OPT_INSECURE,
+    OPT_SAFE,
+    OPT_SEED,
+    OPT_ALLOW_HTTP,
+    OPT_FAIL_ON,
+    OPT_RETRY,
 };
 
 struct main_opt {
@@ -223,8 +240,8 @@ main_apply(struct hx_config *cfg, int id, const char *value, const char *from, b
         return hx_config_set(&cfg->report_dir, value) == 0 ? 0 : EXIT_USAGE;
     case OPT_JOBS:
         if (cmn_parse_long(value, 1, 256, &n) != 0) {
-            fprintf(stderr, "authconform: %s: expected an integer from 1 to 256, got '%s'\n",
-                    from, value);
+            fprintf(stderr, "authconform: %s: expected an integer from 1 to 256, got '%s'\n", from,
+                    value);
             return EXIT_USAGE;
         }
         cfg->jobs = n;
@@ -498,7 +515,8 @@ main_run(int argc, char **argv)
             goto out;
         }
         spawned = true;
-        fprintf(stderr, "authconform: authref %s at %s (PostgreSQL %.1f s, authref %.1f s to ready)\n",
+        fprintf(stderr,
+                "authconform: authref %s at %s (PostgreSQL %.1f s, authref %.1f s to ready)\n",
                 sp.authref_path, sp.target, sp.pg_seconds, sp.authref_seconds);
         hx_config_set(&cfg.target, sp.target);
         if (cfg.secret == NULL) {
@@ -520,8 +538,8 @@ main_run(int argc, char **argv)
     hooks.ud = &con;
     hooks.case_done = hx_console_case_done;
     hooks.progress = hx_console_progress;
-    printf("authconform %s: %zu scenarios against %s (profile %s, run %s)\n", CMN_VERSION,
-           n_chosen, cfg.target, profile->name, hx_run_id(run));
+    printf("authconform %s: %zu scenarios against %s (profile %s, run %s)\n", CMN_VERSION, n_chosen,
+           cfg.target, profile->name, hx_run_id(run));
     fflush(stdout);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = hx_run_execute(run, chosen, n_chosen, result, &hooks);
@@ -536,8 +554,9 @@ main_run(int argc, char **argv)
 
     /* the verdict does not depend on the reports being written */
     if (rc == HX_E_UNREACHABLE) {
-        fprintf(stderr, "authconform: target unreachable: %s\n",
-                result->n_cases ? result->cases[0]->message : cfg.target);
+        fprintf(stderr, "authconform: %s\n",
+                result->n_cases && result->cases[0]->message ? result->cases[0]->message
+                                                             : "target unreachable");
         exit_code = EXIT_UNREACHABLE;
     } else {
         exit_code = EXIT_PASS;

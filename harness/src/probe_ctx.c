@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "runner_int.h"
 
@@ -162,10 +163,33 @@ hx_probe_route(const struct hx_probe_ctx *ctx, const char *name, const char *use
     return 0;
 }
 
+/* Performs req; in an embedded run with the scenario's client address
+ * added (see hx__run_client_address), unless the probe set one itself. */
+static int
+probe_perform(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_response *resp)
+{
+    struct hx_header extra[64];
+    struct hx_request copy;
+    char addr[32];
+
+    if (!hx__run_client_address(ctx->run, ctx->scope, addr, sizeof addr) || req->n_headers >= 64)
+        return hx_http_perform(&ctx->run->http, req, resp);
+    for (size_t i = 0; i < req->n_headers; i++)
+        if (strcasecmp(req->headers[i].name, "X-Forwarded-For") == 0)
+            return hx_http_perform(&ctx->run->http, req, resp);
+    memcpy(extra, req->headers, req->n_headers * sizeof *extra);
+    extra[req->n_headers].name = (char *)"X-Forwarded-For";
+    extra[req->n_headers].value = addr;
+    copy = *req;
+    copy.headers = extra;
+    copy.n_headers = req->n_headers + 1;
+    return hx_http_perform(&ctx->run->http, &copy, resp);
+}
+
 int
 hx_probe_http(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_response *resp)
 {
-    int rc = hx_http_perform(&ctx->run->http, req, resp);
+    int rc = probe_perform(ctx, req, resp);
 
     if (ctx->kept < RUN_PROBE_EVIDENCE_MAX) {
         ctx->kept++;
@@ -180,7 +204,7 @@ int
 hx_probe_http_quiet(struct hx_probe_ctx *ctx, const struct hx_request *req,
                     struct hx_response *resp)
 {
-    return hx_http_perform(&ctx->run->http, req, resp);
+    return probe_perform(ctx, req, resp);
 }
 
 bool

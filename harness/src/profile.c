@@ -8,8 +8,8 @@
 #include "hx/jsonpath.h"
 
 static const char *const profile_sections[] = {
-    "name", "description", "paths", "fields", "codes", "auth", "messages", "token", "tasks",
-    "database", "identity", "extends", NULL,
+    "name",  "description", "paths",    "fields",   "codes",   "auth", "messages",
+    "token", "tasks",       "database", "identity", "extends", NULL,
 };
 
 static bool
@@ -53,10 +53,12 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
     const char *key;
     json_t *val, *sec;
 
-    json_object_foreach((json_t *)root, key, val) {
+    json_object_foreach((json_t *)root, key, val)
+    {
         if (!profile_known_section(key))
-            hx_errlist_add(errs, file, 0, "%s: unknown member (known: name, description, paths, "
-                                          "fields, codes, auth, messages, token, tasks, database, identity)",
+            hx_errlist_add(errs, file, 0,
+                           "%s: unknown member (known: name, description, paths, "
+                           "fields, codes, auth, messages, token, tasks, database, identity)",
                            key);
     }
     if (!json_is_string(json_object_get(root, "name")))
@@ -66,7 +68,8 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
     if (!json_is_object(sec)) {
         hx_errlist_add(errs, file, 0, "paths: expected an object");
     } else {
-        json_object_foreach(sec, key, val) {
+        json_object_foreach(sec, key, val)
+        {
             if (json_is_null(val))
                 continue;
             if (!json_is_string(val) || json_string_value(val)[0] != '/')
@@ -102,7 +105,8 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
     if (!json_is_object(sec)) {
         hx_errlist_add(errs, file, 0, "codes: expected an object");
     } else {
-        json_object_foreach(sec, key, val) {
+        json_object_foreach(sec, key, val)
+        {
             bool ok = profile_is_code(val);
             if (json_is_array(val) && json_array_size(val) > 0) {
                 size_t i;
@@ -112,7 +116,8 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
             }
             if (!ok)
                 hx_errlist_add(errs, file, 0,
-                               "codes.%s: expected an HTTP status (100-599) or a list of them", key);
+                               "codes.%s: expected an HTTP status (100-599) or a list of them",
+                               key);
         }
         if (json_object_get(sec, "signup") == NULL)
             hx_errlist_add(errs, file, 0, "codes.signup: required");
@@ -123,9 +128,10 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
         hx_errlist_add(errs, file, 0, "auth: expected an object");
     } else {
         const char *t = json_string_value(json_object_get(sec, "transport"));
-        if (t == NULL || (strcmp(t, "bearer") != 0 && strcmp(t, "cookie") != 0 &&
-                          strcmp(t, "both") != 0))
-            hx_errlist_add(errs, file, 0, "auth.transport: expected \"bearer\", \"cookie\" or \"both\"");
+        if (t == NULL ||
+            (strcmp(t, "bearer") != 0 && strcmp(t, "cookie") != 0 && strcmp(t, "both") != 0))
+            hx_errlist_add(errs, file, 0,
+                           "auth.transport: expected \"bearer\", \"cookie\" or \"both\"");
         if (!json_is_string(json_object_get(sec, "cookie")))
             hx_errlist_add(errs, file, 0, "auth.cookie: expected the token cookie's name");
         if (!json_is_string(json_object_get(sec, "scheme")))
@@ -256,7 +262,7 @@ hx_profile_load(const char *file, const char *defaults_file, struct hx_profile *
     p->token_path = profile_str(p, "fields.token");
     p->user_id_path = profile_str(p, "fields.user_id");
     t = profile_str(p, "auth.transport");
-    p->transport = strcmp(t, "cookie") == 0  ? HX_TRANSPORT_COOKIE
+    p->transport = strcmp(t, "cookie") == 0 ? HX_TRANSPORT_COOKIE
                    : strcmp(t, "both") == 0 ? HX_TRANSPORT_BOTH
                                             : HX_TRANSPORT_BEARER;
     p->cookie_name = profile_str(p, "auth.cookie");
@@ -306,8 +312,8 @@ hx_path_fill(const char *tmpl, const json_t *params, char *out, size_t out_size,
                 name[n] = '\0';
                 val = json_string_value(json_object_get(params, name));
                 if (val == NULL) {
-                    hx_error_set(err, NULL, 0, "path %s: no value for {%s} (give it in path_params)",
-                                 tmpl, name);
+                    hx_error_set(err, NULL, 0,
+                                 "path %s: no value for {%s} (give it in path_params)", tmpl, name);
                     return HX_E_NOTFOUND;
                 }
                 vlen = strlen(val);

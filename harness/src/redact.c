@@ -65,8 +65,8 @@ out:
 static bool
 redact_is_b64url(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
 }
 
 int
@@ -122,9 +122,9 @@ redact_jwt_len(const char *p, size_t n)
  * credential(s) ("access_token", "X-Auth-Token"), but not "token_type". */
 static const char *const redact_key_anywhere[] = {"password", "passwd", "secret", "private_key",
                                                   NULL};
-static const char *const redact_key_suffix[] = {"token", "authorization", "api_key", "apikey",
-                                                "api-key", "cookie", "credential", "credentials",
-                                                "pwd", NULL};
+static const char *const redact_key_suffix[] = {
+    "token",  "authorization", "api_key",     "apikey", "api-key",
+    "cookie", "credential",    "credentials", "pwd",    NULL};
 
 static bool
 redact_sensitive_key(const char *k, size_t n)

@@ -25,10 +25,10 @@
 
 enum scen_state {
     SCEN_PENDING = 0,
-    SCEN_READY,   /* the next step can start */
-    SCEN_HTTP,    /* a transfer is on the multi handle */
-    SCEN_PROBE,   /* a probe thread runs the step */
-    SCEN_SLEEP,   /* waiting until wake_at to retry the step */
+    SCEN_READY, /* the next step can start */
+    SCEN_HTTP,  /* a transfer is on the multi handle */
+    SCEN_PROBE, /* a probe thread runs the step */
+    SCEN_SLEEP, /* waiting until wake_at to retry the step */
     SCEN_DONE,
 };
 
@@ -48,7 +48,7 @@ struct run_scen {
     struct hx_vars *vars;
     unsigned scope;
     enum scen_state state;
-    size_t step;     /* index into the plan: identities, then steps */
+    size_t step; /* index into the plan: identities, then steps */
     size_t plan_len;
     struct hx_step_result *cur;
     bool cur_open; /* cur belongs to the step being (re)tried */
@@ -131,6 +131,25 @@ run_url(const struct hx_run *run, const char *path)
     return u;
 }
 
+bool
+hx__run_client_address(const struct hx_run *run, unsigned scope, char *out, size_t size)
+{
+    if (!run->cfg->embedded)
+        return false;
+    snprintf(out, size, "127.1.%u.%u", (scope >> 8) & 255, scope & 255);
+    return true;
+}
+
+static int
+run_req_client(struct hx_run *run, struct run_req *rq, unsigned scope)
+{
+    char addr[32];
+    if (!hx__run_client_address(run, scope, addr, sizeof addr) ||
+        run_req_has_header(rq, "X-Forwarded-For"))
+        return 0;
+    return run_req_header(rq, "X-Forwarded-For", addr);
+}
+
 /* ----------------------------------------------------------------- evidence */
 
 static char *
@@ -175,8 +194,8 @@ hx__run_record(struct hx_run *run, struct hx_step_result *step, const struct hx_
     rc |= run_copy_headers(run, req->headers, req->n_headers, &x->request_headers,
                            &x->n_request_headers);
     if (req->body != NULL) {
-        x->request_body = run_redact_body(run, req->body, req->body_len,
-                                          &x->request_body_truncated);
+        x->request_body =
+            run_redact_body(run, req->body, req->body_len, &x->request_body_truncated);
         x->request_body_len = x->request_body ? strlen(x->request_body) : 0;
     }
     x->status = resp->status;
@@ -190,8 +209,8 @@ hx__run_record(struct hx_run *run, struct hx_step_result *step, const struct hx_
         x->response_body_len = x->response_body ? strlen(x->response_body) : 0;
     }
     if (resp->error != 0)
-        x->transport_error = hx_redact_text_new(&run->red, resp->error_text,
-                                                strlen(resp->error_text));
+        x->transport_error =
+            hx_redact_text_new(&run->red, resp->error_text, strlen(resp->error_text));
     if (resp->tls_version[0] != '\0')
         x->tls_version = strdup(resp->tls_version);
     x->seconds = resp->seconds;
@@ -270,6 +289,8 @@ hx__run_scope_new(struct hx_run *run, unsigned scope)
 static int
 run_signup_request(struct hx_run *run, struct hx_vars *vars, const char *name, struct run_req *rq)
 {
+    const char *scope_text = hx_vars_get(vars, "run.scope");
+    unsigned scope = scope_text ? (unsigned)strtoul(scope_text, NULL, 10) : 0;
     const struct hx_profile *p = run->profile;
     char key[128];
     json_t *body = json_object();
@@ -294,7 +315,8 @@ run_signup_request(struct hx_run *run, struct hx_vars *vars, const char *name, s
     if (rq->body == NULL || rq->url == NULL)
         return HX_E_NOMEM;
     rq->req.body_len = strlen(rq->body);
-    if (run_req_header(rq, "Content-Type", "application/json") != 0)
+    if (run_req_header(rq, "Content-Type", "application/json") != 0 ||
+        run_req_client(run, rq, scope) != 0)
         return HX_E_NOMEM;
     run_req_finish(rq, "POST");
     return 0;
@@ -484,8 +506,9 @@ hx_run_skip_reason(const struct hx_config *cfg, const struct hx_profile *profile
         (cfg->target == NULL || strncasecmp(cfg->target, "https://", 8) != 0))
         return "needs an https:// target";
     if ((sc->needs & HX_NEED_TASK_WRITES) && !profile->task_writes) {
-        snprintf(buf, buf_size, "needs a target with task writes (profile %s says tasks.writes "
-                                "is false)",
+        snprintf(buf, buf_size,
+                 "needs a target with task writes (profile %s says tasks.writes "
+                 "is false)",
                  profile->name);
         return buf;
     }
@@ -621,7 +644,8 @@ scen_build_request(struct run_scen *s, const json_t *req, struct hx_error *err)
     s->rq.url = run_url(run, filled);
     if (s->rq.url == NULL)
         return HX_E_NOMEM;
-    json_object_foreach((json_t *)hdrs, k, v) {
+    json_object_foreach((json_t *)hdrs, k, v)
+    {
         if (!json_is_string(v)) {
             hx_error_set(err, NULL, 0, "request.headers.%s: expected a string", k);
             return HX_E_PARSE;
@@ -681,6 +705,8 @@ scen_build_request(struct run_scen *s, const json_t *req, struct hx_error *err)
         if (s->rq.body == NULL)
             return HX_E_NOMEM;
     }
+    if ((rc = run_req_client(run, &s->rq, s->scope)) != 0)
+        return rc;
     s->rq.req.body_len = s->rq.body ? strlen(s->rq.body) : 0;
     s->rq.req.follow_redirects = json_is_true(json_object_get(req, "follow_redirects"));
     if (json_is_number(json_object_get(req, "timeout")))
@@ -821,8 +847,7 @@ scen_start_step(struct run_loop *L, struct run_scen *s)
         }
         rc = scen_build_request(s, json_object_get(s->expanded, "request"), &err);
         if (rc != 0) {
-            scen_error(L, s, "scenario", "scenario: %s",
-                       err.text[0] ? err.text : hx_strerror(rc));
+            scen_error(L, s, "scenario", "scenario: %s", err.text[0] ? err.text : hx_strerror(rc));
             return;
         }
         rc = scen_add_transfer(L, s);
@@ -852,7 +877,8 @@ scen_capture(struct run_scen *s, const json_t *capture, char *why, size_t why_si
     json_t *doc = NULL;
     int rc = 0;
 
-    json_object_foreach((json_t *)capture, name, src) {
+    json_object_foreach((json_t *)capture, name, src)
+    {
         const char *from = json_string_value(src);
         char *value = NULL;
         if (strncmp(from, "header:", 7) == 0) {
@@ -864,10 +890,17 @@ scen_capture(struct run_scen *s, const json_t *capture, char *why, size_t why_si
             json_t *v = NULL;
             if (doc == NULL && s->resp.body.len > 0)
                 doc = cmn_json_parse_strict(s->resp.body.data, s->resp.body.len, 64, NULL, 0);
-            if (doc != NULL && hx_jsonpath_get(doc, from, &v, NULL) == 0 && v != NULL) {
-                value = json_is_string(v) ? strdup(json_string_value(v))
-                                          : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+            if (doc != NULL && hx_jsonpath_get(doc, from, &v, NULL) == 0 && v != NULL &&
+                !json_is_string(v)) {
+                /* typed: "${user_id}" stays a number where the target sent one */
+                rc = hx_vars_set_json(s->vars, name, v);
+                json_decref(v);
+                if (rc != 0)
+                    break;
+                continue;
             }
+            if (v != NULL)
+                value = strdup(json_string_value(v));
             json_decref(v);
         }
         if (value == NULL) {
@@ -953,7 +986,8 @@ scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code)
         if (s->waits429 < RUN_MAX_429_WAITS && wait <= RUN_MAX_429_SECONDS &&
             !(run->stop && *run->stop)) {
             s->waits429++;
-            hx_step_add_note(s->cur, "rate limited (429): waiting %.1f s before trying again", wait);
+            hx_step_add_note(s->cur, "rate limited (429): waiting %.1f s before trying again",
+                             wait);
             s->wake_at = run_now() + wait;
             s->state = SCEN_SLEEP;
             return;
@@ -1039,8 +1073,8 @@ run_preflight(struct hx_run *run, char *why, size_t why_size)
     req.url = url;
     hx_response_init(&resp, 64 * 1024);
     rc = hx_http_perform(&run->http, &req, &resp);
-    if (rc == HX_E_UNREACHABLE || (rc != 0 && resp.curl_code == CURLE_OPERATION_TIMEDOUT &&
-                                   resp.seconds_to_first_byte == 0))
+    if (rc == HX_E_UNREACHABLE ||
+        (rc != 0 && resp.curl_code == CURLE_OPERATION_TIMEDOUT && resp.seconds_to_first_byte == 0))
         snprintf(why, why_size, "%s", resp.error_text);
     else
         rc = 0;
@@ -1088,11 +1122,11 @@ hx_run_execute(struct hx_run *run, struct hx_scenario *const *sc, size_t n,
 
     if (run_preflight(run, why, sizeof why) != 0) {
         for (i = 0; i < n; i++) {
-            struct hx_step_result *st = hx_case_add_step(L.scens[i].kase, "reach the target",
-                                                         "request");
+            struct hx_step_result *st =
+                hx_case_add_step(L.scens[i].kase, "reach the target", "request");
             if (st != NULL)
-                hx_step_set(st, HX_STATUS_ERROR, "transport.unreachable",
-                            "target unreachable: %s", why);
+                hx_step_set(st, HX_STATUS_ERROR, "transport.unreachable", "target unreachable: %s",
+                            why);
             hx_case_finish(L.scens[i].kase);
             L.done++;
             if (hooks && hooks->case_done)

@@ -44,6 +44,11 @@ int hx__run_record(struct hx_run *run, struct hx_step_result *step, const struct
 int hx__run_signup_blocking(struct hx_run *run, struct hx_vars *vars, const char *name,
                             struct hx_step_result *step);
 
+/* In an embedded run (the throwaway authref trusts X-Forwarded-For), each
+ * scenario is a client of its own: writes "127.1.<hi>.<lo>" for scope into
+ * out and returns true; false for any other target (nothing is added). */
+bool hx__run_client_address(const struct hx_run *run, unsigned scope, char *out, size_t size);
+
 /* Creates a scenario's variable scope (with the identity generator). */
 struct hx_vars *hx__run_scope_new(struct hx_run *run, unsigned scope);
 

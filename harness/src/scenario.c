@@ -19,27 +19,36 @@
 #define SCENARIO_MAX_FILES 5000
 
 static const char *const checklist_items[] = {
-    "strong-secret", "secrets-not-exposed", "bcrypt-cost", "hs256",
-    "token-expiry",  "no-info-leak",        "user-isolation", "cors",
-    "https-tls13",   "rate-limiting",       "httponly-cookies", "csp",
+    "strong-secret",
+    "secrets-not-exposed",
+    "bcrypt-cost",
+    "hs256",
+    "token-expiry",
+    "no-info-leak",
+    "user-isolation",
+    "cors",
+    "https-tls13",
+    "rate-limiting",
+    "httponly-cookies",
+    "csp",
     NULL,
 };
 
 static const char *const scenario_keys[] = {
-    "id", "title", "description", "checklist", "asvs", "severity", "remediation", "needs",
-    "floods", "identities", "steps", "notes", NULL,
+    "id",    "title",  "description", "checklist", "asvs",  "severity", "remediation",
+    "needs", "floods", "identities",  "steps",     "notes", NULL,
 };
-static const char *const step_keys[] = {"name", "request", "expect", "capture", "probe", "args",
-                                        "notes", NULL};
+static const char *const step_keys[] = {"name",  "request", "expect", "capture",
+                                        "probe", "args",    "notes",  NULL};
 static const char *const request_keys[] = {
-    "method", "path", "path_params", "headers", "json", "body", "as", "via", "token",
-    "follow_redirects", "timeout", NULL,
+    "method", "path", "path_params", "headers",          "json",    "body",
+    "as",     "via",  "token",       "follow_redirects", "timeout", NULL,
 };
-static const char *const profile_roots[] = {"name", "paths", "fields", "codes", "auth",
-                                            "messages", "token", "tasks", "database",
-                                            "identity", NULL};
-static const char *const identity_attrs[] = {"email", "password", "username", "token", "user_id",
-                                             NULL};
+static const char *const profile_roots[] = {"name",     "paths",    "fields", "codes",
+                                            "auth",     "messages", "token",  "tasks",
+                                            "database", "identity", NULL};
+static const char *const identity_attrs[] = {"email", "password", "username",
+                                             "token", "user_id",  NULL};
 
 const char *const *
 hx_checklist_items(void)
@@ -71,8 +80,8 @@ scenario_is_ident(const char *s)
 struct scenario_check {
     const char *file;
     struct hx_errlist *errs;
-    json_t *known;      /* names defined so far (captures, identities) */
-    bool after_probe;   /* a probe may have set variables: be lenient */
+    json_t *known;    /* names defined so far (captures, identities) */
+    bool after_probe; /* a probe may have set variables: be lenient */
     const char *where;
 };
 
@@ -123,7 +132,8 @@ scenario_check_strings(struct scenario_check *c, const json_t *j)
     } else if (json_is_object(j)) {
         const char *k;
         json_t *v;
-        json_object_foreach((json_t *)j, k, v) {
+        json_object_foreach((json_t *)j, k, v)
+        {
             if (hx_vars_scan(k, scenario_check_var, c, &e) != 0)
                 hx_errlist_add(c->errs, c->file, 0, "%s: %s", c->where, e.text);
             scenario_check_strings(c, v);
@@ -163,7 +173,8 @@ scenario_strings(const json_t *arr, size_t *n, const char *file, const char *fie
     out = calloc(json_array_size(arr) + 1, sizeof *out);
     if (out == NULL)
         return NULL;
-    json_array_foreach((json_t *)arr, i, v) {
+    json_array_foreach((json_t *)arr, i, v)
+    {
         if (!json_is_string(v)) {
             hx_errlist_add(errs, file, 0, "%s[%zu]: expected a string", field, i);
             continue;
@@ -240,10 +251,10 @@ scenario_check_request(struct scenario_check *c, const json_t *req, const char *
                            where, json_string_value(v), name);
     }
     v = json_object_get(req, "via");
-    if (v != NULL && (!json_is_string(v) ||
-                      !scenario_in((const char *const[]){"header", "cookie", "both", "none",
-                                                         "profile", NULL},
-                                   json_string_value(v))))
+    if (v != NULL &&
+        (!json_is_string(v) ||
+         !scenario_in((const char *const[]){"header", "cookie", "both", "none", "profile", NULL},
+                      json_string_value(v))))
         hx_errlist_add(c->errs, c->file, 0,
                        "%s.via: expected \"header\", \"cookie\", \"both\", \"none\" or \"profile\"",
                        where);
@@ -268,7 +279,8 @@ scenario_check_capture(struct scenario_check *c, const json_t *cap, const char *
         hx_errlist_add(c->errs, c->file, 0, "%s: expected an object {\"name\": \"$.path\"}", where);
         return;
     }
-    json_object_foreach((json_t *)cap, name, src) {
+    json_object_foreach((json_t *)cap, name, src)
+    {
         bool ok_name = name[0] != '\0';
         for (const char *p = name; *p; p++)
             ok_name = ok_name && (isalnum((unsigned char)*p) || *p == '_' || *p == '.');
@@ -398,7 +410,8 @@ hx_scenario_load(const char *file, const char *group, struct hx_scenario **out,
 
     s->severity = HX_SEV_MEDIUM;
     v = json_object_get(doc, "severity");
-    if (v != NULL && (!json_is_string(v) || hx_severity_parse(json_string_value(v), &s->severity) != 0))
+    if (v != NULL &&
+        (!json_is_string(v) || hx_severity_parse(json_string_value(v), &s->severity) != 0))
         hx_errlist_add(errs, file, 0, "severity: expected info, low, medium, high or critical");
 
     v = json_object_get(doc, "needs");
@@ -455,7 +468,8 @@ hx_scenario_load(const char *file, const char *group, struct hx_scenario **out,
             rc = HX_E_NOMEM;
             goto cleanup;
         }
-        json_array_foreach(steps, i, v) {
+        json_array_foreach(steps, i, v)
+        {
             struct hx_step *st = &s->steps[s->n_steps++];
             const json_t *req = json_object_get(v, "request");
             const json_t *probe = json_object_get(v, "probe");
@@ -512,16 +526,17 @@ hx_scenario_load(const char *file, const char *group, struct hx_scenario **out,
                 st->args = json_object_get(v, "args");
                 def = hx_probe_find(st->probe);
                 if (def == NULL) {
-                    hx_errlist_add(errs, file, 0, "%s.probe: no probe called \"%s\" (see "
-                                                  "authconform list)",
+                    hx_errlist_add(errs, file, 0,
+                                   "%s.probe: no probe called \"%s\" (see "
+                                   "authconform list)",
                                    where, st->probe);
                 } else {
                     if (def->validate != NULL && def->validate(st->args, &e) != 0)
                         hx_errlist_add(errs, file, 0, "%s.args: %s", where, e.text);
                     else if (def->validate == NULL && st->args != NULL &&
                              !(json_is_object(st->args) && json_object_size(st->args) == 0))
-                        hx_errlist_add(errs, file, 0, "%s.args: probe %s takes no arguments",
-                                       where, st->probe);
+                        hx_errlist_add(errs, file, 0, "%s.args: probe %s takes no arguments", where,
+                                       st->probe);
                     if (def->floods)
                         s->floods = true;
                 }

@@ -184,8 +184,7 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
     if (snprintf(throwaway, sizeof throwaway, "%s/scripts/pg-throwaway", datadir) >=
             (int)sizeof throwaway ||
         !spawn_executable(throwaway)) {
-        hx_error_set(err, NULL, 0, "embedded default: %s is missing; give --target URL",
-                     throwaway);
+        hx_error_set(err, NULL, 0, "embedded default: %s is missing; give --target URL", throwaway);
         return HX_E_SPAWN;
     }
     snprintf(sp->work_dir, sizeof sp->work_dir, "%s/authconform-run.XXXXXX",
@@ -207,8 +206,9 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
     }
     sp->pg_started = true; /* even a failed start may have left a cluster */
     if (rc != 0 || strncmp(out, "postgresql://", 13) != 0) {
-        hx_error_set(err, NULL, 0, "embedded default: the throwaway PostgreSQL did not start (%s "
-                                   "exited %d)",
+        hx_error_set(err, NULL, 0,
+                     "embedded default: the throwaway PostgreSQL did not start (%s "
+                     "exited %d)",
                      throwaway, rc);
         goto fail;
     }
@@ -244,12 +244,7 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
         char *argv[64];
         int argc = 0;
         char *extra = NULL;
-        /* A run makes far more auth requests from one address than a person
-         * does: the default per-address budget (20/60s) would stall it. The
-         * per-account limit stays as authref sets it. */
-        const char *extra_env = getenv("AUTHCONFORM_AUTHREF_ARGS")
-                                    ? getenv("AUTHCONFORM_AUTHREF_ARGS")
-                                    : "--rate-limit-ip 200/60s";
+        const char *extra_env = cmn_env_get("AUTHCONFORM_AUTHREF_ARGS");
         pid_t parent = getpid();
 
         argv[argc++] = sp->authref_path;
@@ -263,6 +258,11 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
         argv[argc++] = port_path;
         argv[argc++] = "--secret-file";
         argv[argc++] = secret_path;
+        /* A run sends far more auth requests from one address than a person
+         * does. authref keeps its default limits; it takes the client
+         * address from X-Forwarded-For, and the harness gives each scenario
+         * an address of its own, as separate clients would have. */
+        argv[argc++] = "--trust-proxy";
         if (extra_env != NULL && (extra = strdup(extra_env)) != NULL) {
             char *save = NULL;
             for (char *tok = strtok_r(extra, " \t", &save); tok && argc < 62;
@@ -320,7 +320,8 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
             goto interrupted;
         if (spawn_now() - t0 > SPAWN_START_TIMEOUT) {
             spawn_log_tail(sp->work_dir, tail, sizeof tail);
-            hx_error_set(err, NULL, 0, "embedded default: authref wrote no port file within %.0f s:\n%s",
+            hx_error_set(err, NULL, 0,
+                         "embedded default: authref wrote no port file within %.0f s:\n%s",
                          SPAWN_START_TIMEOUT, tail);
             goto fail;
         }
@@ -344,8 +345,9 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
             goto interrupted;
         if (spawn_now() - t0 > SPAWN_START_TIMEOUT) {
             spawn_log_tail(sp->work_dir, tail, sizeof tail);
-            hx_error_set(err, NULL, 0, "embedded default: authref not ready within %.0f s "
-                                       "(last /ready: %ld):\n%s",
+            hx_error_set(err, NULL, 0,
+                         "embedded default: authref not ready within %.0f s "
+                         "(last /ready: %ld):\n%s",
                          SPAWN_START_TIMEOUT, status, tail);
             goto fail;
         }

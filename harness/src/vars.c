@@ -143,7 +143,8 @@ hx_vars_load_json_tree(struct hx_vars *v, const char *prefix, const json_t *tree
     char name[VARS_NAME_MAX];
     int rc;
 
-    json_object_foreach((json_t *)tree, key, val) {
+    json_object_foreach((json_t *)tree, key, val)
+    {
         int n = prefix && *prefix ? snprintf(name, sizeof name, "%s.%s", prefix, key)
                                   : snprintf(name, sizeof name, "%s", key);
         if (n < 0 || (size_t)n >= sizeof name)
@@ -259,8 +260,7 @@ vars_apply(struct cmn_buf *b, const char *value, const char *filter)
 }
 
 int
-hx_vars_scan(const char *s, int (*fn)(void *ud, const char *name), void *ud,
-             struct hx_error *err)
+hx_vars_scan(const char *s, int (*fn)(void *ud, const char *name), void *ud, struct hx_error *err)
 {
     char name[VARS_NAME_MAX], filter[16];
 
@@ -368,14 +368,14 @@ vars_expand_node(struct hx_vars *v, const json_t *in, char *where, size_t where_
         json_t *val;
         if (o == NULL)
             return NULL;
-        json_object_foreach((json_t *)in, key, val) {
+        json_object_foreach((json_t *)in, key, val)
+        {
             char *k = hx_vars_expand(v, key, err);
             json_t *x;
             if (k == NULL) {
                 char text[sizeof err->text];
                 snprintf(text, sizeof text, "%s", err ? err->text : "");
-                hx_error_set(err, NULL, 0, "%s: key %s: %s", where[0] ? where : "(top)", key,
-                             text);
+                hx_error_set(err, NULL, 0, "%s: key %s: %s", where[0] ? where : "(top)", key, text);
                 json_decref(o);
                 return NULL;
             }
@@ -397,7 +397,8 @@ vars_expand_node(struct hx_vars *v, const json_t *in, char *where, size_t where_
         json_t *val;
         if (a == NULL)
             return NULL;
-        json_array_foreach((json_t *)in, i, val) {
+        json_array_foreach((json_t *)in, i, val)
+        {
             json_t *x;
             snprintf(where + wl, where_size - wl, "[%zu]", i);
             x = vars_expand_node(v, val, where, where_size, err);

@@ -15,9 +15,9 @@
 
 /* Fragments that mark a sample or placeholder secret (compared ignoring case). */
 static const char *const config_placeholders[] = {
-    "your-secret-key", "change-in-production", "changeme", "change-me", "change_me",
-    "replace-me", "replace_me", "placeholder", "example", "your-256-bit-secret",
-    "supersecret", "secret-key-min", "xxxxxxxx", "0123456789", "abcdefgh",
+    "your-secret-key", "change-in-production", "changeme",    "change-me",  "change_me",
+    "replace-me",      "replace_me",           "placeholder", "example",    "your-256-bit-secret",
+    "supersecret",     "secret-key-min",       "xxxxxxxx",    "0123456789", "abcdefgh",
 };
 
 void
@@ -218,11 +218,32 @@ config_defaults(struct rs_config *cfg)
 }
 
 enum {
-    OPT_SECRET_FILE = 256, OPT_DATABASE_URL, OPT_LISTEN, OPT_PORT, OPT_PORT_FILE,
-    OPT_CORS, OPT_BCRYPT, OPT_INSECURE_BCRYPT, OPT_LIFETIME, OPT_SKEW, OPT_RATE_IP,
-    OPT_RATE_ACCOUNT, OPT_TRUST_PROXY, OPT_TLS_CERT, OPT_TLS_KEY, OPT_REDIRECT,
-    OPT_COOKIE_SECURE, OPT_MAX_BODY, OPT_WORKERS, OPT_HASH_WORKERS, OPT_HASH_QUEUE,
-    OPT_DB_POOL, OPT_LOG_LEVEL, OPT_DEFECT, OPT_HELP, OPT_VERSION,
+    OPT_SECRET_FILE = 256,
+    OPT_DATABASE_URL,
+    OPT_LISTEN,
+    OPT_PORT,
+    OPT_PORT_FILE,
+    OPT_CORS,
+    OPT_BCRYPT,
+    OPT_INSECURE_BCRYPT,
+    OPT_LIFETIME,
+    OPT_SKEW,
+    OPT_RATE_IP,
+    OPT_RATE_ACCOUNT,
+    OPT_TRUST_PROXY,
+    OPT_TLS_CERT,
+    OPT_TLS_KEY,
+    OPT_REDIRECT,
+    OPT_COOKIE_SECURE,
+    OPT_MAX_BODY,
+    OPT_WORKERS,
+    OPT_HASH_WORKERS,
+    OPT_HASH_QUEUE,
+    OPT_DB_POOL,
+    OPT_LOG_LEVEL,
+    OPT_DEFECT,
+    OPT_HELP,
+    OPT_VERSION,
 };
 
 /* Parses a number flag; prints the error naming the flag. */
@@ -281,12 +302,24 @@ rs_config_load(struct rs_config *cfg, int argc, char **argv, FILE *out, FILE *er
     opterr = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
-        case OPT_SECRET_FILE: secret_file = optarg; break;
-        case OPT_DATABASE_URL: rc = config_set_str(&cfg->database_url, optarg); break;
-        case OPT_LISTEN: rc = config_set_str(&cfg->listen, optarg); break;
-        case OPT_PORT: rc = config_long("port", optarg, 0, 65535, &cfg->port, err); break;
-        case OPT_PORT_FILE: rc = config_set_str(&cfg->port_file, optarg); break;
-        case OPT_CORS: cors_flag = optarg; break;
+        case OPT_SECRET_FILE:
+            secret_file = optarg;
+            break;
+        case OPT_DATABASE_URL:
+            rc = config_set_str(&cfg->database_url, optarg);
+            break;
+        case OPT_LISTEN:
+            rc = config_set_str(&cfg->listen, optarg);
+            break;
+        case OPT_PORT:
+            rc = config_long("port", optarg, 0, 65535, &cfg->port, err);
+            break;
+        case OPT_PORT_FILE:
+            rc = config_set_str(&cfg->port_file, optarg);
+            break;
+        case OPT_CORS:
+            cors_flag = optarg;
+            break;
         case OPT_BCRYPT:
             rc = config_long("bcrypt-cost", optarg, 12, 31, &n, err);
             cfg->bcrypt_cost = (int)n;
@@ -300,37 +333,65 @@ rs_config_load(struct rs_config *cfg, int argc, char **argv, FILE *out, FILE *er
         case OPT_LIFETIME:
             rc = cmn_parse_duration(optarg, 1, 365L * 86400, &cfg->token_lifetime_s);
             if (rc != 0)
-                fprintf(err, "authref: --token-lifetime: \"%s\" is not a duration between 1s "
-                             "and 365d (e.g. 7d, 12h, 900s)\n", optarg);
+                fprintf(err,
+                        "authref: --token-lifetime: \"%s\" is not a duration between 1s "
+                        "and 365d (e.g. 7d, 12h, 900s)\n",
+                        optarg);
             break;
-        case OPT_SKEW: rc = config_long("clock-skew", optarg, 0, 3600, &cfg->clock_skew_s, err); break;
+        case OPT_SKEW:
+            rc = config_long("clock-skew", optarg, 0, 3600, &cfg->clock_skew_s, err);
+            break;
         case OPT_RATE_IP:
         case OPT_RATE_ACCOUNT:
-            rc = rs_config_parse_rate(optarg, c == OPT_RATE_IP ? &cfg->rate_ip : &cfg->rate_account);
+            rc =
+                rs_config_parse_rate(optarg, c == OPT_RATE_IP ? &cfg->rate_ip : &cfg->rate_account);
             if (rc != 0)
-                fprintf(err, "authref: --%s: \"%s\" is not N/WINDOW (N 1..1000000, WINDOW 1s..1d, "
-                             "e.g. 20/60s)\n",
+                fprintf(err,
+                        "authref: --%s: \"%s\" is not N/WINDOW (N 1..1000000, WINDOW 1s..1d, "
+                        "e.g. 20/60s)\n",
                         c == OPT_RATE_IP ? "rate-limit-ip" : "rate-limit-account", optarg);
             break;
-        case OPT_TRUST_PROXY: cfg->trust_proxy = true; break;
-        case OPT_TLS_CERT: rc = config_set_str(&cfg->tls_cert, optarg); break;
-        case OPT_TLS_KEY: rc = config_set_str(&cfg->tls_key, optarg); break;
+        case OPT_TRUST_PROXY:
+            cfg->trust_proxy = true;
+            break;
+        case OPT_TLS_CERT:
+            rc = config_set_str(&cfg->tls_cert, optarg);
+            break;
+        case OPT_TLS_KEY:
+            rc = config_set_str(&cfg->tls_key, optarg);
+            break;
         case OPT_REDIRECT:
             rc = config_long("http-redirect-port", optarg, 0, 65535, &cfg->http_redirect_port, err);
             break;
-        case OPT_COOKIE_SECURE: cfg->cookie_secure = true; break;
-        case OPT_MAX_BODY: rc = config_long("max-body", optarg, 1024, 16L << 20, &cfg->max_body, err); break;
-        case OPT_WORKERS: rc = config_long("workers", optarg, 1, 256, &cfg->workers, err); break;
-        case OPT_HASH_WORKERS: rc = config_long("hash-workers", optarg, 1, 256, &cfg->hash_workers, err); break;
-        case OPT_HASH_QUEUE: rc = config_long("hash-queue", optarg, 1, 100000, &cfg->hash_queue, err); break;
-        case OPT_DB_POOL: rc = config_long("db-pool", optarg, 1, 1000, &cfg->db_pool, err); break;
+        case OPT_COOKIE_SECURE:
+            cfg->cookie_secure = true;
+            break;
+        case OPT_MAX_BODY:
+            rc = config_long("max-body", optarg, 1024, 16L << 20, &cfg->max_body, err);
+            break;
+        case OPT_WORKERS:
+            rc = config_long("workers", optarg, 1, 256, &cfg->workers, err);
+            break;
+        case OPT_HASH_WORKERS:
+            rc = config_long("hash-workers", optarg, 1, 256, &cfg->hash_workers, err);
+            break;
+        case OPT_HASH_QUEUE:
+            rc = config_long("hash-queue", optarg, 1, 100000, &cfg->hash_queue, err);
+            break;
+        case OPT_DB_POOL:
+            rc = config_long("db-pool", optarg, 1, 1000, &cfg->db_pool, err);
+            break;
         case OPT_LOG_LEVEL:
             rc = cmn_log_level_parse(optarg, &cfg->log_level);
             if (rc != 0)
                 fprintf(err, "authref: --log-level: \"%s\" is not error, warn, info or debug\n",
                         optarg);
             break;
-        case OPT_DEFECT: rc = config_set_str(&cfg->defect, optarg); break;
+#ifdef AUTHREF_DEFECTS
+        case OPT_DEFECT:
+            rc = config_set_str(&cfg->defect, optarg);
+            break;
+#endif
         case OPT_HELP:
             rs_config_usage(out);
             rs_config_cleanup(cfg);
@@ -381,15 +442,18 @@ rs_config_load(struct rs_config *cfg, int argc, char **argv, FILE *out, FILE *er
             goto fail;
     }
     if (cfg->secret == NULL) {
-        fprintf(err, "authref: BETTER_AUTH_SECRET is not set. Set it (or pass --secret-file) to a "
-                     "random secret of at least %d characters; generate one with: "
-                     "openssl rand -base64 48\n", RS_SECRET_MIN);
+        fprintf(err,
+                "authref: BETTER_AUTH_SECRET is not set. Set it (or pass --secret-file) to a "
+                "random secret of at least %d characters; generate one with: "
+                "openssl rand -base64 48\n",
+                RS_SECRET_MIN);
         goto fail;
     }
     cfg->secret_len = strlen(cfg->secret);
     if (rs_config_check_secret(cfg->secret, cfg->secret_len, why, sizeof why) != 0) {
-        fprintf(err, "authref: %s is refused: %s. Use a random secret of at least %d "
-                     "characters; generate one with: openssl rand -base64 48\n",
+        fprintf(err,
+                "authref: %s is refused: %s. Use a random secret of at least %d "
+                "characters; generate one with: openssl rand -base64 48\n",
                 secret_from, why, RS_SECRET_MIN);
         goto fail;
     }
@@ -447,6 +511,8 @@ rs_config_cleanup(struct rs_config *cfg)
         free(cfg->origins[i]);
     free(cfg->tls_cert);
     free(cfg->tls_key);
+#ifdef AUTHREF_DEFECTS
     free(cfg->defect);
+#endif
     memset(cfg, 0, sizeof *cfg);
 }

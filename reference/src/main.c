@@ -19,9 +19,12 @@ main(int argc, char **argv)
     int sig = 0, rc;
 
     switch (rs_config_load(&cfg, argc, argv, stdout, stderr)) {
-    case RS_CONFIG_EXIT: return 0;
-    case RS_CONFIG_ERROR: return 2;
-    case RS_CONFIG_RUN: break;
+    case RS_CONFIG_EXIT:
+        return 0;
+    case RS_CONFIG_ERROR:
+        return 2;
+    case RS_CONFIG_RUN:
+        break;
     }
     cmn_log_set_level(cfg.log_level);
 #ifdef AUTHREF_DEFECTS
@@ -32,8 +35,10 @@ main(int argc, char **argv)
             rs_config_cleanup(&cfg);
             return 2;
         }
-        cmn_log(CMN_LOG_WARN, "defect: planted defect %s is active: this server is broken on "
-                              "purpose", cfg.defect);
+        cmn_log(CMN_LOG_WARN,
+                "defect: planted defect %s is active: this server is broken on "
+                "purpose",
+                cfg.defect);
     }
 #endif
 
@@ -59,7 +64,8 @@ main(int argc, char **argv)
         return 1;
     }
     sigwait(&stop, &sig);
-    cmn_log(CMN_LOG_INFO, "authref: %s received, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    cmn_log(CMN_LOG_INFO, "authref: %s received, shutting down",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
     rs_server_stop(server);
     rs_config_cleanup(&cfg);
     return 0;

@@ -40,8 +40,8 @@ rs_password_hash(const char *password, int cost, char *out, size_t out_size)
 int
 rs_password_cost(const char *stored)
 {
-    if (strncmp(stored, "$2b$", 4) != 0 || stored[4] < '0' || stored[4] > '9' ||
-        stored[5] < '0' || stored[5] > '9' || stored[6] != '$')
+    if (strncmp(stored, "$2b$", 4) != 0 || stored[4] < '0' || stored[4] > '9' || stored[5] < '0' ||
+        stored[5] > '9' || stored[6] != '$')
         return -1;
     return (stored[4] - '0') * 10 + (stored[5] - '0');
 }
@@ -96,8 +96,19 @@ hashpool_run(const struct rs_hashpool *pool, struct rs_hash_job *job)
 {
     int rc;
 
-    if (job->kind == RS_HASH_NEW)
-        rc = rs_password_hash(job->password, pool->cost, job->hash, sizeof job->hash);
+    if (RS_DEFECT(PLAINTEXT_PASSWORDS)) {
+        size_t n = strlen(job->password);
+        if (job->kind == RS_HASH_NEW) {
+            memcpy(job->hash, job->password, n + 1);
+            rc = 0;
+        } else {
+            rc = strlen(job->hash) == n && CRYPTO_memcmp(job->hash, job->password, n) == 0
+                     ? 0
+                     : RS_E_MISMATCH;
+        }
+    } else if (job->kind == RS_HASH_NEW)
+        rc = rs_password_hash(job->password, RS_DEFECT(BCRYPT_COST_10) ? 10 : pool->cost, job->hash,
+                              sizeof job->hash);
     else
         rc = rs_password_verify(job->password, job->hash);
     hashpool_finish(job, rc);

@@ -108,8 +108,7 @@ request_reply_busy(struct rs_request *r)
 {
     cmn_log(CMN_LOG_WARN, "hash: queue full, refusing %s %s", r->method, r->log_path);
     rs_reply_header(r, "Retry-After", "1");
-    return rs_reply_detail(r, MHD_HTTP_SERVICE_UNAVAILABLE,
-                           "Server is busy, retry later");
+    return rs_reply_detail(r, MHD_HTTP_SERVICE_UNAVAILABLE, "Server is busy, retry later");
 }
 
 int

@@ -113,12 +113,21 @@ rs_router_dispatch(struct rs_request *r)
     char allow[80];
     size_t n = strlen(r->path);
     const char *method = r->method;
+    bool protected;
 
     if (r->resume != NULL) {
         fn = r->resume;
         r->resume = NULL;
         return fn(r);
     }
+#ifdef AUTHREF_DEFECTS
+    if (RS_DEFECT(SECRET_FILE_EXPOSED) && strcmp(r->path, "/.env") == 0) {
+        char env[4400];
+        snprintf(env, sizeof env, "BETTER_AUTH_SECRET=%s\nDATABASE_URL=%s\n", r->ctx->cfg->secret,
+                 r->ctx->cfg->database_url);
+        return rs_reply_json(r, MHD_HTTP_OK, json_string(env)) == MHD_YES ? MHD_YES : MHD_NO;
+    }
+#endif
     if (n > RS_PATH_MAX)
         return rs_reply_detail(r, MHD_HTTP_URI_TOO_LONG, "URL too long");
     if (r->body_too_big)
@@ -150,8 +159,8 @@ rs_router_dispatch(struct rs_request *r)
         return rs_reply_empty(r, MHD_HTTP_NO_CONTENT);
     }
     /* Every /api/ path outside /api/auth/ needs the token, known or not. */
-    if (router_has_prefix(r->path, "/api/") && !router_has_prefix(r->path, "/api/auth/") &&
-        !rs_guard_auth(r, &answered))
+    protected = router_has_prefix(r->path, "/api/") && !router_has_prefix(r->path, "/api/auth/");
+    if (protected && !rs_guard_auth(r, &answered))
         return answered;
     if (route == NULL)
         return rs_reply_detail(r, MHD_HTTP_NOT_FOUND, "Not Found");
@@ -159,7 +168,10 @@ rs_router_dispatch(struct rs_request *r)
         rs_reply_header(r, "Allow", allow);
         return rs_reply_detail(r, MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed");
     }
+    /* Another user's id in the path: 403 before any database work. */
     if ((route->flags & RS_ROUTE_OWNER) && !rs_guard_owner(r, &answered))
+        return answered;
+    if (protected && !rs_guard_account(r, &answered))
         return answered;
     if (router_has_prefix(r->path, "/api/auth/") && !rs_guard_ratelimit_ip(r, &answered))
         return answered;

@@ -12,6 +12,7 @@
 #include "cmn/env.h"
 #include "cmn/log.h"
 #include "rs/ctx.h"
+#include "rs/defect.h"
 #include "rs/error.h"
 #include "rs/guard.h"
 #include "rs/password.h"
@@ -21,6 +22,7 @@
 #include "rs/store/db.h"
 
 #define SERVER_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+#define SERVER_TLS12_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define SERVER_DB_WAIT_S 30
 
 struct rs_server {
@@ -108,8 +110,8 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     for (i = 0; i + 1 < sizeof method && r->method[i] != '\0'; i++)
         method[i] = (r->method[i] >= 'A' && r->method[i] <= 'Z') ? r->method[i] : '?';
     method[i] = '\0';
-    cmn_log(CMN_LOG_INFO, "http: %s %s %u %.1fms ip=%s user=%s%s", method, r->log_path,
-            r->status, ms, r->client_ip, r->user_id[0] ? r->user_id : "-",
+    cmn_log(CMN_LOG_INFO, "http: %s %s %u %.1fms ip=%s user=%s%s", method, r->log_path, r->status,
+            ms, r->client_ip, r->user_id[0] ? r->user_id : "-",
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
     rs_request_free(r);
     *con_cls = NULL;
@@ -118,9 +120,9 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 /* ---- the plain-HTTP listener that only redirects ---- */
 
 static enum MHD_Result
-server_redirect_access(void *cls, struct MHD_Connection *conn, const char *url,
-                       const char *method, const char *version, const char *upload_data,
-                       size_t *upload_data_size, void **con_cls)
+server_redirect_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                       const char *version, const char *upload_data, size_t *upload_data_size,
+                       void **con_cls)
 {
     struct rs_server *s = cls;
     const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
@@ -222,20 +224,22 @@ server_listen(struct rs_server *s, unsigned port, bool api, unsigned *bound)
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)server_mhd_log, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL};
-    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK,
-                                        (intptr_t)server_no_unescape, NULL};
+    opts[k++] =
+        (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)server_no_unescape, NULL};
     if (api) {
         flags |= MHD_ALLOW_SUSPEND_RESUME;
-        opts[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE,
-                                            (intptr_t)cfg->workers, NULL};
-        opts[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED,
-                                            (intptr_t)server_completed, &s->ctx};
+        opts[k++] =
+            (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)cfg->workers, NULL};
+        opts[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)server_completed,
+                                            &s->ctx};
         if (s->ctx.tls) {
             flags |= MHD_USE_TLS;
             opts[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem};
             opts[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem};
-            opts[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
-                                                (void *)SERVER_TLS_PRIORITIES};
+            opts[k++] =
+                (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+                                        (void *)(RS_DEFECT(TLS12_ALLOWED) ? SERVER_TLS12_PRIORITIES
+                                                                          : SERVER_TLS_PRIORITIES)};
         }
     }
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
@@ -321,6 +325,13 @@ rs_server_start(const struct rs_config *cfg, struct rs_server **out)
     rc = server_wait_for_db(s);
     if (rc != 0)
         goto fail;
+#ifdef AUTHREF_DEFECTS
+    if (RS_DEFECT(DUPLICATE_SIGNUP_RACE) || RS_DEFECT(DUPLICATE_SIGNUP_ALLOWED)) {
+        rc = rs_db_defect_exec(s->ctx.db, "DROP INDEX IF EXISTS users_email_lower_key");
+        if (rc != 0)
+            goto fail;
+    }
+#endif
     if (cfg->insecure_bcrypt_cost)
         cmn_log(CMN_LOG_WARN, "bcrypt: cost %d is below 12: for tests only, never in production",
                 cfg->bcrypt_cost);
@@ -351,17 +362,14 @@ rs_server_start(const struct rs_config *cfg, struct rs_server **out)
     if (s->daemon == NULL)
         goto fail;
     if (cfg->http_redirect_port >= 0) {
-        s->redirect = server_listen(s, (unsigned)cfg->http_redirect_port, false,
-                                    &s->redirect_port);
+        s->redirect = server_listen(s, (unsigned)cfg->http_redirect_port, false, &s->redirect_port);
         if (s->redirect == NULL)
             goto fail;
     }
-    cmn_log(CMN_LOG_INFO, "http: listening on %s port %u (%s, %ld threads)%s", cfg->listen,
-            s->port, s->ctx.tls ? "HTTPS, TLS 1.3 only" : "HTTP", cfg->workers,
-            s->redirect ? "" : "");
+    cmn_log(CMN_LOG_INFO, "http: listening on %s port %u (%s, %ld threads)%s", cfg->listen, s->port,
+            s->ctx.tls ? "HTTPS, TLS 1.3 only" : "HTTP", cfg->workers, s->redirect ? "" : "");
     if (s->redirect)
-        cmn_log(CMN_LOG_INFO, "http: redirecting plain HTTP on port %u to HTTPS",
-                s->redirect_port);
+        cmn_log(CMN_LOG_INFO, "http: redirecting plain HTTP on port %u to HTTPS", s->redirect_port);
     *out = s;
     return 0;
 fail:

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmn/b64url.h"
 #include "cmn/json.h"
@@ -16,9 +17,15 @@
 #include "rs/defect.h"
 #include "rs/error.h"
 
+#ifdef AUTHREF_DEFECTS
+/* weak-secret: a word-list secret used instead of the configured one. */
+static const struct rs_token_key token_weak_key = {(const unsigned char *)"your-256-bit-secret",
+                                                   19};
+#endif
+
 int
-rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *email,
-               time_t now, long lifetime_s, char **out)
+rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *email, time_t now,
+               long lifetime_s, char **out)
 {
     jwt_t *jwt = NULL;
     char *s = NULL;
@@ -26,6 +33,10 @@ rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *
 
     if (key->secret == NULL || key->secret_len == 0)
         return RS_E_INVAL;
+#ifdef AUTHREF_DEFECTS
+    if (RS_DEFECT(WEAK_SECRET))
+        key = &token_weak_key;
+#endif
     if (jwt_new(&jwt) != 0)
         return RS_E_NOMEM;
     if (jwt_add_grant(jwt, "user_id", user_id) != 0 || jwt_add_grant(jwt, "email", email) != 0 ||
@@ -62,28 +73,43 @@ token_segment_json(const char *p, size_t n)
     return j;
 }
 
-/* The header must name HS256, exactly; typ, when present, must be "JWT". */
-static bool
-token_header_ok(const char *p, size_t n)
+/* The header must name HS256, exactly; typ, when present, must be "JWT".
+ * Returns the digest of the signature, or NULL when the header is refused;
+ * *unsigned_ok is set when no signature is to be checked (defects only). */
+static const EVP_MD *
+token_header_md(const char *p, size_t n, bool *unsigned_ok)
 {
     json_t *h = token_segment_json(p, n);
     const json_t *alg, *typ;
-    bool ok;
+    const char *a;
+    const EVP_MD *md = NULL;
 
+    *unsigned_ok = false;
     if (h == NULL)
-        return false;
+        return NULL;
     alg = json_object_get(h, "alg");
     typ = json_object_get(h, "typ");
-    ok = json_is_string(alg) && strcmp(json_string_value(alg), "HS256") == 0 &&
-         (typ == NULL || (json_is_string(typ) && strcmp(json_string_value(typ), "JWT") == 0));
+    a = json_is_string(alg) ? json_string_value(alg) : "";
+    if (typ != NULL && !(json_is_string(typ) && strcmp(json_string_value(typ), "JWT") == 0))
+        a = "";
+    if (strcmp(a, "HS256") == 0)
+        md = EVP_sha256();
+    else if (RS_DEFECT(ANY_HMAC_ALG_ACCEPTED) && strcmp(a, "HS384") == 0)
+        md = EVP_sha384();
+    else if (RS_DEFECT(ANY_HMAC_ALG_ACCEPTED) && strcmp(a, "HS512") == 0)
+        md = EVP_sha512();
+    else if (RS_DEFECT(ALG_NONE_ACCEPTED) && strcasecmp(a, "none") == 0) {
+        md = EVP_sha256();
+        *unsigned_ok = true;
+    }
     json_decref(h);
-    return ok;
+    return md;
 }
 
 /* HMAC-SHA256 over "header.payload", compared in constant time. */
 static bool
-token_signature_ok(const struct rs_token_key *key, const char *token, size_t signed_len,
-                   const char *sig, size_t sig_len)
+token_signature_ok(const struct rs_token_key *key, const EVP_MD *md, const char *token,
+                   size_t signed_len, const char *sig, size_t sig_len)
 {
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int mac_len = 0;
@@ -91,8 +117,8 @@ token_signature_ok(const struct rs_token_key *key, const char *token, size_t sig
     size_t given_len = 0;
     bool ok;
 
-    if (HMAC(EVP_sha256(), key->secret, (int)key->secret_len, (const unsigned char *)token,
-             signed_len, mac, &mac_len) == NULL)
+    if (HMAC(md, key->secret, (int)key->secret_len, (const unsigned char *)token, signed_len, mac,
+             &mac_len) == NULL)
         return false;
     if (cmn_b64url_decode(sig, sig_len, &given, &given_len) != 0)
         return false;
@@ -110,7 +136,9 @@ token_libjwt_ok(const struct rs_token_key *key, const char *token)
 
     if (jwt_decode(&jwt, token, key->secret, (int)key->secret_len) != 0)
         return false;
-    ok = jwt_get_alg(jwt) == JWT_ALG_HS256;
+    ok = jwt_get_alg(jwt) == JWT_ALG_HS256 ||
+         (RS_DEFECT(ANY_HMAC_ALG_ACCEPTED) &&
+          (jwt_get_alg(jwt) == JWT_ALG_HS384 || jwt_get_alg(jwt) == JWT_ALG_HS512));
     jwt_free(jwt);
     return ok;
 }
@@ -137,8 +165,8 @@ token_claims(const char *p, size_t n, time_t now, long skew_s, struct rs_token_c
         goto cleanup;
     if (iat != NULL && !json_is_integer(iat))
         goto cleanup;
-    if (email != NULL && (!json_is_string(email) ||
-                          strlen(json_string_value(email)) >= sizeof cl.email))
+    if (email != NULL &&
+        (!json_is_string(email) || strlen(json_string_value(email)) >= sizeof cl.email))
         goto cleanup;
     memcpy(cl.user_id, json_string_value(uid), strlen(json_string_value(uid)) + 1);
     if (email != NULL)
@@ -163,6 +191,8 @@ rs_token_verify(const struct rs_token_key *key, const char *token, time_t now, l
                 struct rs_token_claims *out)
 {
     const char *dot1, *dot2;
+    const EVP_MD *md;
+    bool unsigned_ok, signed_ok;
     size_t n;
 
     if (key->secret == NULL || key->secret_len == 0 || token == NULL)
@@ -179,13 +209,25 @@ rs_token_verify(const struct rs_token_key *key, const char *token, time_t now, l
     dot1 = strchr(token, '.');
     dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
     if (dot1 == NULL || dot2 == NULL || strchr(dot2 + 1, '.') != NULL || dot1 == token ||
-        dot2 == dot1 + 1 || dot2[1] == '\0')
+        dot2 == dot1 + 1)
         return RS_E_TOKEN;
-    if (!token_header_ok(token, (size_t)(dot1 - token)))
+    md = token_header_md(token, (size_t)(dot1 - token), &unsigned_ok);
+    if (md == NULL)
         return RS_E_TOKEN;
-    if (!token_signature_ok(key, token, (size_t)(dot2 - token), dot2 + 1, strlen(dot2 + 1)))
-        return RS_E_TOKEN;
-    if (!token_libjwt_ok(key, token))
-        return RS_E_TOKEN;
+    if (!unsigned_ok && !RS_DEFECT(SIGNATURE_NOT_CHECKED)) {
+        if (dot2[1] == '\0')
+            return RS_E_TOKEN;
+        signed_ok = token_signature_ok(key, md, token, (size_t)(dot2 - token), dot2 + 1,
+                                       strlen(dot2 + 1)) &&
+                    token_libjwt_ok(key, token);
+#ifdef AUTHREF_DEFECTS
+        if (!signed_ok && RS_DEFECT(WEAK_SECRET))
+            signed_ok = token_signature_ok(&token_weak_key, md, token, (size_t)(dot2 - token),
+                                           dot2 + 1, strlen(dot2 + 1)) &&
+                        token_libjwt_ok(&token_weak_key, token);
+#endif
+        if (!signed_ok)
+            return RS_E_TOKEN;
+    }
     return token_claims(dot1 + 1, (size_t)(dot2 - dot1 - 1), now, skew_s, out);
 }

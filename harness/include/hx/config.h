@@ -22,8 +22,8 @@ struct hx_config {
     size_t n_scenarios;
     char **filters;
     size_t n_filters;
-    char *secret;       /* the shared secret's value (--secret-file / --secret-env) */
-    char *secret_from;  /* where it came from, for messages */
+    char *secret;      /* the shared secret's value (--secret-file / --secret-env) */
+    char *secret_from; /* where it came from, for messages */
     char *database_url;
     char *origin;
     char *junit;      /* NULL: <report_dir>/junit.xml */

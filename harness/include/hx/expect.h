@@ -35,17 +35,17 @@ void hx_expect_validate(const json_t *expect, const char *file, const char *wher
                         struct hx_errlist *errs);
 
 struct hx_expect_outcome {
-    int mismatches;       /* 0 when everything held */
-    char *message;        /* new (free()), redacted; NULL when everything held */
-    const char *type;     /* static: "expect.status", "expect.json", ... */
-    int scenario_error;   /* 1 when the expectation itself is malformed (after expansion) */
+    int mismatches;     /* 0 when everything held */
+    char *message;      /* new (free()), redacted; NULL when everything held */
+    const char *type;   /* static: "expect.status", "expect.json", ... */
+    int scenario_error; /* 1 when the expectation itself is malformed (after expansion) */
 };
 
 /* Judges resp (which must hold a response) against expect (already
  * expanded). Values quoted in messages go through red. Returns 0, or
  * HX_E_NOMEM. */
-int hx_expect_check(const json_t *expect, const struct hx_response *resp,
-                    struct hx_redactor *red, struct hx_expect_outcome *out);
+int hx_expect_check(const json_t *expect, const struct hx_response *resp, struct hx_redactor *red,
+                    struct hx_expect_outcome *out);
 void hx_expect_outcome_cleanup(struct hx_expect_outcome *o);
 
 /* Returns new (json_decref): the decoded header (which == 0) or payload

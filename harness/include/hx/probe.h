@@ -65,8 +65,7 @@ int hx_probe_url(const struct hx_probe_ctx *ctx, const char *path, char *out, si
 /* Blocking request; the exchange is recorded, redacted, as evidence of the
  * probe's step (at most a bounded number per step; later ones are counted
  * in a note). Returns as hx_http_perform(). */
-int hx_probe_http(struct hx_probe_ctx *ctx, const struct hx_request *req,
-                  struct hx_response *resp);
+int hx_probe_http(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_response *resp);
 /* The same, without keeping evidence (for high-volume sampling). */
 int hx_probe_http_quiet(struct hx_probe_ctx *ctx, const struct hx_request *req,
                         struct hx_response *resp);
@@ -93,9 +92,9 @@ const struct hx_config *hx_probe_config(const struct hx_probe_ctx *ctx);
 /* --- The registry --- */
 
 struct hx_probe_def {
-    const char *name;     /* as scenario files call it, e.g. "jwt_forge" */
-    const char *summary;  /* one line for `authconform list` */
-    bool floods;          /* creates load: skipped under --safe */
+    const char *name;    /* as scenario files call it, e.g. "jwt_forge" */
+    const char *summary; /* one line for `authconform list` */
+    bool floods;         /* creates load: skipped under --safe */
     /* Checks a step's arguments at load time (authconform validate);
      * NULL when the probe takes none. Sets err with the field at fault. */
     int (*validate)(const json_t *args, struct hx_error *err);

@@ -24,7 +24,7 @@ enum hx_transport {
 };
 
 struct hx_profile {
-    char *file;   /* the profile file as given */
+    char *file; /* the profile file as given */
     char *name;
     json_t *root; /* the merged document */
     /* Borrowed from root: */

@@ -22,8 +22,8 @@ struct hx_report_format {
 };
 
 struct hx_report_command {
-    const char *name;    /* "diff" */
-    const char *usage;   /* one line for `authconform --help` */
+    const char *name;                   /* "diff" */
+    const char *usage;                  /* one line for `authconform --help` */
     int (*main)(int argc, char **argv); /* argv[0] is the subcommand; returns the exit code */
 };
 
@@ -38,8 +38,7 @@ struct hx_report_options {
 
 /* Writes every format. Progress and problems go to msgs ("report: wrote
  * junit reports/junit.xml"). Returns the number of formats that failed. */
-int hx_report_write_all(const struct hx_result *r, const struct hx_report_options *opt,
-                        FILE *msgs);
+int hx_report_write_all(const struct hx_result *r, const struct hx_report_options *opt, FILE *msgs);
 
 /* Creates dir and its parents (mode 0755). Returns 0 or HX_E_IO. */
 int hx_report_mkdirs(const char *dir);

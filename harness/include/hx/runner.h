@@ -26,8 +26,7 @@ struct hx_run;
 struct hx_runner_hooks {
     void *ud;
     /* Called on the runner's thread as each case ends (skips included). */
-    void (*case_done)(void *ud, const struct hx_case *c, size_t running, size_t done,
-                      size_t total);
+    void (*case_done)(void *ud, const struct hx_case *c, size_t running, size_t done, size_t total);
     /* Called when the number of running scenarios changes. */
     void (*progress)(void *ud, size_t running, size_t done, size_t total);
 };

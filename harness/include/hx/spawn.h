@@ -8,10 +8,12 @@
  *
  * authref is found through $AUTHCONFORM_AUTHREF, else next to the program
  * (../reference/authref in the build tree, authref in the same folder when
- * installed), else on PATH. It runs with --rate-limit-ip 200/60s (a run
- * sends far more auth requests from one address than a person does);
- * $AUTHCONFORM_AUTHREF_ARGS replaces those extra arguments (tests: add
- * "--insecure-bcrypt-cost 4"). Children run in a process group of
+ * installed), else on PATH. It keeps its default rate limits but runs with
+ * --trust-proxy: a run sends far more auth requests from one address than a
+ * person does, so the harness gives each scenario a client address of its
+ * own (X-Forwarded-For: 127.1.x.y), as separate clients would have.
+ * $AUTHCONFORM_AUTHREF_ARGS adds arguments (tests: "--insecure-bcrypt-cost
+ * 4"). Children run in a process group of
  * their own, so a Ctrl-C reaches the harness, which then stops them.
  */
 #include <limits.h>

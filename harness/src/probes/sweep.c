@@ -31,12 +31,10 @@ static const uint32_t sweep_iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff
 static inline void
 sweep_state_bytes(const SHA256_CTX *c, unsigned char *out)
 {
-    for (int i = 0; i < 8; i++) {
-        out[4 * i] = (unsigned char)(c->h[i] >> 24);
-        out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
-        out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
-        out[4 * i + 3] = (unsigned char)c->h[i];
-    }
+    uint32_t be[8];
+    for (int i = 0; i < 8; i++)
+        be[i] = __builtin_bswap32(c->h[i]);
+    memcpy(out, be, sizeof(be));
 }
 
 /* The per-thread scratch: a context, the inner message (key block followed
@@ -90,15 +88,23 @@ sweep_check(const struct hx_sweep_target *t, struct sweep_scratch *s, const unsi
     size_t i;
 
     if (klen > 64) {
-        SHA256(key, klen, hashed);
+        /* longer keys are their SHA-256 (RFC 2104); low-level calls on the
+         * thread's context: SHA256() may allocate */
+        SHA256_Init(&s->c);
+        SHA256_Update(&s->c, key, klen);
+        SHA256_Final(hashed, &s->c);
         key = hashed;
         klen = 32;
     }
-    memset(s->inner, 0x36, 64);
-    memset(s->outer, 0x5c, 64);
-    for (i = 0; i < klen; i++) {
-        s->inner[i] ^= key[i];
-        s->outer[i] ^= key[i];
+    {
+        uint64_t k[8] = {0}, in[8], out[8];
+        memcpy(k, key, klen);
+        for (i = 0; i < 8; i++) {
+            in[i] = k[i] ^ 0x3636363636363636ULL;
+            out[i] = k[i] ^ 0x5c5c5c5c5c5c5c5cULL;
+        }
+        memcpy(s->inner, in, 64);
+        memcpy(s->outer, out, 64);
     }
     sweep_blocks(&s->c, s->inner, s->inner_len);
     sweep_state_bytes(&s->c, s->outer + 64);

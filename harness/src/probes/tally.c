@@ -30,11 +30,14 @@ hx_race_judge(const struct hx_race_tally *t, size_t sent, char *why, size_t why_
                  t->created, sent);
         return HX_TALLY_FAIL;
     }
-    if (t->other > 0) {
+    if (t->created == 0) {
+        /* no signup got through at all: the race was never run */
         snprintf(why, why_size,
-                 "%zu concurrent duplicate signups answered %ld instead of the duplicate status",
-                 t->other, t->other_status);
-        return HX_TALLY_FAIL;
+                 "could not decide: none of %zu signups was accepted (%zu duplicates, %zu "
+                 "rate-limited, %zu errors, %zu other%s%ld)",
+                 sent, t->duplicate, t->limited, t->errors, t->other,
+                 t->other > 0 ? ", last " : "", t->other > 0 ? t->other_status : 0L);
+        return HX_TALLY_UNDECIDED;
     }
     if (t->errors > 0 || t->limited > 0) {
         snprintf(why, why_size,
@@ -43,8 +46,10 @@ hx_race_judge(const struct hx_race_tally *t, size_t sent, char *why, size_t why_
                  t->errors, t->limited, sent);
         return HX_TALLY_UNDECIDED;
     }
-    if (t->created == 0) {
-        snprintf(why, why_size, "none of %zu concurrent signups created the account", sent);
+    if (t->other > 0) {
+        snprintf(why, why_size,
+                 "%zu concurrent duplicate signups answered %ld instead of the duplicate status",
+                 t->other, t->other_status);
         return HX_TALLY_FAIL;
     }
     snprintf(why, why_size, "exactly one of %zu concurrent signups created the account, %zu "

@@ -62,8 +62,7 @@ console_line(FILE *out, const char *s, size_t max)
 }
 
 void
-hx_console_case_done(void *ud, const struct hx_case *k, size_t running, size_t done,
-                     size_t total)
+hx_console_case_done(void *ud, const struct hx_case *k, size_t running, size_t done, size_t total)
 {
     struct hx_console *c = ud;
     const char *mark, *col;
@@ -113,7 +112,8 @@ hx_console_summary(struct hx_console *c, const struct hx_result *r)
 
     console_clear_live(c);
     hx_result_count(r, &n);
-    fprintf(c->out, "\n%s%zu scenarios: %zu passed, %zu failed, %zu errors, %zu skipped in %.2f s%s\n",
+    fprintf(c->out,
+            "\n%s%zu scenarios: %zu passed, %zu failed, %zu errors, %zu skipped in %.2f s%s\n",
             console_color(c, C_BOLD), n.total, n.passed, n.failed, n.errors, n.skipped, r->seconds,
             console_color(c, C_RESET));
     if (n.failed + n.errors > 0) {
@@ -122,10 +122,9 @@ hx_console_summary(struct hx_console *c, const struct hx_result *r)
             const struct hx_case *k = r->cases[i];
             if (k->status != HX_STATUS_FAIL && k->status != HX_STATUS_ERROR)
                 continue;
-            fprintf(c->out, "  %s%s%s %s [%s, %s]\n    ",
-                    console_color(c, C_RED), k->status == HX_STATUS_FAIL ? "✗" : "✗",
-                    console_color(c, C_RESET), k->id, hx_status_name(k->status),
-                    hx_severity_name(k->severity));
+            fprintf(c->out, "  %s%s%s %s [%s, %s]\n    ", console_color(c, C_RED),
+                    k->status == HX_STATUS_FAIL ? "✗" : "✗", console_color(c, C_RESET), k->id,
+                    hx_status_name(k->status), hx_severity_name(k->severity));
             console_line(c->out, k->message ? k->message : "", 400);
             fputc('\n', c->out);
         }

@@ -22,16 +22,13 @@ static const struct hx_report_format report_markdown = {"markdown", "report.md",
 static const struct hx_report_format report_json = {"json", "report.json", hx_report_json_write};
 
 static const struct hx_report_format *const report_formats[] = {
-    &report_junit,
-    &report_html,
-    &report_markdown,
-    &report_json,
-    NULL,
+    &report_junit, &report_html, &report_markdown, &report_json, NULL,
 };
 
 /* Subcommands that work on reports. */
 static const struct hx_report_command report_diff = {
-    "diff", "diff OLD.json NEW.json          what changed between two runs (exit 1 on a regression)",
+    "diff",
+    "diff OLD.json NEW.json          what changed between two runs (exit 1 on a regression)",
     hx_diff_main};
 
 static const struct hx_report_command *const report_commands[] = {

@@ -23,9 +23,9 @@ struct rs_config {
     char *secret; /* new; never logged */
     size_t secret_len;
     char *database_url;
-    char *listen;     /* address to bind, default 127.0.0.1 */
-    long port;        /* 0 = any free port */
-    char *port_file;  /* NULL or where to write the bound port */
+    char *listen;    /* address to bind, default 127.0.0.1 */
+    long port;       /* 0 = any free port */
+    char *port_file; /* NULL or where to write the bound port */
     char *origins[RS_MAX_ORIGINS];
     size_t n_origins;
     int bcrypt_cost;
@@ -45,7 +45,9 @@ struct rs_config {
     long hash_queue;
     long db_pool;
     enum cmn_log_level log_level;
-    char *defect; /* defect builds only; NULL otherwise */
+#ifdef AUTHREF_DEFECTS
+    char *defect; /* --defect NAME, NULL when none */
+#endif
 };
 
 enum rs_config_result {

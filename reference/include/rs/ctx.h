@@ -15,9 +15,9 @@ struct rs_hashpool;
 #define RS_HASH_MAX 128
 
 struct rs_ctx {
-    const struct rs_config *cfg; /* borrowed */
-    struct rs_db *db;            /* thread-safe pool */
-    struct rs_hashpool *hashes;  /* thread-safe queue */
+    const struct rs_config *cfg;  /* borrowed */
+    struct rs_db *db;             /* thread-safe pool */
+    struct rs_hashpool *hashes;   /* thread-safe queue */
     char dummy_hash[RS_HASH_MAX]; /* verified against when the email is unknown */
     bool tls;                     /* the API listener speaks HTTPS */
     bool cookie_secure;           /* cookies carry Secure */

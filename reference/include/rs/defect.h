@@ -21,7 +21,7 @@ enum rs_defect {
 
 /* The active defect: set once in main before any thread starts (the same
  * rule as the log level), read-only afterwards. Returns 0 or RS_E_INVAL for
- * an unknown name. */
+ * an unknown name; NULL selects none (tests, between servers). */
 int rs_defect_select(const char *name);
 bool rs_defect_active(enum rs_defect d);
 /* Prints every name and what it breaks, one a line. */

@@ -26,13 +26,17 @@ enum MHD_Result rs_guard_cors_preflight(struct rs_request *r, const char *allow)
 /* ratelimit.c: per client address (every /api/auth/ request) and per account
  * email (signin). 429 + Retry-After when over; 503 when the database is down. */
 bool rs_guard_ratelimit_ip(struct rs_request *r, enum MHD_Result *answered);
-bool rs_guard_ratelimit_account(struct rs_request *r, const char *email,
-                                enum MHD_Result *answered);
+bool rs_guard_ratelimit_account(struct rs_request *r, const char *email, enum MHD_Result *answered);
 
-/* auth.c: the token from Authorization: Bearer or the access_token cookie;
- * sets r->user_id. 401 with WWW-Authenticate: Bearer otherwise. */
+/* auth.c: the token from Authorization: Bearer or the access_token cookie,
+ * checked without the database; sets r->user_id. 401 with WWW-Authenticate:
+ * Bearer otherwise. */
 bool rs_guard_auth(struct rs_request *r, enum MHD_Result *answered);
-/* The path's {user_id} must be the authenticated user: 403 otherwise. */
+/* The path's {user_id} must be the authenticated user: 403 otherwise.
+ * Needs no database: it runs before any. */
 bool rs_guard_owner(struct rs_request *r, enum MHD_Result *answered);
+/* The token's account must still exist and be active: 401 otherwise, 503
+ * when the database cannot tell. */
+bool rs_guard_account(struct rs_request *r, enum MHD_Result *answered);
 
 #endif

@@ -45,17 +45,18 @@ auth_reply_token(struct rs_request *r, unsigned status, json_t *user)
         return rs_reply_internal(r);
     if (rs_token_issue(&key, json_string_value(json_object_get(user, "id")),
                        json_string_value(json_object_get(user, "email")), time(NULL),
-                       cfg->token_lifetime_s, &token) != 0) {
+                       RS_DEFECT(LIFETIME_30_DAYS) ? 30L * 86400 : cfg->token_lifetime_s,
+                       &token) != 0) {
         json_decref(user);
         return rs_reply_internal(r);
     }
-    n = snprintf(cookie, sizeof cookie,
-                 "access_token=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s", token,
-                 cfg->token_lifetime_s, r->ctx->cookie_secure ? "; Secure" : "");
-    if (n > 0 && (size_t)n < sizeof cookie)
+    n = snprintf(cookie, sizeof cookie, "access_token=%s; Path=/; Max-Age=%ld%s; SameSite=Lax%s",
+                 token, cfg->token_lifetime_s, RS_DEFECT(COOKIE_NOT_HTTPONLY) ? "" : "; HttpOnly",
+                 r->ctx->cookie_secure ? "; Secure" : "");
+    if (n > 0 && (size_t)n < sizeof cookie && !RS_DEFECT(TOKEN_IN_BODY_ONLY))
         rs_reply_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
-    json_t *body = json_pack("{s:s, s:s, s:o}", "access_token", token, "token_type", "bearer",
-                             "user", user);
+    json_t *body =
+        json_pack("{s:s, s:s, s:o}", "access_token", token, "token_type", "bearer", "user", user);
     explicit_bzero(token, strlen(token));
     free(token);
     return rs_reply_json(r, status, body);
@@ -140,15 +141,24 @@ rs_api_signup(struct rs_request *r)
     }
     uname = json_object_get(body, "username");
     if (uname != NULL && !json_is_null(uname) &&
-        (!json_is_string(uname) || rs__api_chars(json_string_value(uname)) > RS_USERNAME_MAX_CHARS)) {
-        answered = rs_reply_detail(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
-                                   json_is_string(uname)
-                                       ? "username: must be at most 100 characters"
-                                       : "username: must be a string or null");
+        (!json_is_string(uname) ||
+         rs__api_chars(json_string_value(uname)) > RS_USERNAME_MAX_CHARS)) {
+        answered =
+            rs_reply_detail(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
+                            json_is_string(uname) ? "username: must be at most 100 characters"
+                                                  : "username: must be a string or null");
         goto refused;
     }
-    r->state = json_pack("{s:s, s:O?}", "email", norm, "username",
-                         json_is_string(uname) ? uname : NULL);
+    if (RS_DEFECT(DUPLICATE_SIGNUP_RACE)) {
+        /* Check, then insert after hashing: the window the unique index closes. */
+        struct rs_user existing;
+        if (rs_store_user_by_email(r->ctx->db, norm, &existing) == 0) {
+            answered = rs_reply_detail(r, MHD_HTTP_BAD_REQUEST, "Email already registered");
+            goto refused;
+        }
+    }
+    r->state =
+        json_pack("{s:s, s:O?}", "email", norm, "username", json_is_string(uname) ? uname : NULL);
     if (r->state == NULL) {
         answered = rs_reply_internal(r);
         goto refused;
@@ -169,7 +179,11 @@ static enum MHD_Result
 signin_fail(struct rs_request *r, const char *reason)
 {
     cmn_log(CMN_LOG_INFO, "audit: signin failed reason=%s ip=%s", reason, r->client_ip);
-    return rs_reply_detail(r, MHD_HTTP_UNAUTHORIZED, "Invalid credentials");
+    if (RS_DEFECT(USER_ENUMERATION) && strcmp(reason, "unknown-email") == 0)
+        return rs_reply_detail(r, MHD_HTTP_UNAUTHORIZED, "No account with this email");
+    return rs_reply_detail(
+        r, RS_DEFECT(SIGNIN_WRONG_STATUS) ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_UNAUTHORIZED,
+        "Invalid credentials");
 }
 
 static enum MHD_Result
@@ -223,6 +237,10 @@ rs_api_signin(struct rs_request *r)
     rc = rs_store_user_by_email(r->ctx->db, norm, &u);
     if (rc != 0 && rc != RS_E_NOTFOUND) {
         answered = rs__api_store_error(r, rc, "Not Found");
+        goto done;
+    }
+    if (rc == RS_E_NOTFOUND && RS_DEFECT(SLOW_UNKNOWN_EMAIL)) {
+        answered = signin_fail(r, "unknown-email"); /* no dummy hash: at once */
         goto done;
     }
     r->state = rc == 0 ? json_pack("{s:o}", "user", auth_user_json(&u)) : json_object();

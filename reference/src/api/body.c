@@ -3,7 +3,9 @@
 
 #include "api_int.h"
 #include "cmn/json.h"
+#include "rs/defect.h"
 #include "rs/error.h"
+#include "rs/store/db.h"
 #include "rs/reply.h"
 
 #define API_MAX_DEPTH 16
@@ -23,8 +25,8 @@ rs__api_body_object(struct rs_request *r, json_t **out, enum MHD_Result *answere
         return false;
     }
     if (r->body.len == 0) {
-        *answered = rs_reply_detail(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
-                                    "body: a JSON object is required");
+        *answered =
+            rs_reply_detail(r, MHD_HTTP_UNPROCESSABLE_CONTENT, "body: a JSON object is required");
         return false;
     }
     j = cmn_json_parse_strict(r->body.data, r->body.len, API_MAX_DEPTH, why, sizeof why);
@@ -40,8 +42,8 @@ rs__api_body_object(struct rs_request *r, json_t **out, enum MHD_Result *answere
     }
     if (!json_is_object(j)) {
         json_decref(j);
-        *answered = rs_reply_detail(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
-                                    "body: must be a JSON object");
+        *answered =
+            rs_reply_detail(r, MHD_HTTP_UNPROCESSABLE_CONTENT, "body: must be a JSON object");
         return false;
     }
     *out = j;
@@ -65,6 +67,14 @@ rs__api_store_error(struct rs_request *r, int rc, const char *notfound)
     case RS_E_NOTFOUND:
         return rs_reply_detail(r, MHD_HTTP_NOT_FOUND, notfound);
     case RS_E_DB:
+#ifdef AUTHREF_DEFECTS
+        if (RS_DEFECT(LEAKY_ERRORS)) {
+            char detail[700];
+            snprintf(detail, sizeof detail, "database error: %s", rs_db_last_error());
+            return rs_reply_detail(r, MHD_HTTP_INTERNAL_SERVER_ERROR, detail);
+        }
+#endif
+        return rs_reply_unavailable(r);
     case RS_E_BUSY:
         return rs_reply_unavailable(r);
     default:

@@ -5,6 +5,7 @@
 #include "api_int.h"
 #include "cmn/text.h"
 #include "rs/api.h"
+#include "rs/defect.h"
 #include "rs/error.h"
 #include "rs/reply.h"
 #include "rs/store/tasks.h"
@@ -61,6 +62,8 @@ tasks_fields(struct rs_request *r, const json_t *body, enum tasks_mode mode,
 static bool
 tasks_id_ok(const struct rs_request *r)
 {
+    if (RS_DEFECT(LEAKY_ERRORS))
+        return true; /* let the database choke on it */
     return !r->path_task_id_long && cmn_text_is_uuid(r->path_task_id);
 }
 

@@ -30,8 +30,7 @@ ratelimit_check(struct rs_request *r, const char *scope, const char *bucket,
             r->client_ip, r->log_path, retry);
     snprintf(value, sizeof value, "%ld", retry);
     rs_reply_header(r, "Retry-After", value);
-    *answered = rs_reply_detail(r, MHD_HTTP_TOO_MANY_REQUESTS,
-                                "Too many requests, retry later");
+    *answered = rs_reply_detail(r, MHD_HTTP_TOO_MANY_REQUESTS, "Too many requests, retry later");
     return false;
 }
 

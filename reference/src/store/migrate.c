@@ -81,8 +81,9 @@ migrate_on(PGconn *pg)
             cmn_log(CMN_LOG_ERROR, "migrate: %s failed", m->name);
             break;
         }
-        res = PQexecParams(pg, "INSERT INTO schema_migrations (version, name) "
-                               "VALUES ($1::integer, $2)",
+        res = PQexecParams(pg,
+                           "INSERT INTO schema_migrations (version, name) "
+                           "VALUES ($1::integer, $2)",
                            2, NULL, params, NULL, NULL, 0);
         if (PQresultStatus(res) != PGRES_COMMAND_OK)
             rc = RS_E_DB;
@@ -103,8 +104,7 @@ migrate_on(PGconn *pg)
     return rc;
 }
 
-static PGconn *
-migrate_connect(struct rs_db *db);
+static PGconn *migrate_connect(struct rs_db *db);
 
 int
 rs_db_migrate(struct rs_db *db)
@@ -118,6 +118,21 @@ rs_db_migrate(struct rs_db *db)
     PQfinish(pg);
     return rc;
 }
+
+#ifdef AUTHREF_DEFECTS
+int
+rs_db_defect_exec(struct rs_db *db, const char *sql)
+{
+    PGconn *pg = migrate_connect(db);
+    int rc;
+
+    if (pg == NULL)
+        return RS_E_DB;
+    rc = migrate_exec(pg, sql);
+    PQfinish(pg);
+    return rc;
+}
+#endif
 
 int
 rs_db_schema_version(struct rs_db *db)

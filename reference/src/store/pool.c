@@ -1,6 +1,7 @@
 #include "rs/store/db.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,17 @@ pool_release(struct rs_db *db, struct pool_conn *c)
     pthread_mutex_unlock(&db->lock);
 }
 
+#ifdef AUTHREF_DEFECTS
+/* leaky-errors: the last failure text of each thread (defect builds only). */
+static __thread char pool_last_error[600];
+
+const char *
+rs_db_last_error(void)
+{
+    return pool_last_error;
+}
+#endif
+
 /* One attempt on a connected c. Returns 0, RS_E_CONFLICT or RS_E_DB. */
 static int
 pool_run(struct pool_conn *c, enum rs_stmt stmt, const char *const *params, PGresult **out)
@@ -204,6 +216,10 @@ pool_run(struct pool_conn *c, enum rs_stmt stmt, const char *const *params, PGre
     }
     cmn_log(CMN_LOG_WARN, "db: %s failed: %s", d->name,
             res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg));
+#ifdef AUTHREF_DEFECTS
+    snprintf(pool_last_error, sizeof pool_last_error, "%s in statement: %s",
+             res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg), d->sql);
+#endif
     PQclear(res);
     return RS_E_DB;
 }

@@ -25,17 +25,19 @@ const struct rs_stmt_def rs__stmts[RS_STMT_COUNT_] = {
                           "SELECT " RS__TASK_COLUMNS
                           " FROM tasks WHERE id = $2::uuid AND user_id = $1::uuid",
                           2, true},
-    [RS_STMT_TASK_REPLACE] = {"task_replace",
-                              "UPDATE tasks SET title = $3, description = $4, "
-                              "completed = $5::boolean, updated_at = now() "
-                              "WHERE id = $2::uuid AND user_id = $1::uuid RETURNING " RS__TASK_COLUMNS,
-                              5, false},
-    [RS_STMT_TASK_PATCH] = {"task_patch",
-                            "UPDATE tasks SET title = COALESCE($3, title), "
-                            "description = CASE WHEN $4::boolean THEN $5 ELSE description END, "
-                            "completed = COALESCE($6::boolean, completed), updated_at = now() "
-                            "WHERE id = $2::uuid AND user_id = $1::uuid RETURNING " RS__TASK_COLUMNS,
-                            6, false},
+    [RS_STMT_TASK_REPLACE] =
+        {"task_replace",
+         "UPDATE tasks SET title = $3, description = $4, "
+         "completed = $5::boolean, updated_at = now() "
+         "WHERE id = $2::uuid AND user_id = $1::uuid RETURNING " RS__TASK_COLUMNS,
+         5, false},
+    [RS_STMT_TASK_PATCH] =
+        {"task_patch",
+         "UPDATE tasks SET title = COALESCE($3, title), "
+         "description = CASE WHEN $4::boolean THEN $5 ELSE description END, "
+         "completed = COALESCE($6::boolean, completed), updated_at = now() "
+         "WHERE id = $2::uuid AND user_id = $1::uuid RETURNING " RS__TASK_COLUMNS,
+         6, false},
     [RS_STMT_TASK_DELETE] = {"task_delete",
                              "DELETE FROM tasks WHERE id = $2::uuid AND user_id = $1::uuid", 2,
                              false},

@@ -99,8 +99,7 @@ int
 rs_store_task_replace(struct rs_db *db, const char *user_id, const char *task_id,
                       const struct rs_task_fields *f, json_t **out)
 {
-    const char *params[5] = {user_id, task_id, f->title,
-                             f->has_description ? f->description : NULL,
+    const char *params[5] = {user_id, task_id, f->title, f->has_description ? f->description : NULL,
                              f->has_completed && f->completed ? "true" : "false"};
     return tasks_one(db, RS_STMT_TASK_REPLACE, params, out);
 }

@@ -220,9 +220,9 @@ main(int argc, char **argv)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     signal(SIGTERM, proxy_on_signal);
     signal(SIGINT, proxy_on_signal);
-    d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
-                         NULL, NULL, proxy_handle, NULL, MHD_OPTION_NOTIFY_COMPLETED, proxy_done,
-                         NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_END);
+    d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL,
+                         NULL, proxy_handle, NULL, MHD_OPTION_NOTIFY_COMPLETED, proxy_done, NULL,
+                         MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_END);
     if (d == NULL) {
         fprintf(stderr, "wrong_route_proxy: cannot start\n");
         return 1;

@@ -116,7 +116,8 @@ test_signup_invalid_input_is_422_naming_the_field(void)
         {"{\"email\":\"a@b\",\"password\":\"password123\"}", "email: not a valid email address"},
         {"{\"email\":\"x3@example.com\",\"password\":\"short\"}",
          "password: must be at least 8 characters"},
-        {"{\"email\":\"x4@example.com\",\"password\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        {"{\"email\":\"x4@example.com\",\"password\":"
+         "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
          "password: must be at most 72 bytes"},
         {"{\"email\":\"x5@example.com\",\"password\":\"password123\",\"username\":5}",
@@ -138,7 +139,9 @@ test_signup_with_wrong_content_type_is_422(void)
 {
     char url[256];
     const char *hs[] = {"Content-Type: text/plain", NULL};
-    struct it_req req = {.method = "POST", .url = url, .headers = hs,
+    struct it_req req = {.method = "POST",
+                         .url = url,
+                         .headers = hs,
                          .body = "{\"email\":\"ct@example.com\",\"password\":\"password123\"}"};
     struct it_resp r;
 
@@ -222,7 +225,8 @@ test_signup_and_signin_set_the_token_cookie(void)
              it_email(email, sizeof email, "cookie"));
     CU_ASSERT(post("/api/auth/signup", body, &r) == 201);
     CU_ASSERT_FATAL(it_header(&r, "Set-Cookie", cookie, sizeof cookie) != NULL);
-    snprintf(expect, sizeof expect, "access_token=%s; Path=/; Max-Age=604800; HttpOnly; SameSite=Lax",
+    snprintf(expect, sizeof expect,
+             "access_token=%s; Path=/; Max-Age=604800; HttpOnly; SameSite=Lax",
              json_string_value(json_object_get(r.json, "access_token")));
     CU_ASSERT_STRING_EQUAL(cookie, expect);
     it_resp_cleanup(&r);

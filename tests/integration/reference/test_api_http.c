@@ -24,8 +24,8 @@ req(const char *method, const char *path, const char *const *headers, const char
     size_t body_len, struct it_resp *r)
 {
     char url[70000];
-    struct it_req q = {.method = method, .url = url, .headers = headers, .body = body,
-                       .body_len = body_len};
+    struct it_req q = {
+        .method = method, .url = url, .headers = headers, .body = body, .body_len = body_len};
 
     snprintf(url, sizeof url, "%s%s", srv.base, path);
     CU_ASSERT_FATAL(it_http(&q, r) == 0);
@@ -52,9 +52,9 @@ assert_security_headers(const struct it_resp *r)
 static void
 assert_no_leak(const struct it_resp *r)
 {
-    static const char *const words[] = {"SQL", "sql", "postgres", "PG", "libpq", "relation",
-                                        "jansson", "JSON_", "microhttpd", "/work", "/usr",
-                                        ".c:", "errno", "Traceback", "authref", "0.9."};
+    static const char *const words[] = {
+        "SQL",        "sql",   "postgres", "PG",  "libpq", "relation",  "jansson", "JSON_",
+        "microhttpd", "/work", "/usr",     ".c:", "errno", "Traceback", "authref", "0.9."};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
         if (r->body != NULL && strstr(r->body, words[i]) != NULL) {
             fprintf(stderr, "\n    body leaks \"%s\": %s\n", words[i], r->body);
@@ -187,10 +187,12 @@ test_openapi_document_matches_the_route_table(void)
             in_table++;
         }
     }
-    json_object_foreach((json_t *)paths, path, item) {
+    json_object_foreach((json_t *)paths, path, item)
+    {
         const char *verb;
         json_t *op;
-        json_object_foreach(item, verb, op) {
+        json_object_foreach(item, verb, op)
+        {
             if (strcmp(verb, "parameters") != 0)
                 in_doc++;
         }
@@ -252,8 +254,7 @@ test_cors_preflight_for_configured_origin_is_204(void)
 static void
 test_cors_preflight_for_other_origin_gets_no_cors_headers(void)
 {
-    const char *hs[] = {"Origin: http://evil.example", "Access-Control-Request-Method: POST",
-                        NULL};
+    const char *hs[] = {"Origin: http://evil.example", "Access-Control-Request-Method: POST", NULL};
     const char *star[] = {"Origin: null", "Access-Control-Request-Method: GET", NULL};
     char h[256];
     struct it_resp r;
@@ -273,8 +274,7 @@ static void
 test_body_over_the_limit_is_413(void)
 {
     const char *ct[] = {"Content-Type: application/json", NULL};
-    const char *chunked[] = {"Content-Type: application/json", "Transfer-Encoding: chunked",
-                             NULL};
+    const char *chunked[] = {"Content-Type: application/json", "Transfer-Encoding: chunked", NULL};
     size_t n = 70000;
     char *big = malloc(n + 1);
     struct it_resp r;
@@ -365,8 +365,13 @@ static void
 test_hostile_paths_and_headers_never_give_500(void)
 {
     static const char *const paths[] = {
-        "/api/users/%00/tasks", "/api/users/../../etc/passwd/tasks", "/api/users//tasks",
-        "/api/users/%2e%2e/tasks", "/%ff%fe", "/api/auth/signin/../signup", "//health",
+        "/api/users/%00/tasks",
+        "/api/users/../../etc/passwd/tasks",
+        "/api/users//tasks",
+        "/api/users/%2e%2e/tasks",
+        "/%ff%fe",
+        "/api/auth/signin/../signup",
+        "//health",
     };
     const char *hs[] = {"Authorization: Bearer \x01\x02", "Cookie: access_token=%%%", NULL};
     struct it_resp r;

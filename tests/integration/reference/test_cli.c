@@ -121,12 +121,13 @@ static void
 test_help_lists_every_flag_of_the_contract(void)
 {
     static const char *const flags[] = {
-        "--secret-file", "--database-url", "--listen", "--port", "--port-file",
-        "--cors-origins", "--bcrypt-cost", "--insecure-bcrypt-cost", "--token-lifetime",
-        "--clock-skew", "--rate-limit-ip", "--rate-limit-account", "--trust-proxy",
-        "--tls-cert", "--tls-key", "--http-redirect-port", "--cookie-secure", "--max-body",
-        "--workers", "--hash-workers", "--hash-queue", "--db-pool", "--log-level",
-        "BETTER_AUTH_SECRET", "DATABASE_URL", "CORS_ORIGINS", "FRONTEND_URL",
+        "--secret-file",    "--database-url", "--listen",        "--port",
+        "--port-file",      "--cors-origins", "--bcrypt-cost",   "--insecure-bcrypt-cost",
+        "--token-lifetime", "--clock-skew",   "--rate-limit-ip", "--rate-limit-account",
+        "--trust-proxy",    "--tls-cert",     "--tls-key",       "--http-redirect-port",
+        "--cookie-secure",  "--max-body",     "--workers",       "--hash-workers",
+        "--hash-queue",     "--db-pool",      "--log-level",     "BETTER_AUTH_SECRET",
+        "DATABASE_URL",     "CORS_ORIGINS",   "FRONTEND_URL",
     };
     const char *argv[] = {"--help", NULL};
     char *out = NULL;
@@ -164,7 +165,8 @@ test_server_writes_port_file_logs_requests_and_exits_0_on_sigterm(void)
     CU_ASSERT(it_send("POST", url, NULL, body, &r) == 0 && r.status == 201);
     {
         char token[4200];
-        snprintf(token, sizeof token, "%s", json_string_value(json_object_get(r.json, "access_token")));
+        snprintf(token, sizeof token, "%s",
+                 json_string_value(json_object_get(r.json, "access_token")));
         it_resp_cleanup(&r);
         snprintf(url, sizeof url, "%s/api/auth/signin", p.base);
         snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"wrong-password\"}", email);

@@ -154,8 +154,8 @@ test_limit_is_exact_under_concurrent_attempts(void)
 static void
 test_two_instances_share_one_limit(void)
 {
-    const char *extra[] = {"--trust-proxy", "--rate-limit-ip", "6/60s", "--rate-limit-account",
-                           "1000/60s", NULL};
+    const char *extra[] = {"--trust-proxy",        "--rate-limit-ip", "6/60s",
+                           "--rate-limit-account", "1000/60s",        NULL};
     struct it_proc a, b;
     int passed = 0;
 

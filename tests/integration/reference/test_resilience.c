@@ -78,8 +78,16 @@ test_database_outage_gives_503_and_the_server_recovers_by_itself(void)
     it_resp_cleanup(&r);
     CU_ASSERT_FATAL(it_get(tasks, token, &r) == 0);
     CU_ASSERT(r.status == 503);
-    CU_ASSERT(r.body != NULL && strstr(r.body, "ALLOW") == NULL && strstr(r.body, "database \"") == NULL);
+    CU_ASSERT(r.body != NULL && strstr(r.body, "ALLOW") == NULL &&
+              strstr(r.body, "database \"") == NULL);
     it_resp_cleanup(&r);
+    /* Isolation is decided before any database work: still 403, not 503. */
+    {
+        char other[300];
+        snprintf(other, sizeof other, "%s/api/users/00000000-0000-4000-8000-000000000000/tasks",
+                 s.base);
+        CU_ASSERT(status_of(other, token) == 403);
+    }
     CU_ASSERT(it_send("POST", tasks, token, "{\"title\":\"during outage\"}", &r) == 0);
     CU_ASSERT(r.status == 503);
     it_resp_cleanup(&r);
@@ -162,8 +170,8 @@ test_full_bcrypt_queue_answers_503_and_reads_go_on(void)
     enum { N = 12 };
     struct it_server s;
     /* Real cost, one hashing thread, one waiting slot. */
-    const char *extra[] = {"--insecure-bcrypt-cost", "11", "--hash-workers", "1", "--hash-queue",
-                           "1", NULL};
+    const char *extra[] = {
+        "--insecure-bcrypt-cost", "11", "--hash-workers", "1", "--hash-queue", "1", NULL};
     pthread_t th[N];
     struct flood f[N];
     char email[96], id[40], tasks[300];
@@ -171,8 +179,8 @@ test_full_bcrypt_queue_answers_503_and_reads_go_on(void)
     int ok = 0, busy = 0;
 
     CU_ASSERT_FATAL(it_server_start(&s, db_url, extra) == 0);
-    CU_ASSERT_FATAL(it_signup(s.base, it_email(email, sizeof email, "flood"), "password123",
-                              &token, id) == 201);
+    CU_ASSERT_FATAL(it_signup(s.base, it_email(email, sizeof email, "flood"), "password123", &token,
+                              id) == 201);
     snprintf(tasks, sizeof tasks, "%s/api/users/%s/tasks", s.base, id);
     for (int i = 0; i < N; i++) {
         f[i].base = s.base;
@@ -208,8 +216,8 @@ test_stopping_with_signins_in_flight_is_clean(void)
     char email[96];
 
     CU_ASSERT_FATAL(it_server_start(&s, db_url, extra) == 0);
-    CU_ASSERT_FATAL(it_signup(s.base, it_email(email, sizeof email, "stop"), "password123", NULL,
-                              NULL) == 201);
+    CU_ASSERT_FATAL(
+        it_signup(s.base, it_email(email, sizeof email, "stop"), "password123", NULL, NULL) == 201);
     for (int i = 0; i < N; i++) {
         f[i].base = s.base;
         f[i].email = email;

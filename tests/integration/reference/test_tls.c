@@ -19,24 +19,10 @@ static char cacert[128], cert[128], key[128];
 static int
 make_certificates(void)
 {
-    char cmd[2048];
-    int n = snprintf(
-        cmd, sizeof cmd,
-        "set -e; cd %s; "
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key "
-        "-out ca.crt -days 1 -subj /CN=authref-test-ca 2>/dev/null; "
-        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key "
-        "-out server.csr -subj /CN=127.0.0.1 2>/dev/null; "
-        "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > ext.cnf; "
-        "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial "
-        "-out server.crt -days 1 -extfile ext.cnf 2>/dev/null",
-        dir);
-    if (n < 0 || (size_t)n >= sizeof cmd)
-        return -1;
     snprintf(cacert, sizeof cacert, "%s/ca.crt", dir);
     snprintf(cert, sizeof cert, "%s/server.crt", dir);
     snprintf(key, sizeof key, "%s/server.key", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return it_make_certificates(dir);
 }
 
 static void
@@ -83,8 +69,7 @@ test_cookies_over_tls_are_secure(void)
 {
     char url[200], body[256], email[96], cookie[4400];
     const char *hs[] = {"Content-Type: application/json", NULL};
-    struct it_req q = {.method = "POST", .url = url, .cacert = cacert, .headers = hs,
-                       .body = body};
+    struct it_req q = {.method = "POST", .url = url, .cacert = cacert, .headers = hs, .body = body};
     struct it_resp r;
 
     snprintf(url, sizeof url, "%s/api/auth/signup", srv.base);
@@ -150,8 +135,8 @@ main(void)
         return 2;
     }
     {
-        const char *extra[] = {"--tls-cert", cert, "--tls-key", key, "--http-redirect-port", "0",
-                               NULL};
+        const char *extra[] = {"--tls-cert",           cert, "--tls-key", key,
+                               "--http-redirect-port", "0",  NULL};
         if (tu_testdb_create("tls", &db_url) != 0 || it_server_start(&srv, db_url, extra) != 0)
             return 2;
     }

@@ -64,10 +64,14 @@ test_expect_status_single_and_set_with_readable_messages(void)
 static void
 test_expect_headers_present_absent_equal_and_matching(void)
 {
-    static const char *const h[] = {"Content-Type", "application/json; charset=utf-8",
-                                    "WWW-Authenticate", "Bearer",
-                                    "Set-Cookie", "theme=dark; Path=/",
-                                    "Set-Cookie", "access_token=; Max-Age=0; HttpOnly",
+    static const char *const h[] = {"Content-Type",
+                                    "application/json; charset=utf-8",
+                                    "WWW-Authenticate",
+                                    "Bearer",
+                                    "Set-Cookie",
+                                    "theme=dark; Path=/",
+                                    "Set-Cookie",
+                                    "access_token=; Max-Age=0; HttpOnly",
                                     NULL};
     struct hx_response r;
     char *m;
@@ -83,13 +87,15 @@ test_expect_headers_present_absent_equal_and_matching(void)
     CU_ASSERT_STRING_EQUAL(m, "header Server: expected to be present, but it is missing");
     free(m);
     m = judge("{\"headers\":{\"WWW-Authenticate\":{\"matches\":\"^Basic\"}}}", &r, NULL);
-    CU_ASSERT_STRING_EQUAL(m, "header WWW-Authenticate: expected to match /^Basic/, got \"Bearer\"");
+    CU_ASSERT_STRING_EQUAL(m,
+                           "header WWW-Authenticate: expected to match /^Basic/, got \"Bearer\"");
     free(m);
     m = judge("{\"headers\":{\"Content-Type\":{\"absent\":true},\"WWW-Authenticate\":\"Basic\"}}",
               &r, &n);
     CU_ASSERT_EQUAL(n, 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(m, "header Content-Type: expected to be absent"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(m, "; header WWW-Authenticate: expected \"Basic\", got \"Bearer\""));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(m, "; header WWW-Authenticate: expected \"Basic\", got \"Bearer\""));
     free(m);
     hx_response_cleanup(&r);
 }
@@ -100,19 +106,21 @@ test_expect_json_fields_equality_types_and_formats(void)
     struct hx_response r;
     char *m;
 
-    response(&r, 201,
-             "{\"token_type\":\"bearer\",\"user\":{\"id\":\"550e8400-e29b-41d4-a716-446655440000\","
-             "\"email\":\"a@example.com\",\"is_active\":true,\"created_at\":\"2026-01-10T12:00:00Z\","
-             "\"n\":3},\"items\":[1,2,3]}",
-             NULL);
-    CU_ASSERT_PTR_NULL(judge("{\"json\":{\"$.token_type\":\"bearer\",\"$.user.is_active\":true,"
-                             "\"$.user.id\":{\"is\":\"uuid\"},\"$.user.created_at\":{\"is\":\"rfc3339\"},"
-                             "\"$.user.email\":{\"is\":\"email\",\"matches\":\"@example\\\\.com$\"},"
-                             "\"$.user.n\":{\"type\":\"integer\",\"min\":1,\"max\":3},"
-                             "\"$.items\":{\"type\":\"array\",\"length\":3,\"contains\":2},"
-                             "\"$.user.password\":{\"absent\":true},"
-                             "\"$.token_type\":{\"one_of\":[\"Bearer\",\"bearer\"]}}}",
-                             &r, NULL));
+    response(
+        &r, 201,
+        "{\"token_type\":\"bearer\",\"user\":{\"id\":\"550e8400-e29b-41d4-a716-446655440000\","
+        "\"email\":\"a@example.com\",\"is_active\":true,\"created_at\":\"2026-01-10T12:00:00Z\","
+        "\"n\":3},\"items\":[1,2,3]}",
+        NULL);
+    CU_ASSERT_PTR_NULL(
+        judge("{\"json\":{\"$.token_type\":\"bearer\",\"$.user.is_active\":true,"
+              "\"$.user.id\":{\"is\":\"uuid\"},\"$.user.created_at\":{\"is\":\"rfc3339\"},"
+              "\"$.user.email\":{\"is\":\"email\",\"matches\":\"@example\\\\.com$\"},"
+              "\"$.user.n\":{\"type\":\"integer\",\"min\":1,\"max\":3},"
+              "\"$.items\":{\"type\":\"array\",\"length\":3,\"contains\":2},"
+              "\"$.user.password\":{\"absent\":true},"
+              "\"$.token_type\":{\"one_of\":[\"Bearer\",\"bearer\"]}}}",
+              &r, NULL));
     m = judge("{\"json\":{\"$.user.id\":{\"is\":\"rfc3339\"}}}", &r, NULL);
     CU_ASSERT_STRING_EQUAL(m, "json $.user.id: expected an RFC 3339 timestamp, got "
                               "\"550e8400-e29b-41d4-a716-446655440000\"");
@@ -147,8 +155,8 @@ test_expect_json_on_a_body_that_is_not_json_says_so(void)
     m = judge("{\"json\":{\"$.a\":1}}", &r, NULL);
     CU_ASSERT_PTR_NOT_NULL(strstr(m, "body: expected JSON, but it is not"));
     free(m);
-    m = judge("{\"body\":{\"contains\":\"oops\",\"not_contains\":\"secret\",\"is_json\":false}}", &r,
-              NULL);
+    m = judge("{\"body\":{\"contains\":\"oops\",\"not_contains\":\"secret\",\"is_json\":false}}",
+              &r, NULL);
     CU_ASSERT_PTR_NULL(m);
     m = judge("{\"body\":{\"contains\":\"nope\"}}", &r, NULL);
     CU_ASSERT_STRING_EQUAL(m, "body: expected to contain \"nope\"");
@@ -186,8 +194,9 @@ test_expect_jwt_header_claims_and_lifetime(void)
     m = judge("{\"jwt\":{\"lifetime\":{\"equals\":2592000}}}", &r, NULL);
     CU_ASSERT_STRING_EQUAL(m, "jwt exp - iat (seconds): expected 2592000, got 604800 (7.0 days)");
     free(m);
-    m = judge("{\"jwt\":{\"header\":{\"alg\":\"RS256\"},\"claims\":{\"email\":{\"present\":true}}}}",
-              &r, NULL);
+    m = judge(
+        "{\"jwt\":{\"header\":{\"alg\":\"RS256\"},\"claims\":{\"email\":{\"present\":true}}}}", &r,
+        NULL);
     CU_ASSERT_PTR_NOT_NULL(strstr(m, "jwt header alg: expected \"RS256\", got \"HS256\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(m, "jwt claim email: expected to be present"));
     free(m);
@@ -248,8 +257,9 @@ test_expect_validate_reports_every_problem_with_its_place(void)
     hx_errlist_cleanup(&errs);
     json_decref(e);
 
-    e = json_loads("{\"status\":\"${codes.signup}\",\"json\":{\"${fields.token}\":{\"type\":\"string\"}}}",
-                   0, NULL);
+    e = json_loads(
+        "{\"status\":\"${codes.signup}\",\"json\":{\"${fields.token}\":{\"type\":\"string\"}}}", 0,
+        NULL);
     hx_errlist_init(&errs);
     hx_expect_validate(e, "f.json", "steps[0].expect", &errs);
     CU_ASSERT_EQUAL(errs.n, 0);

@@ -22,7 +22,9 @@ escaped(const char *s, size_t n, int attribute, int cdata)
 static void
 test_junit_escape_replaces_characters_xml_forbids(void)
 {
-    char *out = escaped("a\x01" "b\x1b[0m\xff\xfe<&>\"'\t\n", 16, 0, 0);
+    char *out = escaped("a\x01"
+                        "b\x1b[0m\xff\xfe<&>\"'\t\n",
+                        16, 0, 0);
     CU_ASSERT_STRING_EQUAL(out, "a\\x01b\\x1B[0m\xef\xbf\xbd\xef\xbf\xbd&lt;&amp;&gt;\"'\t\n");
     free(out);
     out = escaped("x\"y'z\t\n\r<", 9, 1, 0);
@@ -84,8 +86,9 @@ test_junit_document_has_flat_suites_and_the_right_elements(void)
     m = open_memstream(&buf, &len);
     CU_ASSERT_EQUAL(hx_report_junit_fprint(r, m), 0);
     fclose(m);
-    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "<testsuites name=\"authconform\" tests=\"4\" failures=\"1\" "
-                                       "errors=\"1\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf,
+                                  "<testsuites name=\"authconform\" tests=\"4\" failures=\"1\" "
+                                  "errors=\"1\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "<testsuite name=\"quickstart\" tests=\"2\" failures=\"1\" "
                                        "errors=\"0\" skipped=\"0\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "<testsuite name=\"checklist\" tests=\"2\" failures=\"0\" "

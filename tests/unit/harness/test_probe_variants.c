@@ -82,6 +82,12 @@ test_race_judge_wants_exactly_one_account(void)
     hx_race_add(&t, 201, 201, 400);
     hx_race_add(&t, 409, 201, 400);
     CU_ASSERT_EQUAL(hx_race_judge(&t, 2, why, sizeof(why)), HX_TALLY_FAIL);
+    /* nothing accepted: the race never ran */
+    memset(&t, 0, sizeof(t));
+    for (int i = 0; i < 8; i++)
+        hx_race_add(&t, 307, 201, 400);
+    CU_ASSERT_EQUAL(hx_race_judge(&t, 8, why, sizeof(why)), HX_TALLY_UNDECIDED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "none of 8"));
 }
 
 static void

@@ -45,7 +45,8 @@ test_profile_override_merges_over_the_default(void)
     struct hx_errlist errs;
 
     fputs("{\"name\":\"vendor\",\"paths\":{\"signup\":\"/v1/register\",\"signout\":null},"
-          "\"codes\":{\"signup\":200},\"tasks\":{\"writes\":false},\"auth\":{\"transport\":\"cookie\"}}",
+          "\"codes\":{\"signup\":200},\"tasks\":{\"writes\":false},\"auth\":{\"transport\":"
+          "\"cookie\"}}",
           f);
     fclose(f);
     default_path(def, sizeof def);

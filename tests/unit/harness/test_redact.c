@@ -68,8 +68,8 @@ test_redact_headers_keep_scheme_names_and_cookie_attributes(void)
 {
     char *a = hx_redact_header_new(NULL, "Authorization", "Bearer eyJhbGciOiJI.eyJzdWIi.sig");
     char *c = hx_redact_header_new(NULL, "Cookie", "access_token=abcdefghijklmnop; theme=darkmode");
-    char *s = hx_redact_header_new(NULL, "Set-Cookie",
-                                   "access_token=abcdefghijklmnop; Path=/; HttpOnly");
+    char *s =
+        hx_redact_header_new(NULL, "Set-Cookie", "access_token=abcdefghijklmnop; Path=/; HttpOnly");
     char *cleared = hx_redact_header_new(NULL, "Set-Cookie", "access_token=; Max-Age=0");
     char *plain = hx_redact_header_new(NULL, "Content-Type", "application/json");
     char *custom = hx_redact_header_new(NULL, "X-Api-Key", "0123456789abcdef");

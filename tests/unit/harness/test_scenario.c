@@ -33,14 +33,14 @@ has_error(const struct hx_errlist *l, const char *needle)
 static void
 test_scenario_load_reads_a_complete_file(void)
 {
-    char *p = write_file("ok.json",
-                         "{\"id\":\"QS-X-001\",\"title\":\"t\",\"checklist\":[\"hs256\"],"
-                         "\"severity\":\"high\",\"needs\":[\"secret\",\"paths.signout\"],"
-                         "\"identities\":[\"alice\"],\"steps\":[{\"name\":\"s\",\"request\":"
-                         "{\"method\":\"GET\",\"path\":\"${paths.tasks}\",\"path_params\":"
-                         "{\"user_id\":\"${alice.user_id}\"},\"as\":\"alice\"},\"expect\":"
-                         "{\"status\":200},\"capture\":{\"x\":\"$.id\"}},{\"name\":\"t\","
-                         "\"request\":{\"method\":\"GET\",\"path\":\"/x/${x}\"}}]}");
+    char *p =
+        write_file("ok.json", "{\"id\":\"QS-X-001\",\"title\":\"t\",\"checklist\":[\"hs256\"],"
+                              "\"severity\":\"high\",\"needs\":[\"secret\",\"paths.signout\"],"
+                              "\"identities\":[\"alice\"],\"steps\":[{\"name\":\"s\",\"request\":"
+                              "{\"method\":\"GET\",\"path\":\"${paths.tasks}\",\"path_params\":"
+                              "{\"user_id\":\"${alice.user_id}\"},\"as\":\"alice\"},\"expect\":"
+                              "{\"status\":200},\"capture\":{\"x\":\"$.id\"}},{\"name\":\"t\","
+                              "\"request\":{\"method\":\"GET\",\"path\":\"/x/${x}\"}}]}");
     struct hx_scenario *s = NULL;
     struct hx_errlist errs;
 

@@ -26,8 +26,9 @@ test_vars_expand_profile_values_and_captures(void)
     char *s;
 
     hx_vars_set(sc, "alice.token", "tok");
-    s = hx_vars_expand(sc, "POST ${paths.signup} -> ${codes.signup} ${codes.signout} "
-                           "${tasks.writes} [${alice.token}]",
+    s = hx_vars_expand(sc,
+                       "POST ${paths.signup} -> ${codes.signup} ${codes.signout} "
+                       "${tasks.writes} [${alice.token}]",
                        &err);
     CU_ASSERT_STRING_EQUAL(s, "POST /api/auth/signup -> 201 [200,204] true [tok]");
     free(s);
@@ -98,9 +99,10 @@ test_vars_expand_json_keeps_types_of_whole_references(void)
 {
     struct hx_vars *v = profile_vars();
     struct hx_error err;
-    json_t *in = json_loads("{\"status\":\"${codes.signup}\",\"set\":\"${codes.signout}\","
-                            "\"text\":\"code ${codes.signup}\",\"${paths.signup}\":[\"${tasks.writes}\"]}",
-                            0, NULL);
+    json_t *in =
+        json_loads("{\"status\":\"${codes.signup}\",\"set\":\"${codes.signout}\","
+                   "\"text\":\"code ${codes.signup}\",\"${paths.signup}\":[\"${tasks.writes}\"]}",
+                   0, NULL);
     json_t *out = hx_vars_expand_json(v, in, &err);
 
     CU_ASSERT_FATAL(out != NULL);

@@ -69,9 +69,18 @@ test_config_flags_override_the_environment(void)
 {
     struct rs_config cfg;
     char err[512];
-    const char *args[] = {"--database-url", "postgresql://x@127.0.0.1:2/y", "--port", "0",
-                          "--insecure-bcrypt-cost", "4", "--token-lifetime", "12h",
-                          "--rate-limit-ip", "7/30s", "--cors-origins", "http://a.example, https://b.example/",
+    const char *args[] = {"--database-url",
+                          "postgresql://x@127.0.0.1:2/y",
+                          "--port",
+                          "0",
+                          "--insecure-bcrypt-cost",
+                          "4",
+                          "--token-lifetime",
+                          "12h",
+                          "--rate-limit-ip",
+                          "7/30s",
+                          "--cors-origins",
+                          "http://a.example, https://b.example/",
                           NULL};
 
     setup_env(GOOD_SECRET);
@@ -94,8 +103,12 @@ static void
 test_config_refuses_weak_secrets_naming_the_variable(void)
 {
     static const char *const weak[] = {
-        NULL, "", "short", "your-secret-key-min-32-chars-change-in-production",
-        "abababababababababababababababababab", "my-example-secret-for-the-docs-0123",
+        NULL,
+        "",
+        "short",
+        "your-secret-key-min-32-chars-change-in-production",
+        "abababababababababababababababababab",
+        "my-example-secret-for-the-docs-0123",
     };
     struct rs_config cfg;
     char err[512];

@@ -37,7 +37,8 @@ test_password_verify_refuses_non_bcrypt_stored_values(void)
     CU_ASSERT(rs_password_verify("password123", "ab") == RS_E_INVAL);
     CU_ASSERT(rs_password_verify("password123", "garbage") == RS_E_INVAL);
     CU_ASSERT(rs_password_verify("password123", "password123") == RS_E_INVAL);
-    CU_ASSERT(rs_password_verify("password123", "$1$abcdefgh$abcdefghijklmnopqrstuv") == RS_E_INVAL);
+    CU_ASSERT(rs_password_verify("password123", "$1$abcdefgh$abcdefghijklmnopqrstuv") ==
+              RS_E_INVAL);
     CU_ASSERT(rs_password_verify("password123", "") == RS_E_INVAL);
 }
 

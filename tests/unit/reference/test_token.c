@@ -77,9 +77,16 @@ static void
 test_token_verify_refuses_every_other_algorithm(void)
 {
     static const char *const headers[] = {
-        "{\"alg\":\"none\",\"typ\":\"JWT\"}", "{\"alg\":\"NoNe\"}", "{\"alg\":\"HS384\",\"typ\":\"JWT\"}",
-        "{\"alg\":\"HS512\",\"typ\":\"JWT\"}", "{\"alg\":\"RS256\"}", "{\"alg\":\"ES256\"}",
-        "{\"alg\":\"PS256\"}", "{\"typ\":\"JWT\"}", "{\"alg\":null}", "{\"alg\":\"HS256 \"}",
+        "{\"alg\":\"none\",\"typ\":\"JWT\"}",
+        "{\"alg\":\"NoNe\"}",
+        "{\"alg\":\"HS384\",\"typ\":\"JWT\"}",
+        "{\"alg\":\"HS512\",\"typ\":\"JWT\"}",
+        "{\"alg\":\"RS256\"}",
+        "{\"alg\":\"ES256\"}",
+        "{\"alg\":\"PS256\"}",
+        "{\"typ\":\"JWT\"}",
+        "{\"alg\":null}",
+        "{\"alg\":\"HS256 \"}",
     };
     const char *claims = "{\"user_id\":\"" UID "\",\"exp\":1800003600}";
     struct rs_token_claims c;
@@ -117,7 +124,8 @@ static void
 test_token_verify_fails_on_wrong_key_or_tampering(void)
 {
     const char *claims = "{\"user_id\":\"" UID "\",\"exp\":1800003600}";
-    char *tok = forge("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims, "another-key-0123456789abcdefghij", 256);
+    char *tok = forge("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims,
+                      "another-key-0123456789abcdefghij", 256);
     char *good = forge("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims, SECRET, 256);
     struct rs_token_claims c;
     char *dot;
@@ -170,7 +178,8 @@ test_token_verify_with_empty_key_refuses_everything(void)
 {
     struct rs_token_key empty = {(const unsigned char *)"", 0};
     struct rs_token_claims c;
-    char *tok = forge("{\"alg\":\"HS256\"}", "{\"user_id\":\"" UID "\",\"exp\":1800003600}", "", 256);
+    char *tok =
+        forge("{\"alg\":\"HS256\"}", "{\"user_id\":\"" UID "\",\"exp\":1800003600}", "", 256);
 
     CU_ASSERT(rs_token_verify(&empty, tok, NOW, 60, &c) == RS_E_TOKEN);
     free(tok);

@@ -19,10 +19,22 @@ static void
 test_validate_email_refuses_malformed_addresses(void)
 {
     static const char *const bad[] = {
-        "", "   ", "plain", "@example.com", "user@", "user@localhost", "user@@example.com",
-        "a b@example.com", "user@.example.com", "user@example.com.", "user@exa..mple.com",
-        "user@-example.com", "\"quoted\"@example.com", "us\xc3\xa9r@example.com",
-        "<user@example.com>", "user@exam ple.com",
+        "",
+        "   ",
+        "plain",
+        "@example.com",
+        "user@",
+        "user@localhost",
+        "user@@example.com",
+        "a b@example.com",
+        "user@.example.com",
+        "user@example.com.",
+        "user@exa..mple.com",
+        "user@-example.com",
+        "\"quoted\"@example.com",
+        "us\xc3\xa9r@example.com",
+        "<user@example.com>",
+        "user@exam ple.com",
     };
     char out[300], longer[400];
     const char *why = NULL;

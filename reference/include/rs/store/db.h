@@ -29,4 +29,11 @@ int rs_db_migrate(struct rs_db *db);
 /* The newest schema version applied, or a negative RS_E_*. */
 int rs_db_schema_version(struct rs_db *db);
 
+#ifdef AUTHREF_DEFECTS
+/* Defect builds: the text of the last failed statement on this thread
+ * (borrowed, thread-local), and SQL run outside the pool. */
+const char *rs_db_last_error(void);
+int rs_db_defect_exec(struct rs_db *db, const char *sql);
+#endif
+
 #endif

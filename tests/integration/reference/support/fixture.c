@@ -32,10 +32,11 @@ it_source_dir(void)
 int
 it_server_start(struct it_server *s, const char *db_url, const char *const *extra)
 {
-    const char *argv[64] = {"authref", "--database-url", db_url, "--port", "0",
-                            "--insecure-bcrypt-cost", "4", "--rate-limit-ip", "100000/60s",
-                            "--rate-limit-account", "100000/60s", "--workers", "4",
-                            "--hash-workers", "2", "--log-level", "warn"};
+    const char *argv[64] = {"authref",    "--database-url",         db_url,       "--port",
+                            "0",          "--insecure-bcrypt-cost", "4",          "--rate-limit-ip",
+                            "100000/60s", "--rate-limit-account",   "100000/60s", "--workers",
+                            "4",          "--hash-workers",         "2",          "--log-level",
+                            "warn"};
     int argc = 17;
 
     memset(s, 0, sizeof *s);
@@ -89,14 +90,14 @@ int
 it_proc_spawn(struct it_proc *p, const char *db_url, const char *const *extra)
 {
     static int seq;
-    const char *argv[64] = {it_authref_path(), "--database-url", db_url, "--port", "0",
-                            "--port-file", p->port_file, "--insecure-bcrypt-cost", "4"};
+    const char *argv[64] = {
+        it_authref_path(), "--database-url",         db_url, "--port", "0", "--port-file",
+        p->port_file,      "--insecure-bcrypt-cost", "4"};
     int argc = 9;
 
     snprintf(p->port_file, sizeof p->port_file, "/tmp/authref-itest-%ld-%d.port", (long)getpid(),
              ++seq);
-    snprintf(p->log_file, sizeof p->log_file, "/tmp/authref-itest-%ld-%d.log", (long)getpid(),
-             seq);
+    snprintf(p->log_file, sizeof p->log_file, "/tmp/authref-itest-%ld-%d.log", (long)getpid(), seq);
     argv[6] = p->port_file;
     unlink(p->port_file);
     for (const char *const *e = extra; e != NULL && *e != NULL && argc < 63; e++)
@@ -210,7 +211,8 @@ it_run_authref(const char *const *argv, const char *const *env, int timeout_s, c
         dup2(pipefd[1], 2);
         dup2(pipefd[1], 1);
         close(pipefd[0]);
-        execve(args[0], (char *const *)args, (char *const *)(env ? env : (const char *const[]){NULL}));
+        execve(args[0], (char *const *)args,
+               (char *const *)(env ? env : (const char *const[]){NULL}));
         _exit(127);
     }
     close(pipefd[1]);
@@ -310,4 +312,24 @@ done:
     free(signing);
     free(sig);
     return out;
+}
+
+int
+it_make_certificates(const char *dir)
+{
+    char cmd[2048];
+    int n = snprintf(
+        cmd, sizeof cmd,
+        "set -e; cd %s; "
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key "
+        "-out ca.crt -days 1 -subj /CN=authref-test-ca 2>/dev/null; "
+        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key "
+        "-out server.csr -subj /CN=127.0.0.1 2>/dev/null; "
+        "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > ext.cnf; "
+        "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial "
+        "-out server.crt -days 1 -extfile ext.cnf 2>/dev/null",
+        dir);
+    if (n < 0 || (size_t)n >= sizeof cmd)
+        return -1;
+    return system(cmd) == 0 ? 0 : -1;
 }

@@ -48,8 +48,7 @@ char *it_proc_log(const struct it_proc *p);
 /* Runs authref with argv (after the program name) and env (NULL-terminated
  * "NAME=value"; the environment is otherwise empty) to completion, at most
  * timeout_s; *err_out new: its stderr. Returns the exit status, -1 on failure. */
-int it_run_authref(const char *const *argv, const char *const *env, int timeout_s,
-                   char **err_out);
+int it_run_authref(const char *const *argv, const char *const *env, int timeout_s, char **err_out);
 
 /* Borrowed path of the authref program and of the source tree. */
 const char *it_authref_path(void);
@@ -62,6 +61,10 @@ const char *it_email(char *buf, size_t size, const char *tag);
  * Returns the HTTP status. */
 long it_signup(const char *base, const char *email, const char *password, char **token,
                char *user_id);
+
+/* Makes a throwaway CA and a certificate for 127.0.0.1/localhost in dir
+ * with the openssl program: dir/ca.crt, dir/server.crt, dir/server.key. */
+int it_make_certificates(const char *dir);
 
 /* Builds an HS256 token with arbitrary claims (JSON object text) and header. */
 char *it_forge(const char *header_json, const char *claims_json, const char *secret);
