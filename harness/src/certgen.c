@@ -60,8 +60,8 @@ certgen_serial(X509 *cert)
 /* A certificate for key, named cn, signed by issuer_key (issuer NULL: self-
  * signed). ext lists nid/value pairs, ending with 0. Returns new, or NULL. */
 static X509 *
-certgen_make(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key,
-             const int *nids, const char *const *values)
+certgen_make(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, const int *nids,
+             const char *const *values)
 {
     X509 *cert = X509_new();
     X509_NAME *name;
@@ -158,13 +158,16 @@ certgen_path(char *out, size_t size, const char *dir, const char *name)
 int
 hx_certgen_write(const char *dir, struct hx_certgen_files *out, struct hx_error *err)
 {
-    static const int ca_nids[] = {NID_basic_constraints, NID_key_usage,
-                                  NID_subject_key_identifier, 0};
+    static const int ca_nids[] = {NID_basic_constraints, NID_key_usage, NID_subject_key_identifier,
+                                  0};
     static const char *const ca_values[] = {"critical,CA:TRUE,pathlen:0",
                                             "critical,keyCertSign,cRLSign", "hash", NULL};
-    static const int srv_nids[] = {NID_basic_constraints,     NID_key_usage,
-                                   NID_ext_key_usage,         NID_subject_alt_name,
-                                   NID_subject_key_identifier, NID_authority_key_identifier,
+    static const int srv_nids[] = {NID_basic_constraints,
+                                   NID_key_usage,
+                                   NID_ext_key_usage,
+                                   NID_subject_alt_name,
+                                   NID_subject_key_identifier,
+                                   NID_authority_key_identifier,
                                    0};
     static const char *const srv_values[] = {"critical,CA:FALSE",
                                              "critical,digitalSignature",

@@ -447,9 +447,9 @@ fail:
 static void
 spawn_rm_work(const char *dir)
 {
-    static const char *const files[] = {"secret",        "port",          "port.tmp",
-                                        "authref.log",   HX_CERTGEN_KEY,  HX_CERTGEN_CERT,
-                                        HX_CERTGEN_CA,   NULL};
+    static const char *const files[] = {
+        "secret",       "port",          "port.tmp",    "authref.log",
+        HX_CERTGEN_KEY, HX_CERTGEN_CERT, HX_CERTGEN_CA, NULL};
     char p[PATH_MAX + 32];
 
     for (const char *const *f = files; *f; f++) {

@@ -35,15 +35,15 @@
 struct hx_spawn {
     char pg_dir[PATH_MAX];
     bool pg_started;
-    char work_dir[PATH_MAX]; /* secret file, port file, authref's log, TLS files */
+    char work_dir[PATH_MAX];     /* secret file, port file, authref's log, TLS files */
     struct hx_certgen_files tls; /* tls.ca: the run's --cacert */
     pid_t authref_pid;
     char authref_path[PATH_MAX];
     char pg_stop_script[PATH_MAX]; /* scripts/pg-throwaway */
     char database_url[512];
     char secret[96];
-    char target[64]; /* https://127.0.0.1:PORT */
-    long http_port;  /* the http twin: redirects to target */
+    char target[64];                    /* https://127.0.0.1:PORT */
+    long http_port;                     /* the http twin: redirects to target */
     double pg_seconds, authref_seconds; /* start-up times */
 };
 
