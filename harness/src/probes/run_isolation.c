@@ -1,5 +1,6 @@
 /* Probe user-isolation (isolation): user A cannot read, create, change or
  * delete B's data by any route, path trick or body trick. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,6 +203,35 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         snprintf(what, sizeof(what), "GET %.600s (%.47s)", v[i].path, v[i].name);
         iso_judge(&s, rc, &r, what, writes ? marker : NULL, v[i].own_path);
         hx_response_cleanup(&r);
+    }
+    /* A's own id spelled differently: not a cross-user breach when it is
+     * answered (the same user either way), but a sign that the owner check
+     * compares ids loosely; reported as information */
+    {
+        char up[128], enc[140];
+        size_t k = 0;
+        for (; a.user_id[k] != '\0' && k + 1 < sizeof(up); k++)
+            up[k] = (char)toupper((unsigned char)a.user_id[k]);
+        up[k] = '\0';
+        snprintf(enc, sizeof(enc), "%%%02X%s", (unsigned char)a.user_id[0], a.user_id + 1);
+        const char *spellings[] = {up, enc};
+        const char *labels[] = {"upper case", "percent-encoded"};
+        for (size_t i = 0; i < 2; i++) {
+            struct hx_response r;
+            if (strcmp(spellings[i], a.user_id) == 0 ||
+                hx__tasks_path(ctx, args, spellings[i], path, sizeof(path)) != 0)
+                continue;
+            if (hx__probe_send(ctx, &(struct hx__send){.path = path, .token = a.token,
+                                                      .quiet = true},
+                               &r) == 0 &&
+                r.status >= 200 && r.status < 300)
+                hx_step_add_note(step,
+                                 "information: A's own id in %s (%s) is accepted (%ld): the owner "
+                                 "check does not compare ids byte for byte; harmless only if the "
+                                 "data layer normalises ids the same way",
+                                 labels[i], path, r.status);
+            hx_response_cleanup(&r);
+        }
     }
     /* Creates on B's path */
     for (size_t i = 0; i < nv && i < 4; i++) {

@@ -9,6 +9,7 @@
 #include "hx/probes/content.h"
 #include "hx/probes/headers.h"
 #include "hx/probes/stats.h"
+#include "hx/probes/variants.h"
 #include "probe_int.h"
 
 /* Builds {"email": ..., "password": ...} per the profile. New. */
@@ -286,11 +287,11 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     struct hx_identity a;
     char own[1024], found[1200] = "", what[200];
     unsigned char rnd[8];
-    char bogus[64];
+    char bogus[64], bad_task[1200];
     size_t n_found = 0, errors = 0;
     struct {
         const char *method, *path, *token, *json, *label;
-    } probes[8];
+    } probes[10];
     size_t np = 0;
     const char *signup = hx__prof_str(ctx, "paths.signup", "/api/auth/signup");
     const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
@@ -315,6 +316,21 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     probes[np++] = (typeof(probes[0])){"POST", signin, NULL, "[1,2,3]", "a JSON array"};
     probes[np++] = (typeof(probes[0])){"GET", bogus, NULL, NULL, "an unknown route"};
     probes[np++] = (typeof(probes[0])){"GET", health, NULL, NULL, "the health route"};
+    /* a task id that is not a UUID, with a valid token: reaches the store */
+    {
+        const char *tmpl = hx__prof_str(ctx, "paths.task", "/api/users/{user_id}/tasks/{task_id}");
+        const char *at = strstr(tmpl, "{task_id}");
+        char tmp[1100];
+        if (at != NULL &&
+            hx_variants_path_for(tmpl, a.user_id, tmp, sizeof(tmp)) == 0 &&
+            (at = strstr(tmp, "{task_id}")) != NULL) {
+            int k = snprintf(bad_task, sizeof(bad_task), "%.*snot-a-uuid'%s", (int)(at - tmp),
+                             tmp, at + 9);
+            if (k > 0 && (size_t)k < sizeof(bad_task))
+                probes[np++] = (typeof(probes[0])){"GET", bad_task, a.token, NULL,
+                                                   "a task id that is not a UUID"};
+        }
+    }
     for (size_t i = 0; i < np; i++) {
         struct hx_response r;
         int rc = hx__probe_send(ctx, &(struct hx__send){.method = probes[i].method,
@@ -322,7 +338,15 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
                                                        .token = probes[i].token,
                                                        .json = probes[i].json},
                                 &r);
-        if (rc != 0 || r.status == 0 || r.status >= 500) {
+        if (rc != 0 || r.status == 0) {
+            errors++;
+            hx_response_cleanup(&r);
+            continue;
+        }
+        if (r.status >= 500 &&
+            !hx_content_leak(r.body.data != NULL ? r.body.data : "", r.body.len, what,
+                             sizeof(what))) {
+            /* a server error is no verdict, unless it shows its internals */
             errors++;
             hx_response_cleanup(&r);
             continue;

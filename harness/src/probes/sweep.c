@@ -70,14 +70,17 @@ sweep_scratch_cleanup(struct sweep_scratch *s)
     s->inner = NULL;
 }
 
-/* The padding is already in the messages: transform whole blocks one by
- * one (SHA256_Update's bookkeeping costs more than it saves here). */
+/* The padding is already in the messages: hash whole blocks in one call
+ * (SHA256_Update hands full blocks to the block function without copying)
+ * and read the state. */
 static inline void
 sweep_blocks(SHA256_CTX *c, const unsigned char *p, size_t n)
 {
+    c->Nl = 0;
+    c->Nh = 0;
+    c->num = 0;
     memcpy(c->h, sweep_iv, sizeof(sweep_iv));
-    for (size_t off = 0; off < n; off += 64)
-        SHA256_Transform(c, p + off);
+    SHA256_Update(c, p, n);
 }
 
 static inline bool
@@ -584,10 +587,26 @@ sweep_thread(void *arg)
         if (start >= j->total)
             break;
         end = start + SWEEP_CHUNK < j->total ? start + SWEEP_CHUNK : j->total;
+        /* words x rules first, walked without a division per candidate */
+        size_t w = 0, r = 0;
+        if (start < j->n_word_cands) {
+            w = (size_t)(start / j->n_rules);
+            r = (size_t)(start % j->n_rules);
+        }
         for (uint64_t idx = start; idx < end; idx++) {
             bool is_short = false;
-            size_t word = 0, rule = 0;
-            int len = sweep_candidate(j, idx, cand, &is_short, &word, &rule);
+            size_t word = w, rule = r;
+            int len;
+            if (idx < j->n_word_cands) {
+                len = hx_sweep_rule_apply(r, j->wl->data + j->wl->offset[w], j->wl->length[w],
+                                          cand);
+                if (++r == j->n_rules) {
+                    r = 0;
+                    w++;
+                }
+            } else {
+                len = sweep_candidate(j, idx, cand, &is_short, &word, &rule);
+            }
             if (len < 0)
                 continue;
             tried++;
