@@ -165,7 +165,7 @@ strength_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result
     struct hx_jwt j = {0};
     char why[300];
     size_t min_len = (size_t)hx__arg_int(args, "min_length", 32);
-    double min_bits = hx__arg_num(args, "min_bits", 128);
+    double min_bits = hx__arg_num(args, "min_bits", 90);
 
     if (secret == NULL) {
         hx_step_set(step, HX_STATUS_SKIP, "probe.needs-secret",

@@ -17,6 +17,12 @@ test_secret_strong_refuses_placeholder_short_and_low_entropy(void)
     CU_ASSERT_TRUE(hx_secret_strong(&e, 32, 128, why, sizeof(why)));
     hx_secret_estimate(hex, strlen(hex), &e);
     CU_ASSERT_TRUE(hx_secret_strong(&e, 32, 128, why, sizeof(why)));
+    /* a random 32-character hex key (128 bits) passes the default 90 */
+    hx_secret_estimate("3f9a0c47e1b25d86a7c4f0e9b13d5a28", 32, &e);
+    CU_ASSERT_TRUE(hx_secret_strong(&e, 32, 90, why, sizeof(why)));
+    /* a repeated word does not */
+    hx_secret_estimate("passwordpasswordpasswordpassword", 32, &e);
+    CU_ASSERT_FALSE(hx_secret_strong(&e, 32, 90, why, sizeof(why)));
     hx_secret_estimate("your-secret-key-min-32-chars-change-in-production", 49, &e);
     CU_ASSERT_TRUE(e.placeholder);
     CU_ASSERT_FALSE(hx_secret_strong(&e, 32, 128, why, sizeof(why)));
