@@ -20,6 +20,10 @@ test_secret_strong_refuses_placeholder_short_and_low_entropy(void)
     /* a random 32-character hex key (128 bits) passes the default 90 */
     hx_secret_estimate("3f9a0c47e1b25d86a7c4f0e9b13d5a28", 32, &e);
     CU_ASSERT_TRUE(hx_secret_strong(&e, 32, 90, why, sizeof(why)));
+    /* a random key with a generic prefix is not a placeholder */
+    hx_secret_estimate("secret-key-9f86d081884c7d659a2feaa0c55ad015a3bf4f1b", 51, &e);
+    CU_ASSERT_FALSE(e.placeholder);
+    CU_ASSERT_TRUE(hx_secret_strong(&e, 32, 90, why, sizeof(why)));
     /* a repeated word does not */
     hx_secret_estimate("passwordpasswordpasswordpassword", 32, &e);
     CU_ASSERT_FALSE(hx_secret_strong(&e, 32, 90, why, sizeof(why)));
