@@ -72,13 +72,19 @@ hx_content_leak(const char *body, size_t len, char *what, size_t what_size)
     return false;
 }
 
+/* env-style names (upper case) take the wide list; JSON members the strict
+ * one: front-end configs publish "apiKey"s (Firebase, maps) by design */
 static bool
-content_secret_name(const char *name, size_t n)
+content_secret_name(const char *name, size_t n, bool strict)
 {
-    static const char *const words[] = {"SECRET", "PASSWORD", "PASSWD", "PRIVATE_KEY",
-                                        "API_KEY", "APIKEY", "ACCESS_KEY", "TOKEN",
-                                        "DATABASE_URL", "CREDENTIALS"};
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+    static const char *const wide[] = {"SECRET", "PASSWORD", "PASSWD", "PRIVATE_KEY",
+                                       "API_KEY", "APIKEY", "ACCESS_KEY", "TOKEN",
+                                       "DATABASE_URL", "CREDENTIALS"};
+    static const char *const narrow[] = {"secret", "password", "passwd", "private",
+                                         "credential", "database_url", "databaseurl"};
+    const char *const *words = strict ? narrow : wide;
+    size_t count = strict ? sizeof(narrow) / sizeof(narrow[0]) : sizeof(wide) / sizeof(wide[0]);
+    for (size_t i = 0; i < count; i++)
         if (content_find(name, n, words[i]) != NULL)
             return true;
     return false;
@@ -158,7 +164,7 @@ hx_content_secret(const char *body, size_t len, char *what, size_t what_size)
         const char *v = sep;
         while (v < le && (*v == '"' || *v == '\'' || *v == ' ' || *v == '\t'))
             v++;
-        if (nlen > 0 && v < le && (*v == '=' || *v == ':') && content_secret_name(s, nlen) &&
+        if (nlen > 0 && v < le && (*v == '=' || *v == ':') && content_secret_name(s, nlen, lower) &&
             !content_empty_value(v + 1, (size_t)(le - v - 1))) {
             snprintf(what, what_size, "a value for %.*s", (int)(nlen > 64 ? 64 : nlen), s);
             return true;

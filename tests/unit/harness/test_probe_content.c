@@ -39,6 +39,10 @@ test_content_secret_finds_env_values_but_not_placeholders_or_html(void)
     CU_ASSERT_FALSE(hx_content_secret(S("<html><script>\n  accessToken: x\n</script>"), what,
                                       sizeof(what)));
     CU_ASSERT_FALSE(hx_content_secret(S("{\"detail\":\"Not Found\"}"), what, sizeof(what)));
+    /* public front-end keys are not secrets; env-style API keys are */
+    CU_ASSERT_FALSE(hx_content_secret(S("{\n  \"apiKey\": \"AIzaSyPublic\"\n}"), what,
+                                      sizeof(what)));
+    CU_ASSERT_TRUE(hx_content_secret(S("STRIPE_API_KEY=sk_live_x\n"), what, sizeof(what)));
 }
 
 static void
