@@ -15,10 +15,9 @@ hx_secret_estimate(const char *secret, size_t len, struct hx_secret_estimate *ou
     double classes = 0, h = 0;
     /* phrases of unreplaced templates (generic words such as "secret-key"
      * are left to the word list: a long random key may well contain them) */
-    static const char *const placeholders[] = {"your-secret", "your_secret", "change-in-production",
-                                               "change-me", "changeme", "change_me",
-                                               "replace-me", "replace_me", "placeholder",
-                                               "min-32-chars"};
+    static const char *const placeholders[] = {
+        "your-secret", "your_secret", "change-in-production", "change-me",   "changeme",
+        "change_me",   "replace-me",  "replace_me",           "placeholder", "min-32-chars"};
 
     memset(out, 0, sizeof(*out));
     out->length = len;

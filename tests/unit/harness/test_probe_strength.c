@@ -52,8 +52,8 @@ test_bcrypt_hash_ok_checks_prefix_cost_and_plaintext(void)
     CU_ASSERT_EQUAL(cost, 10);
     CU_ASSERT_FALSE(hx_bcrypt_hash_ok("password123", "password123", 12, &cost, why, sizeof(why)));
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "plain text"));
-    CU_ASSERT_FALSE(hx_bcrypt_hash_ok("$argon2id$v=19$m=65536,t=3,p=4$abc", NULL, 12, &cost, why,
-                                      sizeof(why)));
+    CU_ASSERT_FALSE(
+        hx_bcrypt_hash_ok("$argon2id$v=19$m=65536,t=3,p=4$abc", NULL, 12, &cost, why, sizeof(why)));
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "not a bcrypt"));
 }
 

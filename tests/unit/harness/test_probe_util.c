@@ -10,10 +10,10 @@
 static void
 test_probe_validate_accepts_known_typed_arguments(void)
 {
-    static const struct hx__arg_spec spec[] = {
-        {"name", 's'}, {"count", 'i'}, {"ratio", 'n'}, {"on", 'b'}, {"list", 'a'}, {NULL, 0}};
-    json_t *ok = json_pack("{s:s,s:i,s:f,s:b,s:[s,s]}", "name", "x", "count", 3, "ratio", 0.5,
-                           "on", 1, "list", "a", "b");
+    static const struct hx__arg_spec spec[] = {{"name", 's'}, {"count", 'i'}, {"ratio", 'n'},
+                                               {"on", 'b'},   {"list", 'a'},  {NULL, 0}};
+    json_t *ok = json_pack("{s:s,s:i,s:f,s:b,s:[s,s]}", "name", "x", "count", 3, "ratio", 0.5, "on",
+                           1, "list", "a", "b");
     json_t *int_ratio = json_pack("{s:i}", "ratio", 2);
     struct hx_error err;
 

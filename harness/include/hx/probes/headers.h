@@ -23,7 +23,7 @@ struct hx_cookie {
     char same_site[16]; /* "" when absent, else as sent ("Lax") */
     long long max_age;  /* -1 when absent */
     bool has_expires;
-    bool value_empty;   /* a clearing cookie */
+    bool value_empty; /* a clearing cookie */
 };
 
 /* Returns 0 or CMN_E_INVAL when the header has no name=value. */
