@@ -298,3 +298,10 @@ hx_retry_after_ok(const char *value)
     p = strptime(value, "%a, %d %b %Y %H:%M:%S GMT", &tm);
     return p != NULL && *p == '\0';
 }
+
+bool
+hx_redirect_to_https(long status, const char *location)
+{
+    return status >= 300 && status <= 399 && location != NULL &&
+           strncasecmp(location, "https://", 8) == 0;
+}

@@ -216,10 +216,14 @@ tls_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         hx_response_cleanup(&r);
         return;
     }
-    if (strcmp(r.tls_version, "TLSv1.3") != 0)
-        web_list(fails, sizeof(fails), "negotiated version is not TLS 1.3");
-    else
+    if (strcmp(r.tls_version, "TLSv1.3") != 0) {
+        char v[80];
+        snprintf(v, sizeof(v), "negotiated %s, not TLS 1.3",
+                 r.tls_version[0] ? r.tls_version : "an unknown version");
+        web_list(fails, sizeof(fails), v);
+    } else {
         hx_step_add_note(step, "negotiated TLSv1.3");
+    }
     if (cfg != NULL && cfg->insecure)
         hx_step_add_note(step, "--insecure: the certificate was not verified");
     else
@@ -229,11 +233,6 @@ tls_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         web_list(fails, sizeof(fails), why);
     else
         hx_step_add_note(step, "%s", why);
-    if (strlen(r.tls_version) > 0 && strcmp(r.tls_version, "TLSv1.3") != 0) {
-        char v[80];
-        snprintf(v, sizeof(v), "negotiated %s", r.tls_version);
-        web_list(fails, sizeof(fails), v);
-    }
     hx_response_cleanup(&r);
     /* TLS 1.2 and older must be refused */
     rc = hx__probe_send(ctx,
@@ -259,9 +258,7 @@ tls_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
             rc = hx__probe_send(ctx, &(struct hx__send){.path = url}, &r);
             if (rc != 0 || r.status == 0)
                 hx_step_add_note(step, "http twin %s does not answer (%s)", url, r.error_text);
-            else if (r.status < 300 || r.status > 399 ||
-                     hx_response_header(&r, "Location") == NULL ||
-                     strncmp(hx_response_header(&r, "Location"), "https://", 8) != 0) {
+            else if (!hx_redirect_to_https(r.status, hx_response_header(&r, "Location"))) {
                 snprintf(why, sizeof(why),
                          "http twin %.200s answers %ld without redirecting "
                          "to https",

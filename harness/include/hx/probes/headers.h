@@ -50,6 +50,9 @@ bool hx_hsts_ok(const char *value, long long min_age, char *why, size_t why_size
  * X-Powered-By is a banner whatever its value. */
 bool hx_banner_found(const char *header_name, const char *value);
 
+/* The http twin of an https site: a 3xx whose Location is https://. */
+bool hx_redirect_to_https(long status, const char *location);
+
 /* Retry-After: delta-seconds or HTTP-date; true when parseable. */
 bool hx_retry_after_ok(const char *value);
 
