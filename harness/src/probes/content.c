@@ -64,21 +64,27 @@ hx_content_leak(const char *body, size_t len, char *what, size_t what_size)
         const char *at = content_find(body, len, signs[i].needle);
         if (at != NULL) {
             if (what != NULL && what_size > 0)
-                snprintf(what, what_size, "%s (\"%s\" at byte %zu)", signs[i].kind,
-                         signs[i].needle, (size_t)(at - body));
+                snprintf(what, what_size, "%s (\"%s\" at byte %zu)", signs[i].kind, signs[i].needle,
+                         (size_t)(at - body));
             return true;
         }
     }
     return false;
 }
 
+/* env-style names (upper case) take the wide list; JSON members the strict
+ * one: front-end configs publish "apiKey"s (Firebase, maps) by design */
 static bool
-content_secret_name(const char *name, size_t n)
+content_secret_name(const char *name, size_t n, bool strict)
 {
-    static const char *const words[] = {"SECRET", "PASSWORD", "PASSWD", "PRIVATE_KEY",
-                                        "API_KEY", "APIKEY", "ACCESS_KEY", "TOKEN",
-                                        "DATABASE_URL", "CREDENTIALS"};
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+    static const char *const wide[] = {"SECRET",       "PASSWORD",   "PASSWD",     "PRIVATE_KEY",
+                                       "API_KEY",      "APIKEY",     "ACCESS_KEY", "TOKEN",
+                                       "DATABASE_URL", "CREDENTIALS"};
+    static const char *const narrow[] = {"secret",     "password",     "passwd",     "private",
+                                         "credential", "database_url", "databaseurl"};
+    const char *const *words = strict ? narrow : wide;
+    size_t count = strict ? sizeof(narrow) / sizeof(narrow[0]) : sizeof(wide) / sizeof(wide[0]);
+    for (size_t i = 0; i < count; i++)
         if (content_find(name, n, words[i]) != NULL)
             return true;
     return false;
@@ -145,8 +151,8 @@ hx_content_secret(const char *body, size_t len, char *what, size_t what_size)
         if (le - s > 7 && strncmp(s, "export ", 7) == 0)
             s += 7;
         sep = s;
-        while (sep < le && (isalnum((unsigned char)*sep) || *sep == '_' || *sep == '-' ||
-                            *sep == '.'))
+        while (sep < le &&
+               (isalnum((unsigned char)*sep) || *sep == '_' || *sep == '-' || *sep == '.'))
             sep++;
         size_t nlen = (size_t)(sep - s);
         for (const char *c = s; c < sep; c++)
@@ -158,7 +164,7 @@ hx_content_secret(const char *body, size_t len, char *what, size_t what_size)
         const char *v = sep;
         while (v < le && (*v == '"' || *v == '\'' || *v == ' ' || *v == '\t'))
             v++;
-        if (nlen > 0 && v < le && (*v == '=' || *v == ':') && content_secret_name(s, nlen) &&
+        if (nlen > 0 && v < le && (*v == '=' || *v == ':') && content_secret_name(s, nlen, lower) &&
             !content_empty_value(v + 1, (size_t)(le - v - 1))) {
             snprintf(what, what_size, "a value for %.*s", (int)(nlen > 64 ? 64 : nlen), s);
             return true;
@@ -172,8 +178,8 @@ bool
 hx_content_env_path(const char *path)
 {
     const char *base = strrchr(path, '/');
-    static const char *const templates[] = {".example", ".sample", ".template", ".dist",
-                                            ".defaults", ".tpl"};
+    static const char *const templates[] = {".example", ".sample",   ".template",
+                                            ".dist",    ".defaults", ".tpl"};
     base = base != NULL ? base + 1 : path;
     if (strncmp(base, ".env", 4) != 0 || (base[4] != '\0' && base[4] != '.'))
         return false;
@@ -190,10 +196,9 @@ hx_content_secret_assignment(const char *line, size_t len)
 {
     const char *at = content_find(line, len, "BETTER_AUTH_SECRET");
     const char *v, *end = line + len;
-    static const char *const placeholders[] = {"your-", "your_", "change", "replace", "example",
-                                               "placeholder", "xxx", "todo", "secret-here",
-                                               "<", "process.env", "os.getenv", "os.environ",
-                                               "getenv"};
+    static const char *const placeholders[] = {
+        "your-", "your_",       "change", "replace",     "example",   "placeholder", "xxx",
+        "todo",  "secret-here", "<",      "process.env", "os.getenv", "os.environ",  "getenv"};
     if (at == NULL)
         return false;
     v = at + strlen("BETTER_AUTH_SECRET");

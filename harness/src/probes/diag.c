@@ -21,8 +21,7 @@ hx_diag_http_date(const char *value, time_t *out)
 }
 
 void
-hx_diag_text(enum hx_diag_kind kind, long long skew, const char *detail, char *out,
-             size_t out_size)
+hx_diag_text(enum hx_diag_kind kind, long long skew, const char *detail, char *out, size_t out_size)
 {
     switch (kind) {
     case HX_DIAG_SECRET_MISMATCH:

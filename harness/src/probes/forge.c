@@ -19,9 +19,9 @@ struct forge_set {
     int rc;
 };
 
-static void
-forge_add(struct forge_set *s, const char *name, enum hx_forge_path path, bool any_refusal,
-          char *token, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void forge_add(struct forge_set *s, const char *name, enum hx_forge_path path,
+                      bool any_refusal, char *token, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 /* Takes token (NULL means the build ran out of memory). */
 static void
@@ -179,14 +179,14 @@ hx_forge_hs256(const struct hx_forge_in *in, struct hx_forgery *out, size_t max,
     } else {
         forge_missing(missing, missing_size, "HS384/HS512 with the real secret (needs the secret)");
     }
-    forge_add(&s, "alg-rs256-header", HX_FORGE_PATH_SELF, false,
-              forge_build("{\"alg\":\"RS256\",\"typ\":\"JWT\"}", pa, HX_JWT_SIG_RAW, NULL, NULL, 0,
-                          sig),
-              "header alg RS256, the genuine HMAC signature kept");
-    forge_add(&s, "alg-es256-header", HX_FORGE_PATH_SELF, false,
-              forge_build("{\"alg\":\"ES256\",\"typ\":\"JWT\"}", pa, HX_JWT_SIG_RAW, NULL, NULL, 0,
-                          sig),
-              "header alg ES256, the genuine HMAC signature kept");
+    forge_add(
+        &s, "alg-rs256-header", HX_FORGE_PATH_SELF, false,
+        forge_build("{\"alg\":\"RS256\",\"typ\":\"JWT\"}", pa, HX_JWT_SIG_RAW, NULL, NULL, 0, sig),
+        "header alg RS256, the genuine HMAC signature kept");
+    forge_add(
+        &s, "alg-es256-header", HX_FORGE_PATH_SELF, false,
+        forge_build("{\"alg\":\"ES256\",\"typ\":\"JWT\"}", pa, HX_JWT_SIG_RAW, NULL, NULL, 0, sig),
+        "header alg ES256, the genuine HMAC signature kept");
     forge_add(&s, "signature-stripped", HX_FORGE_PATH_SELF, false,
               forge_concat(in->token, si_len + 1, ""),
               "genuine header and payload, signature segment empty");
@@ -205,8 +205,8 @@ hx_forge_hs256(const struct hx_forge_in *in, struct hx_forgery *out, size_t max,
         char *p = forge_payload_with(a.payload, claim, json_string(in->other_user_id));
         forge_add(&s, "payload-user-switched", HX_FORGE_PATH_OTHER, false,
                   p == NULL ? NULL
-                            : forge_build("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", p,
-                                          HX_JWT_SIG_RAW, NULL, NULL, 0, sig),
+                            : forge_build("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", p, HX_JWT_SIG_RAW,
+                                          NULL, NULL, 0, sig),
                   "%s switched to another user's id, genuine signature kept", claim);
         free(p);
     } else {
@@ -216,8 +216,8 @@ hx_forge_hs256(const struct hx_forge_in *in, struct hx_forgery *out, size_t max,
         char *p = forge_payload_with(a.payload, "exp", json_integer(exp + 3600));
         forge_add(&s, "payload-exp-extended", HX_FORGE_PATH_SELF, false,
                   p == NULL ? NULL
-                            : forge_build("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", p,
-                                          HX_JWT_SIG_RAW, NULL, NULL, 0, sig),
+                            : forge_build("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", p, HX_JWT_SIG_RAW,
+                                          NULL, NULL, 0, sig),
                   "exp moved one hour later, genuine signature kept");
         free(p);
     }
@@ -248,17 +248,17 @@ hx_forge_hs256(const struct hx_forge_in *in, struct hx_forgery *out, size_t max,
             snprintf(p, plen, "{\"%s\":\"%s\",%s", claim, in->other_user_id, pa + 1);
         if (in->secret != NULL)
             forge_add(&s, "duplicate-claim-signed", HX_FORGE_PATH_SELF, false,
-                      p == NULL ? NULL
-                                : forge_build("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", p,
-                                              HX_JWT_SIG_HMAC, "HS256", in->secret,
-                                              in->secret_len, NULL),
+                      p == NULL
+                          ? NULL
+                          : forge_build("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", p, HX_JWT_SIG_HMAC,
+                                        "HS256", in->secret, in->secret_len, NULL),
                       "%s twice (another user's id first, the owner's last), signed with the "
                       "real secret",
                       claim);
         forge_add(&s, "duplicate-claim", HX_FORGE_PATH_SELF, false,
                   p == NULL ? NULL
-                            : forge_build("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", p,
-                                          HX_JWT_SIG_RAW, NULL, NULL, 0, sig),
+                            : forge_build("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", p, HX_JWT_SIG_RAW,
+                                          NULL, NULL, 0, sig),
                   "%s twice (another user's id first), genuine signature kept", claim);
         free(p);
     }
@@ -272,9 +272,8 @@ hx_forge_hs256(const struct hx_forge_in *in, struct hx_forgery *out, size_t max,
                   forge_insert(in->token, (size_t)(strchr(in->token, '.') - in->token) + 2, '*'),
                   "a '*' inserted in the genuine payload segment");
     }
-    forge_add(&s, "extra-segment", HX_FORGE_PATH_SELF, false, forge_concat(in->token,
-                                                                            strlen(in->token),
-                                                                            ".e30"),
+    forge_add(&s, "extra-segment", HX_FORGE_PATH_SELF, false,
+              forge_concat(in->token, strlen(in->token), ".e30"),
               "the genuine token with a fourth segment");
     forge_add(&s, "extra-empty-segment", HX_FORGE_PATH_SELF, false,
               forge_concat(in->token, strlen(in->token), "."),
@@ -290,8 +289,8 @@ hx_forge_hs256(const struct hx_forge_in *in, struct hx_forgery *out, size_t max,
         }
         forge_add(&s, "oversized", HX_FORGE_PATH_SELF, true,
                   p == NULL ? NULL
-                            : forge_build("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", p,
-                                          HX_JWT_SIG_RAW, NULL, NULL, 0, sig),
+                            : forge_build("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", p, HX_JWT_SIG_RAW,
+                                          NULL, NULL, 0, sig),
                   "a token of more than %d bytes, genuine signature kept", FORGE_OVERSIZE);
         free(p);
     }
@@ -360,8 +359,7 @@ hx_forge_expiry(const struct hx_forge_in *in, struct hx_forgery *out, size_t max
     forge_add(&s, "exp-missing", HX_FORGE_PATH_SELF, false,
               forge_resign(in, a.payload, NULL, now, -1, false), "no exp claim");
     forge_add(&s, "exp-not-integer", HX_FORGE_PATH_SELF, false,
-              forge_resign(in, a.payload, NULL, now, now + life, true),
-              "exp given as a string");
+              forge_resign(in, a.payload, NULL, now, now + life, true), "exp given as a string");
     forge_add(&s, "issued-in-future", HX_FORGE_PATH_SELF, false,
               forge_resign(in, a.payload, NULL, now + 6 * 3600, now + 6 * 3600 + life, false),
               "iat six hours in the future");

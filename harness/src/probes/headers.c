@@ -58,8 +58,8 @@ csp_directive(const char *policy, const char *name, char *out, size_t out_size)
 static const char *
 csp_permissive(const char *sources)
 {
-    static const char *const bad[] = {"'unsafe-inline'", "'unsafe-eval'", "*", "data:",
-                                      "http:", "https:", "'unsafe-hashes'"};
+    static const char *const bad[] = {
+        "'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:", "'unsafe-hashes'"};
     char buf[2048];
     char *save = NULL;
 
@@ -119,8 +119,8 @@ hx_cookie_parse(const char *set_cookie, struct hx_cookie *out)
     if (eq == NULL || (semi != NULL && semi < eq) || eq == set_cookie)
         return CMN_E_INVAL;
     snprintf(out->name, sizeof(out->name), "%.*s", (int)(eq - set_cookie), set_cookie);
-    out->value_empty = (semi != NULL ? semi : eq + strlen(eq)) == eq + 1 ||
-                       strncmp(eq + 1, "\"\"", 2) == 0;
+    out->value_empty =
+        (semi != NULL ? semi : eq + strlen(eq)) == eq + 1 || strncmp(eq + 1, "\"\"", 2) == 0;
     p = semi;
     while (p != NULL && *p == ';') {
         const char *a = p + 1, *end, *aeq;
@@ -208,7 +208,8 @@ hx_cors_ok(const char *origin, bool trusted, const char *acao, const char *acac,
         return false;
     }
     if (strcmp(acao, origin) == 0) {
-        hdr_why(why, why_size, "untrusted origin %s is echoed in Access-Control-Allow-Origin", origin);
+        hdr_why(why, why_size, "untrusted origin %s is echoed in Access-Control-Allow-Origin",
+                origin);
         return false;
     }
     if (strcasecmp(acao, "null") == 0) {
@@ -296,4 +297,11 @@ hx_retry_after_ok(const char *value)
     memset(&tm, 0, sizeof(tm));
     p = strptime(value, "%a, %d %b %Y %H:%M:%S GMT", &tm);
     return p != NULL && *p == '\0';
+}
+
+bool
+hx_redirect_to_https(long status, const char *location)
+{
+    return status >= 300 && status <= 399 && location != NULL &&
+           strncasecmp(location, "https://", 8) == 0;
 }

@@ -156,8 +156,7 @@ hx_jwt_verify_hmac(const struct hx_jwt *j, const char *alg, const void *key, siz
     unsigned char mac[EVP_MAX_MD_SIZE];
     size_t mac_len = 0;
 
-    if (hx_jwt_hmac(alg, key, key_len, j->signing_input, j->signing_input_len, mac, &mac_len) !=
-        0)
+    if (hx_jwt_hmac(alg, key, key_len, j->signing_input, j->signing_input_len, mac, &mac_len) != 0)
         return false;
     return mac_len == j->sig_len && CRYPTO_memcmp(mac, j->sig, mac_len) == 0;
 }

@@ -43,15 +43,15 @@ bool hx__prof_code_is(const struct hx_probe_ctx *ctx, const char *dotted, long d
 /* --- requests --- */
 
 struct hx__send {
-    const char *method;     /* "GET" when NULL */
-    const char *path;       /* relative to the target, or an absolute URL */
-    const char *token;      /* sent as "Authorization: <scheme> <token>" when not NULL */
-    const char *raw_auth;   /* a whole Authorization value (overrides token) */
-    const char *json;       /* body with Content-Type: application/json */
-    const char *origin;     /* an Origin header */
+    const char *method;            /* "GET" when NULL */
+    const char *path;              /* relative to the target, or an absolute URL */
+    const char *token;             /* sent as "Authorization: <scheme> <token>" when not NULL */
+    const char *raw_auth;          /* a whole Authorization value (overrides token) */
+    const char *json;              /* body with Content-Type: application/json */
+    const char *origin;            /* an Origin header */
     const struct hx_header *extra; /* more headers */
     size_t n_extra;
-    bool quiet;             /* no evidence (sampling) */
+    bool quiet; /* no evidence (sampling) */
     bool follow_redirects;
     long tls_version, tls_max_version;
 };

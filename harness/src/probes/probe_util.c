@@ -23,7 +23,8 @@ hx__probe_validate(const json_t *args, const struct hx__arg_spec *spec, struct h
         hx_error_set(err, NULL, 0, "args: expected an object");
         return HX_E_PARSE;
     }
-    json_object_foreach((json_t *)args, key, v) {
+    json_object_foreach((json_t *)args, key, v)
+    {
         const struct hx__arg_spec *s = spec;
         bool ok;
         while (s != NULL && s->key != NULL && strcmp(s->key, key) != 0)
@@ -33,10 +34,18 @@ hx__probe_validate(const json_t *args, const struct hx__arg_spec *spec, struct h
             return HX_E_PARSE;
         }
         switch (s->type) {
-        case 's': ok = json_is_string(v); break;
-        case 'i': ok = json_is_integer(v); break;
-        case 'n': ok = json_is_number(v); break;
-        case 'b': ok = json_is_boolean(v); break;
+        case 's':
+            ok = json_is_string(v);
+            break;
+        case 'i':
+            ok = json_is_integer(v);
+            break;
+        case 'n':
+            ok = json_is_number(v);
+            break;
+        case 'b':
+            ok = json_is_boolean(v);
+            break;
         case 'a': {
             size_t i;
             json_t *e;
@@ -44,7 +53,8 @@ hx__probe_validate(const json_t *args, const struct hx__arg_spec *spec, struct h
             json_array_foreach(v, i, e) if (!json_is_string(e)) ok = false;
             break;
         }
-        default: ok = false;
+        default:
+            ok = false;
         }
         if (!ok) {
             static const char *const names[] = {"a string", "an integer", "a number",
@@ -143,8 +153,8 @@ hx__prof_code_is(const struct hx_probe_ctx *ctx, const char *dotted, long dflt, 
     if (json_is_integer(v))
         return json_integer_value(v) == status;
     if (json_is_array(v)) {
-        json_array_foreach(v, i, e) if (json_is_integer(e) && json_integer_value(e) == status)
-            return true;
+        json_array_foreach(v, i, e) if (json_is_integer(e) &&
+                                        json_integer_value(e) == status) return true;
         return false;
     }
     return status == dflt;
@@ -173,9 +183,8 @@ hx__probe_send(struct hx_probe_ctx *ctx, const struct hx__send *s, struct hx_res
     }
     if (s->raw_auth != NULL || s->token != NULL) {
         const char *scheme = hx__prof_str(ctx, "auth.scheme", "Bearer");
-        size_t len = (s->raw_auth != NULL ? strlen(s->raw_auth)
-                                          : strlen(scheme) + 1 + strlen(s->token)) +
-                     1;
+        size_t len =
+            (s->raw_auth != NULL ? strlen(s->raw_auth) : strlen(scheme) + 1 + strlen(s->token)) + 1;
         auth = malloc(len);
         if (auth == NULL)
             return HX_E_NOMEM;
@@ -206,8 +215,8 @@ hx__probe_send(struct hx_probe_ctx *ctx, const struct hx__send *s, struct hx_res
 }
 
 int
-hx__tasks_path(const struct hx_probe_ctx *ctx, const json_t *args, const char *user_id,
-               char *out, size_t out_size)
+hx__tasks_path(const struct hx_probe_ctx *ctx, const json_t *args, const char *user_id, char *out,
+               size_t out_size)
 {
     const char *tmpl = hx__arg_str(args, "tasks_path",
                                    hx__prof_str(ctx, "paths.tasks", "/api/users/{user_id}/tasks"));
@@ -270,9 +279,8 @@ hx__skip_if_limited(struct hx_step_result *step, const struct hx_response *r, co
     hx_step_set(step, HX_STATUS_SKIP, "probe.rate-limited",
                 "could not decide: rate limited (429) during %s%s%s", what,
                 hx_response_header(r, "Retry-After") != NULL ? ", Retry-After " : "",
-                hx_response_header(r, "Retry-After") != NULL
-                    ? hx_response_header(r, "Retry-After")
-                    : "");
+                hx_response_header(r, "Retry-After") != NULL ? hx_response_header(r, "Retry-After")
+                                                             : "");
     return true;
 }
 
@@ -303,9 +311,8 @@ hx__calibrate(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_iden
                     detail[0] ? " " : "", detail, path);
         if (r.status == 403)
             hx_diag_text(HX_DIAG_OWN_403, 0, NULL, diag, sizeof(diag));
-        else if (r.status == 401 &&
-                 strcasecmp(detail, hx__prof_str(ctx, "messages.expired", "Token has expired")) ==
-                     0)
+        else if (r.status == 401 && strcasecmp(detail, hx__prof_str(ctx, "messages.expired",
+                                                                    "Token has expired")) == 0)
             hx_diag_text(HX_DIAG_FRESH_EXPIRED, hx__clock_skew(&r), NULL, diag, sizeof(diag));
         else if (r.status == 401)
             hx_diag_text(HX_DIAG_GENUINE_401, 0, detail[0] ? detail : NULL, diag, sizeof(diag));

@@ -95,8 +95,10 @@ bcrypt_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     }
     res = PQexec(db, "BEGIN TRANSACTION READ ONLY");
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        hx_step_set(step, HX_STATUS_ERROR, "probe.database", "cannot begin a read-only "
-                    "transaction: %s", PQerrorMessage(db));
+        hx_step_set(step, HX_STATUS_ERROR, "probe.database",
+                    "cannot begin a read-only "
+                    "transaction: %s",
+                    PQerrorMessage(db));
         goto cleanup;
     }
     PQclear(res);
@@ -110,8 +112,8 @@ bcrypt_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     }
     snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE lower(%s) = lower($1)", qh, qt, qe);
     for (size_t i = 0; i < n_names; i++) {
-        const char *name = names != NULL ? json_string_value(json_array_get(names, i))
-                                         : default_names[i];
+        const char *name =
+            names != NULL ? json_string_value(json_array_get(names, i)) : default_names[i];
         struct hx_identity id;
         const char *params[1];
         char why[200];
@@ -138,8 +140,8 @@ bcrypt_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         if (!hx_bcrypt_hash_ok(PQgetvalue(res, 0, 0), id.password, min_cost, &cost, why,
                                sizeof(why))) {
             size_t len = strlen(bad);
-            int k = snprintf(bad + len, sizeof(bad) - len, "%s%s: %s", len > 0 ? "; " : "", name,
-                             why);
+            int k =
+                snprintf(bad + len, sizeof(bad) - len, "%s%s: %s", len > 0 ? "; " : "", name, why);
             if (k < 0 || (size_t)k >= sizeof(bad) - len)
                 bad[len] = '\0';
             n_bad++;
@@ -150,8 +152,10 @@ bcrypt_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         res = NULL;
     }
     if (n_bad > 0)
-        hx_step_set(step, HX_STATUS_FAIL, "probe.bcrypt", "%zu of %zu stored passwords are not "
-                    "bcrypt with cost >= %d: %s", n_bad, checked, min_cost, bad);
+        hx_step_set(step, HX_STATUS_FAIL, "probe.bcrypt",
+                    "%zu of %zu stored passwords are not "
+                    "bcrypt with cost >= %d: %s",
+                    n_bad, checked, min_cost, bad);
 cleanup:
     PQclear(res);
     PQfreemem(qt);

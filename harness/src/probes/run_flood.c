@@ -65,7 +65,8 @@ rate_validate(const json_t *args, struct hx_error *err)
         hx__arg_int(args, "max_account_attempts", 10) > 200 ||
         hx__arg_int(args, "max_address_attempts", 30) < 1 ||
         hx__arg_int(args, "max_address_attempts", 30) > 500) {
-        hx_error_set(err, NULL, 0, "args.max_*_attempts: expected 1..200 (account), 1..500 "
+        hx_error_set(err, NULL, 0,
+                     "args.max_*_attempts: expected 1..200 (account), 1..500 "
                      "(address)");
         return HX_E_PARSE;
     }
@@ -113,14 +114,15 @@ rate_burst(struct hx_probe_ctx *ctx, const char *account_email, size_t max, cons
             return HX_TALLY_UNDECIDED;
         /* quiet until the answer that matters: resend nothing, but keep
          * the 429 (or the last attempt) as evidence */
-        rc = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = signin,
-                                                   .json = body, .quiet = i + 1 < max},
-                            &r);
+        rc = hx__probe_send(
+            ctx,
+            &(struct hx__send){
+                .method = "POST", .path = signin, .json = body, .quiet = i + 1 < max},
+            &r);
         free(body);
         stop = hx_burst_add(&b, rc == 0 ? r.status : 0, hx_response_header(&r, "Retry-After"));
         if (r.status == 429)
-            hx_step_add_note(step, "%s: 429 at attempt %zu, Retry-After: %s", label,
-                             b.limited_at,
+            hx_step_add_note(step, "%s: 429 at attempt %zu, Retry-After: %s", label, b.limited_at,
                              hx_response_header(&r, "Retry-After") != NULL
                                  ? hx_response_header(&r, "Retry-After")
                                  : "(absent)");
@@ -174,8 +176,8 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
                        "per address", step, why, sizeof(why));
         if (v == HX_TALLY_FAIL) {
             size_t len = strlen(fails);
-            int k = snprintf(fails + len, sizeof(fails) - len, "%sper address: %s",
-                             len ? "; " : "", why);
+            int k = snprintf(fails + len, sizeof(fails) - len, "%sper address: %s", len ? "; " : "",
+                             why);
             if (k < 0 || (size_t)k >= sizeof(fails) - len)
                 fails[len] = '\0';
         } else if (v == HX_TALLY_UNDECIDED) {
@@ -270,23 +272,23 @@ race_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     snprintf(password, sizeof(password), "Race-%s-7!", word);
     j = json_object();
     json_object_set_new(j, hx__prof_str(ctx, "fields.email", "email"), json_string(email));
-    json_object_set_new(j, hx__prof_str(ctx, "fields.password", "password"),
-                        json_string(password));
-    json_object_set_new(j, hx__prof_str(ctx, "fields.username", "username"),
-                        json_string("race"));
+    json_object_set_new(j, hx__prof_str(ctx, "fields.password", "password"), json_string(password));
+    json_object_set_new(j, hx__prof_str(ctx, "fields.username", "username"), json_string("race"));
     body = json_dumps(j, JSON_COMPACT);
     json_decref(j);
-    if (body == NULL ||
-        hx_probe_url(ctx, hx__prof_str(ctx, "paths.signup", "/api/auth/signup"), url,
-                     sizeof(url)) != 0) {
+    if (body == NULL || hx_probe_url(ctx, hx__prof_str(ctx, "paths.signup", "/api/auth/signup"),
+                                     url, sizeof(url)) != 0) {
         free(body);
         hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "cannot build the signup request");
         return;
     }
     for (size_t i = 0; i < n; i++) {
         shots[i] = (struct race_shot){.cfg = hx_probe_http_config(ctx), .gate = &gate};
-        shots[i].req = (struct hx_request){.method = "POST", .url = url, .headers = h,
-                                           .n_headers = 1, .body = body,
+        shots[i].req = (struct hx_request){.method = "POST",
+                                           .url = url,
+                                           .headers = h,
+                                           .n_headers = 1,
+                                           .body = body,
                                            .body_len = strlen(body)};
     }
     for (size_t i = 0; i < n; i++) {
@@ -301,8 +303,8 @@ race_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     for (size_t i = 0; i < started; i++)
         pthread_join(th[i], NULL);
     if (started < n)
-        hx_step_set(step, HX_STATUS_ERROR, "probe.internal",
-                    "only %zu of %zu threads could start", started, n);
+        hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "only %zu of %zu threads could start",
+                    started, n);
     free(body);
     if (started < n)
         return;
@@ -314,7 +316,7 @@ race_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         hx_step_set(step, HX_STATUS_FAIL, "probe.race", "%s", why);
     else if (v == HX_TALLY_UNDECIDED)
         hx_step_set(step, t.errors > 0 || t.limited == 0 ? HX_STATUS_ERROR : HX_STATUS_SKIP,
-                    t.errors > 0   ? "probe.server-error"
+                    t.errors > 0    ? "probe.server-error"
                     : t.limited > 0 ? "probe.rate-limited"
                                     : "probe.no-signup",
                     "%s", why);

@@ -30,8 +30,8 @@ struct iso_state {
     long error_status;
 };
 
-static void
-iso_breach(struct iso_state *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void iso_breach(struct iso_state *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
 iso_breach(struct iso_state *s, const char *fmt, ...)
@@ -107,9 +107,9 @@ iso_create_task(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_id
         free(text);
         return HX_E_NOMEM;
     }
-    rc = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = path,
-                                               .token = who->token, .json = text},
-                        &r);
+    rc = hx__probe_send(
+        ctx, &(struct hx__send){.method = "POST", .path = path, .token = who->token, .json = text},
+        &r);
     free(text);
     *status = r.status;
     if (rc != 0 || r.status < 200 || r.status > 299) {
@@ -130,9 +130,8 @@ static int
 iso_task_path(const struct hx_probe_ctx *ctx, const json_t *args, const char *user_id,
               const char *task_id, char *out, size_t out_size)
 {
-    const char *tmpl = hx__arg_str(args, "task_path",
-                                   hx__prof_str(ctx, "paths.task",
-                                                "/api/users/{user_id}/tasks/{task_id}"));
+    const char *tmpl = hx__arg_str(
+        args, "task_path", hx__prof_str(ctx, "paths.task", "/api/users/{user_id}/tasks/{task_id}"));
     char tmp[1024];
     const char *at;
     int rc = hx_variants_path_for(tmpl, user_id, tmp, sizeof(tmp));
@@ -181,8 +180,8 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
                                "creates on B's path checked, B's task ids not");
     }
     if (hx_variants_paths(tmpl, a.user_id, b.user_id, v, ISO_VARIANTS, &nv) != 0) {
-        hx_step_set(step, HX_STATUS_ERROR, "probe.profile",
-                    "cannot build the path variants of %s", tmpl);
+        hx_step_set(step, HX_STATUS_ERROR, "probe.profile", "cannot build the path variants of %s",
+                    tmpl);
         return;
     }
     /* Reads of B's list by every route */
@@ -192,13 +191,11 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         if (v[i].own_path && !writes)
             continue; /* without B's data, a 2xx here proves nothing either way */
         /* quiet first; a GET that got through is sent again as evidence */
-        rc = hx__probe_send(ctx, &(struct hx__send){.path = v[i].path, .token = a.token,
-                                                   .quiet = true},
-                            &r);
+        rc = hx__probe_send(
+            ctx, &(struct hx__send){.path = v[i].path, .token = a.token, .quiet = true}, &r);
         if (rc == 0 && r.status >= 200 && r.status < 300) {
             hx_response_cleanup(&r);
-            rc = hx__probe_send(ctx, &(struct hx__send){.path = v[i].path, .token = a.token},
-                                &r);
+            rc = hx__probe_send(ctx, &(struct hx__send){.path = v[i].path, .token = a.token}, &r);
         }
         snprintf(what, sizeof(what), "GET %.600s (%.47s)", v[i].path, v[i].name);
         iso_judge(&s, rc, &r, what, writes ? marker : NULL, v[i].own_path);
@@ -221,8 +218,8 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
             if (strcmp(spellings[i], a.user_id) == 0 ||
                 hx__tasks_path(ctx, args, spellings[i], path, sizeof(path)) != 0)
                 continue;
-            if (hx__probe_send(ctx, &(struct hx__send){.path = path, .token = a.token,
-                                                      .quiet = true},
+            if (hx__probe_send(ctx,
+                               &(struct hx__send){.path = path, .token = a.token, .quiet = true},
                                &r) == 0 &&
                 r.status >= 200 && r.status < 300)
                 hx_step_add_note(step,
@@ -241,9 +238,10 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         if (v[i].own_path)
             continue;
         snprintf(body, sizeof(body), "{\"title\":\"%s-create\"}", marker);
-        rc = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = v[i].path,
-                                                   .token = a.token, .json = body},
-                            &r);
+        rc = hx__probe_send(
+            ctx,
+            &(struct hx__send){.method = "POST", .path = v[i].path, .token = a.token, .json = body},
+            &r);
         snprintf(what, sizeof(what), "POST %.600s (%.47s)", v[i].path, v[i].name);
         iso_judge(&s, rc, &r, what, NULL, false);
         hx_response_cleanup(&r);
@@ -253,8 +251,7 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         struct hx_response r;
         int rc;
         /* Body trick: A creates on its own path naming B in the body */
-        if (iso_create_task(ctx, args, &a, marker2, b.user_id, a_task, sizeof(a_task), &st) ==
-            0) {
+        if (iso_create_task(ctx, args, &a, marker2, b.user_id, a_task, sizeof(a_task), &st) == 0) {
             if (hx__tasks_path(ctx, args, b.user_id, path, sizeof(path)) == 0) {
                 rc = hx__probe_send(ctx, &(struct hx__send){.path = path, .token = b.token}, &r);
                 if (rc == 0 && r.status >= 200 && r.status < 300 && iso_has(&r, marker2))
@@ -269,39 +266,46 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
                                    ? "{\"title\":\"changed-by-a\",\"description\":\"x\","
                                      "\"completed\":true}"
                                : strcmp(methods[m], "PATCH") == 0 ? "{\"title\":\"changed-by-a\"}"
-                                                                   : NULL;
+                                                                  : NULL;
             if (iso_task_path(ctx, args, a.user_id, b_task, path, sizeof(path)) != 0)
                 break;
-            rc = hx__probe_send(ctx, &(struct hx__send){.method = methods[m], .path = path,
-                                                       .token = a.token, .json = body},
-                                &r);
+            rc = hx__probe_send(
+                ctx,
+                &(struct hx__send){
+                    .method = methods[m], .path = path, .token = a.token, .json = body},
+                &r);
             snprintf(what, sizeof(what), "%s of B's task under A's path", methods[m]);
             iso_judge(&s, rc, &r, what, marker, false);
             hx_response_cleanup(&r);
             /* and under B's own path with A's token */
             if (iso_task_path(ctx, args, b.user_id, b_task, path, sizeof(path)) != 0)
                 break;
-            rc = hx__probe_send(ctx, &(struct hx__send){.method = methods[m], .path = path,
-                                                       .token = a.token, .json = body},
-                                &r);
-            snprintf(what, sizeof(what), "%s of B's task on B's path with A's token",
-                     methods[m]);
+            rc = hx__probe_send(
+                ctx,
+                &(struct hx__send){
+                    .method = methods[m], .path = path, .token = a.token, .json = body},
+                &r);
+            snprintf(what, sizeof(what), "%s of B's task on B's path with A's token", methods[m]);
             iso_judge(&s, rc, &r, what, marker, false);
             hx_response_cleanup(&r);
         }
         /* B's task must be intact */
         if (iso_task_path(ctx, args, b.user_id, b_task, path, sizeof(path)) == 0) {
             rc = hx__probe_send(ctx, &(struct hx__send){.path = path, .token = b.token}, &r);
-            if (rc == 0 && (r.status == 404 || (r.status >= 200 && r.status < 300 &&
-                                                !iso_has(&r, marker))))
-                iso_breach(&s, "B's task was changed or deleted by A's requests (B now gets "
-                               "%ld)", r.status);
+            if (rc == 0 &&
+                (r.status == 404 || (r.status >= 200 && r.status < 300 && !iso_has(&r, marker))))
+                iso_breach(&s,
+                           "B's task was changed or deleted by A's requests (B now gets "
+                           "%ld)",
+                           r.status);
             hx_response_cleanup(&r);
         }
     }
     if (s.n_breaches > 0) {
-        hx_step_set(step, HX_STATUS_FAIL, "probe.isolation", "%zu cross-user accesses got "
-                    "through: %s", s.n_breaches, s.breaches);
+        hx_step_set(step, HX_STATUS_FAIL, "probe.isolation",
+                    "%zu cross-user accesses got "
+                    "through: %s",
+                    s.n_breaches, s.breaches);
         return;
     }
     if (s.n_errors > 0) {
@@ -320,7 +324,8 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
 
 const struct hx_probe_def hx__probe_isolation = {
     .name = "isolation",
-    .summary = "A cannot reach B's data: B's id in the path, encoding tricks, body tricks, task ids",
+    .summary =
+        "A cannot reach B's data: B's id in the path, encoding tricks, body tricks, task ids",
     .floods = false,
     .validate = iso_validate,
     .run = iso_run,

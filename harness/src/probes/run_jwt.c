@@ -51,8 +51,8 @@ forge_send(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_forgery
     }
     /* quiet first: evidence is kept for the answers that fail the check,
      * so that a bounded evidence list never drops the one that matters */
-    rc = hx__probe_send(ctx, &(struct hx__send){.path = path, .token = f->token, .quiet = true},
-                        &r);
+    rc =
+        hx__probe_send(ctx, &(struct hx__send){.path = path, .token = f->token, .quiet = true}, &r);
     a = hx_forge_judge(rc == 0 ? r.status : 0, unauth, f->any_refusal, f->any_refusal);
     if (a == HX_ANSWER_ACCEPTED || a == HX_ANSWER_WRONG_STATUS) {
         hx_response_cleanup(&r);
@@ -93,13 +93,12 @@ forge_send(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_forgery
 
 /* Turns the outcome into the step's verdict. */
 static void
-forge_verdict(struct hx_step_result *step, const struct forge_outcome *o, size_t sent,
-              long unauth, const char *item)
+forge_verdict(struct hx_step_result *step, const struct forge_outcome *o, size_t sent, long unauth,
+              const char *item)
 {
     if (o->n_accepted > 0) {
         hx_step_set(step, HX_STATUS_FAIL, "probe.forgery-accepted",
-                    "%zu of %zu forged tokens were accepted: %s", o->n_accepted, sent,
-                    o->accepted);
+                    "%zu of %zu forged tokens were accepted: %s", o->n_accepted, sent, o->accepted);
         return;
     }
     if (o->n_wrong > 0) {
@@ -232,12 +231,8 @@ const struct hx_probe_def hx__probe_jwt_forge = {
 /* ---- token-expiry ---- */
 
 static const struct hx__arg_spec expiry_args[] = {
-    {"tasks_path", 's'},
-    {"lifetime", 'i'},
-    {"tolerance", 'i'},
-    {"forge", 'b'},
-    {"check_wording", 'b'},
-    {NULL, 0},
+    {"tasks_path", 's'}, {"lifetime", 'i'},      {"tolerance", 'i'},
+    {"forge", 'b'},      {"check_wording", 'b'}, {NULL, 0},
 };
 
 static int
@@ -377,7 +372,8 @@ expiry_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
 
 const struct hx_probe_def hx__probe_token_expiry = {
     .name = "token_expiry",
-    .summary = "exp - iat is the lifetime; expired, exp-less, future and unknown-user tokens get 401",
+    .summary =
+        "exp - iat is the lifetime; expired, exp-less, future and unknown-user tokens get 401",
     .floods = false,
     .validate = expiry_validate,
     .run = expiry_run,

@@ -80,11 +80,9 @@ enum_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "out of memory");
         goto done_bodies;
     }
-    rc1 = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = signin,
-                                                .json = b_unknown},
-                         &ru);
-    rc2 = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = signin,
-                                                .json = b_wrong},
+    rc1 = hx__probe_send(
+        ctx, &(struct hx__send){.method = "POST", .path = signin, .json = b_unknown}, &ru);
+    rc2 = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = signin, .json = b_wrong},
                          &rw);
     if (hx__error_if_broken(step, rc1, &ru, "signin with an unknown email") ||
         hx__error_if_broken(step, rc2, &rw, "signin with a wrong password") ||
@@ -139,11 +137,7 @@ const struct hx_probe_def hx__probe_signin_enumeration = {
 #define TIMING_MAX_PAIRS 40
 
 static const struct hx__arg_spec timing_args[] = {
-    {"max_pairs", 'i'},
-    {"min_pairs", 'i'},
-    {"per_account", 'i'},
-    {"tolerance_ms", 'n'},
-    {NULL, 0},
+    {"max_pairs", 'i'}, {"min_pairs", 'i'}, {"per_account", 'i'}, {"tolerance_ms", 'n'}, {NULL, 0},
 };
 
 static int
@@ -154,8 +148,10 @@ timing_validate(const json_t *args, struct hx_error *err)
     if (rc != 0)
         return rc;
     if (mx < 3 || mx > TIMING_MAX_PAIRS || mn < 3 || mn > mx) {
-        hx_error_set(err, NULL, 0, "args.max_pairs/min_pairs: expected 3 <= min_pairs <= "
-                     "max_pairs <= %d", TIMING_MAX_PAIRS);
+        hx_error_set(err, NULL, 0,
+                     "args.max_pairs/min_pairs: expected 3 <= min_pairs <= "
+                     "max_pairs <= %d",
+                     TIMING_MAX_PAIRS);
         return HX_E_PARSE;
     }
     if (hx__arg_int(args, "per_account", 3) < 1) {
@@ -202,15 +198,23 @@ timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         }
         /* interleaved, alternating which goes first */
         if (i % 2 == 0) {
-            rc1 = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = signin,
-                                                        .json = bu, .quiet = true}, &ru);
-            rc2 = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = signin,
-                                                        .json = bw, .quiet = true}, &rw);
+            rc1 = hx__probe_send(
+                ctx,
+                &(struct hx__send){.method = "POST", .path = signin, .json = bu, .quiet = true},
+                &ru);
+            rc2 = hx__probe_send(
+                ctx,
+                &(struct hx__send){.method = "POST", .path = signin, .json = bw, .quiet = true},
+                &rw);
         } else {
-            rc2 = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = signin,
-                                                        .json = bw, .quiet = true}, &rw);
-            rc1 = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = signin,
-                                                        .json = bu, .quiet = true}, &ru);
+            rc2 = hx__probe_send(
+                ctx,
+                &(struct hx__send){.method = "POST", .path = signin, .json = bw, .quiet = true},
+                &rw);
+            rc1 = hx__probe_send(
+                ctx,
+                &(struct hx__send){.method = "POST", .path = signin, .json = bu, .quiet = true},
+                &ru);
         }
         free(bu);
         free(bw);
@@ -307,12 +311,11 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     snprintf(bogus, sizeof(bogus), "/api/no-such-route-%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
              rnd[3]);
     probes[np++] = (typeof(probes[0])){"GET", own, NULL, NULL, "no token"};
-    probes[np++] = (typeof(probes[0])){"GET", own, "garbage.garbage.garbage", NULL,
-                                       "a garbage token"};
+    probes[np++] =
+        (typeof(probes[0])){"GET", own, "garbage.garbage.garbage", NULL, "a garbage token"};
     probes[np++] = (typeof(probes[0])){"POST", signup, NULL, "{\"email\": ", "malformed JSON"};
-    probes[np++] = (typeof(probes[0])){"POST", signup, NULL,
-                                       "{\"email\":\"not-an-email\",\"password\":1}",
-                                       "invalid fields"};
+    probes[np++] = (typeof(probes[0])){
+        "POST", signup, NULL, "{\"email\":\"not-an-email\",\"password\":1}", "invalid fields"};
     probes[np++] = (typeof(probes[0])){"POST", signin, NULL, "[1,2,3]", "a JSON array"};
     probes[np++] = (typeof(probes[0])){"GET", bogus, NULL, NULL, "an unknown route"};
     probes[np++] = (typeof(probes[0])){"GET", health, NULL, NULL, "the health route"};
@@ -321,11 +324,10 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         const char *tmpl = hx__prof_str(ctx, "paths.task", "/api/users/{user_id}/tasks/{task_id}");
         const char *at = strstr(tmpl, "{task_id}");
         char tmp[1100];
-        if (at != NULL &&
-            hx_variants_path_for(tmpl, a.user_id, tmp, sizeof(tmp)) == 0 &&
+        if (at != NULL && hx_variants_path_for(tmpl, a.user_id, tmp, sizeof(tmp)) == 0 &&
             (at = strstr(tmp, "{task_id}")) != NULL) {
-            int k = snprintf(bad_task, sizeof(bad_task), "%.*snot-a-uuid'%s", (int)(at - tmp),
-                             tmp, at + 9);
+            int k = snprintf(bad_task, sizeof(bad_task), "%.*snot-a-uuid'%s", (int)(at - tmp), tmp,
+                             at + 9);
             if (k > 0 && (size_t)k < sizeof(bad_task))
                 probes[np++] = (typeof(probes[0])){"GET", bad_task, a.token, NULL,
                                                    "a task id that is not a UUID"};
@@ -333,19 +335,19 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     }
     for (size_t i = 0; i < np; i++) {
         struct hx_response r;
-        int rc = hx__probe_send(ctx, &(struct hx__send){.method = probes[i].method,
-                                                       .path = probes[i].path,
-                                                       .token = probes[i].token,
-                                                       .json = probes[i].json},
+        int rc = hx__probe_send(ctx,
+                                &(struct hx__send){.method = probes[i].method,
+                                                   .path = probes[i].path,
+                                                   .token = probes[i].token,
+                                                   .json = probes[i].json},
                                 &r);
         if (rc != 0 || r.status == 0) {
             errors++;
             hx_response_cleanup(&r);
             continue;
         }
-        if (r.status >= 500 &&
-            !hx_content_leak(r.body.data != NULL ? r.body.data : "", r.body.len, what,
-                             sizeof(what))) {
+        if (r.status >= 500 && !hx_content_leak(r.body.data != NULL ? r.body.data : "", r.body.len,
+                                                what, sizeof(what))) {
             /* a server error is no verdict, unless it shows its internals */
             errors++;
             hx_response_cleanup(&r);
@@ -367,9 +369,8 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
                 }
             }
         }
-        if (r.status >= 400 &&
-            hx_content_leak(r.body.data != NULL ? r.body.data : "", r.body.len, what,
-                            sizeof(what))) {
+        if (r.status >= 400 && hx_content_leak(r.body.data != NULL ? r.body.data : "", r.body.len,
+                                               what, sizeof(what))) {
             size_t len = strlen(found);
             int w = snprintf(found + len, sizeof(found) - len, "%s%s answered %ld with %s",
                              len ? "; " : "", probes[i].label, r.status, what);

@@ -18,10 +18,7 @@
 
 static const struct hx__arg_spec sweep_args[] = {
     {"wordlist", 's'}, /* relative to the data directory, or absolute */
-    {"short_max", 'i'},
-    {"threads", 'i'},
-    {"rules", 'b'},
-    {NULL, 0},
+    {"short_max", 'i'}, {"threads", 'i'}, {"rules", 'b'}, {NULL, 0},
 };
 
 static int
@@ -165,7 +162,7 @@ strength_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result
     struct hx_jwt j = {0};
     char why[300];
     size_t min_len = (size_t)hx__arg_int(args, "min_length", 32);
-    double min_bits = hx__arg_num(args, "min_bits", 128);
+    double min_bits = hx__arg_num(args, "min_bits", 90);
 
     if (secret == NULL) {
         hx_step_set(step, HX_STATUS_SKIP, "probe.needs-secret",
@@ -230,7 +227,8 @@ strength_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result
 
 const struct hx_probe_def hx__probe_secret_strength = {
     .name = "secret_strength",
-    .summary = "the given secret: 32+ characters, entropy estimate, not a listed or placeholder value",
+    .summary =
+        "the given secret: 32+ characters, entropy estimate, not a listed or placeholder value",
     .floods = false,
     .validate = strength_validate,
     .run = strength_run,
@@ -239,10 +237,21 @@ const struct hx_probe_def hx__probe_secret_strength = {
 /* ---- secrets not exposed ---- */
 
 static const char *const exposure_default_paths[] = {
-    "/.env",          "/.env.local",      "/.env.production", "/.env.development",
-    "/backend/.env",  "/api/.env",        "/.git/config",     "/config.json",
-    "/config.js",     "/secrets.json",    "/settings.json",   "/.aws/credentials",
-    "/docker-compose.yml", "/.npmrc",     NULL,
+    "/.env",
+    "/.env.local",
+    "/.env.production",
+    "/.env.development",
+    "/backend/.env",
+    "/api/.env",
+    "/.git/config",
+    "/config.json",
+    "/config.js",
+    "/secrets.json",
+    "/settings.json",
+    "/.aws/credentials",
+    "/docker-compose.yml",
+    "/.npmrc",
+    NULL,
 };
 
 static const struct hx__arg_spec exposure_args[] = {
@@ -356,10 +365,18 @@ repo_diff_line(const char *line, size_t len, void *arg)
 static void
 exposure_repo(struct hx_step_result *step, const char *repo, struct repo_scan *s)
 {
-    char *files[] = {"git", "-C", (char *)repo, "log", "--all", "--format=", "--name-only",
-                     "--diff-filter=AM", NULL};
-    char *diffs[] = {"git", "-C", (char *)repo, "log", "--all", "-p", "--format=commit:%H",
-                     "-G", "BETTER_AUTH_SECRET", NULL};
+    char *files[] = {"git",       "-C",          (char *)repo,       "log", "--all",
+                     "--format=", "--name-only", "--diff-filter=AM", NULL};
+    char *diffs[] = {"git",
+                     "-C",
+                     (char *)repo,
+                     "log",
+                     "--all",
+                     "-p",
+                     "--format=commit:%H",
+                     "-G",
+                     "BETTER_AUTH_SECRET",
+                     NULL};
     int rc = exposure_git(files, repo_env_line, s);
     if (rc != 0) {
         hx_step_set(step, HX_STATUS_ERROR, "probe.repo",
@@ -371,8 +388,10 @@ exposure_repo(struct hx_step_result *step, const char *repo, struct repo_scan *s
         hx_step_set(step, HX_STATUS_ERROR, "probe.repo",
                     "cannot read the git history of %s (git exited %d)", repo, rc);
     else
-        hx_step_add_note(step, "repository %s: history scanned for .env files and "
-                               "BETTER_AUTH_SECRET values", repo);
+        hx_step_add_note(step,
+                         "repository %s: history scanned for .env files and "
+                         "BETTER_AUTH_SECRET values",
+                         repo);
 }
 
 static void
@@ -388,8 +407,8 @@ exposure_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result
         for (n = 0; exposure_default_paths[n] != NULL; n++)
             ;
     for (size_t i = 0; i < n; i++) {
-        const char *path = list != NULL ? json_string_value(json_array_get(list, i))
-                                        : exposure_default_paths[i];
+        const char *path =
+            list != NULL ? json_string_value(json_array_get(list, i)) : exposure_default_paths[i];
         struct hx_response r;
         int rc = hx__probe_send(ctx, &(struct hx__send){.path = path, .quiet = true}, &r);
         if (rc != 0 || r.status == 0 || r.status >= 500) {

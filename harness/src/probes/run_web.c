@@ -49,14 +49,16 @@ cors_try(struct hx_probe_ctx *ctx, const char *path, const struct hx_identity *a
 
     for (int k = 0; k < 2; k++) {
         if (k == 0)
-            rc = hx__probe_send(ctx, &(struct hx__send){.method = "OPTIONS", .path = path,
-                                                       .origin = origin, .extra = pre,
-                                                       .n_extra = 2},
+            rc = hx__probe_send(ctx,
+                                &(struct hx__send){.method = "OPTIONS",
+                                                   .path = path,
+                                                   .origin = origin,
+                                                   .extra = pre,
+                                                   .n_extra = 2},
                                 &r);
         else
-            rc = hx__probe_send(ctx, &(struct hx__send){.path = path, .token = a->token,
-                                                       .origin = origin},
-                                &r);
+            rc = hx__probe_send(
+                ctx, &(struct hx__send){.path = path, .token = a->token, .origin = origin}, &r);
         if (rc != 0 || r.status == 0 || r.status >= 500) {
             hx_response_cleanup(&r);
             return -1;
@@ -82,9 +84,8 @@ cors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     struct hx_origin_variant o[8];
     char path[1024], bad[1500] = "", note[300] = "";
     const char *trusted = hx_probe_origin(ctx);
-    const char *base = trusted != NULL ? trusted
-                                       : hx__arg_str(args, "lookalike_base",
-                                                     "http://localhost:3000");
+    const char *base =
+        trusted != NULL ? trusted : hx__arg_str(args, "lookalike_base", "http://localhost:3000");
     size_t n, n_bad = 0;
     int k;
 
@@ -117,12 +118,12 @@ cors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         hx_step_add_note(step, "no --origin given: the trusted origin's access not checked");
     }
     if (n_bad > 0) {
-        hx_step_set(step, HX_STATUS_FAIL, "probe.cors", "%zu permissive CORS answers: %s",
-                    n_bad, bad);
+        hx_step_set(step, HX_STATUS_FAIL, "probe.cors", "%zu permissive CORS answers: %s", n_bad,
+                    bad);
         return;
     }
-    hx_step_add_note(step, "%zu untrusted origins (foreign, null, lookalikes of %s) refused%s%s",
-                     n, base, note[0] ? "; " : "", note);
+    hx_step_add_note(step, "%zu untrusted origins (foreign, null, lookalikes of %s) refused%s%s", n,
+                     base, note[0] ? "; " : "", note);
 }
 
 const struct hx_probe_def hx__probe_cors = {
@@ -146,8 +147,8 @@ static int
 tls_validate(const json_t *args, struct hx_error *err)
 {
     int rc = hx__probe_validate(args, tls_args, err);
-    if (rc == 0 && (hx__arg_int(args, "http_port", 80) < 1 ||
-                    hx__arg_int(args, "http_port", 80) > 65535)) {
+    if (rc == 0 &&
+        (hx__arg_int(args, "http_port", 80) < 1 || hx__arg_int(args, "http_port", 80) > 65535)) {
         hx_error_set(err, NULL, 0, "args.http_port: expected 1..65535");
         return HX_E_PARSE;
     }
@@ -205,19 +206,24 @@ tls_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
     }
     rc = hx__probe_send(ctx, &(struct hx__send){.path = path}, &r);
     if (rc != 0 || r.status == 0) {
-        hx_step_set(step, cfg != NULL && !cfg->insecure && r.curl_code == CURLE_PEER_FAILED_VERIFICATION
-                              ? HX_STATUS_FAIL
-                              : HX_STATUS_ERROR,
+        hx_step_set(step,
+                    cfg != NULL && !cfg->insecure && r.curl_code == CURLE_PEER_FAILED_VERIFICATION
+                        ? HX_STATUS_FAIL
+                        : HX_STATUS_ERROR,
                     r.curl_code == CURLE_PEER_FAILED_VERIFICATION ? "probe.tls-certificate"
                                                                   : "transport",
                     "https request failed: %s", r.error_text);
         hx_response_cleanup(&r);
         return;
     }
-    if (strcmp(r.tls_version, "TLSv1.3") != 0)
-        web_list(fails, sizeof(fails), "negotiated version is not TLS 1.3");
-    else
+    if (strcmp(r.tls_version, "TLSv1.3") != 0) {
+        char v[80];
+        snprintf(v, sizeof(v), "negotiated %s, not TLS 1.3",
+                 r.tls_version[0] ? r.tls_version : "an unknown version");
+        web_list(fails, sizeof(fails), v);
+    } else {
         hx_step_add_note(step, "negotiated TLSv1.3");
+    }
     if (cfg != NULL && cfg->insecure)
         hx_step_add_note(step, "--insecure: the certificate was not verified");
     else
@@ -227,21 +233,16 @@ tls_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         web_list(fails, sizeof(fails), why);
     else
         hx_step_add_note(step, "%s", why);
-    if (strlen(r.tls_version) > 0 && strcmp(r.tls_version, "TLSv1.3") != 0) {
-        char v[80];
-        snprintf(v, sizeof(v), "negotiated %s", r.tls_version);
-        web_list(fails, sizeof(fails), v);
-    }
     hx_response_cleanup(&r);
     /* TLS 1.2 and older must be refused */
-    rc = hx__probe_send(ctx, &(struct hx__send){.path = path,
-                                               .tls_version = CURL_SSLVERSION_TLSv1,
-                                               .tls_max_version = CURL_SSLVERSION_MAX_TLSv1_2},
+    rc = hx__probe_send(ctx,
+                        &(struct hx__send){.path = path,
+                                           .tls_version = CURL_SSLVERSION_TLSv1,
+                                           .tls_max_version = CURL_SSLVERSION_MAX_TLSv1_2},
                         &r);
     if (rc == 0 && r.status != 0) {
         char v[80];
-        snprintf(v, sizeof(v), "accepts %s",
-                 r.tls_version[0] ? r.tls_version : "TLS 1.2 or older");
+        snprintf(v, sizeof(v), "accepts %s", r.tls_version[0] ? r.tls_version : "TLS 1.2 or older");
         web_list(fails, sizeof(fails), v);
     } else {
         hx_step_add_note(step, "TLS 1.2 and older refused (%s)", r.error_text);
@@ -257,11 +258,11 @@ tls_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
             rc = hx__probe_send(ctx, &(struct hx__send){.path = url}, &r);
             if (rc != 0 || r.status == 0)
                 hx_step_add_note(step, "http twin %s does not answer (%s)", url, r.error_text);
-            else if (r.status < 300 || r.status > 399 ||
-                     hx_response_header(&r, "Location") == NULL ||
-                     strncmp(hx_response_header(&r, "Location"), "https://", 8) != 0) {
-                snprintf(why, sizeof(why), "http twin %.200s answers %ld without redirecting "
-                         "to https", url, r.status);
+            else if (!hx_redirect_to_https(r.status, hx_response_header(&r, "Location"))) {
+                snprintf(why, sizeof(why),
+                         "http twin %.200s answers %ld without redirecting "
+                         "to https",
+                         url, r.status);
                 web_list(fails, sizeof(fails), why);
             } else {
                 hx_step_add_note(step, "http twin redirects to https (%ld)", r.status);
@@ -318,8 +319,7 @@ csp_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         struct hx_response r;
         const char *pol[8];
         size_t npol;
-        int rc = hx__probe_send(ctx, &(struct hx__send){.path = paths[i], .token = tokens[i]},
-                                &r);
+        int rc = hx__probe_send(ctx, &(struct hx__send){.path = paths[i], .token = tokens[i]}, &r);
         if (rc != 0 || r.status == 0 || r.status >= 500) {
             hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
                         "GET %s got a server error or no answer; no verdict", paths[i]);
@@ -340,8 +340,10 @@ csp_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         hx_response_cleanup(&r);
     }
     if (n_bad > 0) {
-        hx_step_set(step, HX_STATUS_FAIL, "probe.csp", "%zu of %zu answers lack a restrictive "
-                    "Content-Security-Policy: %s", n_bad, np, bad);
+        hx_step_set(step, HX_STATUS_FAIL, "probe.csp",
+                    "%zu of %zu answers lack a restrictive "
+                    "Content-Security-Policy: %s",
+                    n_bad, np, bad);
         return;
     }
     hx_step_add_note(step, "%zu answers (2xx and errors) carry a restrictive policy", np);
@@ -369,8 +371,8 @@ static void
 cookie_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
 {
     struct hx_identity a;
-    const char *want = hx__arg_str(args, "cookie", hx__prof_str(ctx, "auth.cookie",
-                                                                "access_token"));
+    const char *want =
+        hx__arg_str(args, "cookie", hx__prof_str(ctx, "auth.cookie", "access_token"));
     const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
     bool https = strncmp(hx_probe_target(ctx), "https://", 8) == 0;
     json_t *body;
@@ -392,11 +394,10 @@ cookie_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "out of memory");
         return;
     }
-    rc = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = signin, .json = text},
-                        &r);
+    rc =
+        hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = signin, .json = text}, &r);
     free(text);
-    if (hx__error_if_broken(step, rc, &r, "signin") ||
-        hx__skip_if_limited(step, &r, "signin")) {
+    if (hx__error_if_broken(step, rc, &r, "signin") || hx__skip_if_limited(step, &r, "signin")) {
         hx_response_cleanup(&r);
         return;
     }
@@ -411,8 +412,7 @@ cookie_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         if (hx_cookie_parse(sc, &c) != 0)
             continue;
         /* the token cookie: the profile's name, or any cookie carrying the token */
-        if (strcmp(c.name, want) == 0 ||
-            (a.token != NULL && strstr(sc, a.token) != NULL)) {
+        if (strcmp(c.name, want) == 0 || (a.token != NULL && strstr(sc, a.token) != NULL)) {
             found = true;
             break;
         }

@@ -96,7 +96,8 @@ hx_stats_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb)
     free(r);
     u = rank_a - (double)na * ((double)na + 1) / 2.0;
     mu = (double)na * (double)nb / 2.0;
-    sigma2 = (double)na * (double)nb / 12.0 * (((double)n + 1) - ties / ((double)n * ((double)n - 1)));
+    sigma2 =
+        (double)na * (double)nb / 12.0 * (((double)n + 1) - ties / ((double)n * ((double)n - 1)));
     if (sigma2 <= 0)
         return 1.0;
     z = (fabs(u - mu) - 0.5) / sqrt(sigma2);

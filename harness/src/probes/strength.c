@@ -13,10 +13,11 @@ hx_secret_estimate(const char *secret, size_t len, struct hx_secret_estimate *ou
     size_t counts[256] = {0};
     bool lower = false, upper = false, digit = false, other = false;
     double classes = 0, h = 0;
-    static const char *const placeholders[] = {"your-secret", "your_secret", "change-in-production",
-                                               "change-me", "changeme", "change_me",
-                                               "replace-me", "placeholder", "example",
-                                               "min-32-chars", "secret-key"};
+    /* phrases of unreplaced templates (generic words such as "secret-key"
+     * are left to the word list: a long random key may well contain them) */
+    static const char *const placeholders[] = {
+        "your-secret", "your_secret", "change-in-production", "change-me",   "changeme",
+        "change_me",   "replace-me",  "replace_me",           "placeholder", "min-32-chars"};
 
     memset(out, 0, sizeof(*out));
     out->length = len;

@@ -275,7 +275,7 @@ enum rule_kind {
     RK_REVERSE,
     RK_LEET,
     RK_DOUBLE,
-    RK_REPEAT,  /* repeat until n characters */
+    RK_REPEAT, /* repeat until n characters */
     RK_PREFIX,
     RK_SUFFIX,
     RK_CAP_SUFFIX,
@@ -438,13 +438,20 @@ static char
 rule_leet(char c)
 {
     switch (c) {
-    case 'a': return '4';
-    case 'e': return '3';
-    case 'i': return '1';
-    case 'o': return '0';
-    case 's': return '5';
-    case 't': return '7';
-    default: return c;
+    case 'a':
+        return '4';
+    case 'e':
+        return '3';
+    case 'i':
+        return '1';
+    case 'o':
+        return '0';
+    case 's':
+        return '5';
+    case 't':
+        return '7';
+    default:
+        return c;
     }
 }
 
@@ -527,7 +534,7 @@ struct sweep_job {
     const char *charset;
     size_t charset_len;
     size_t n_rules;
-    uint64_t n_word_cands;  /* words x rules */
+    uint64_t n_word_cands;                   /* words x rules */
     uint64_t short_first[HX_SWEEP_CAND_MAX]; /* first index of each short length */
     unsigned short_max;
     uint64_t total;
@@ -598,8 +605,8 @@ sweep_thread(void *arg)
             size_t word = w, rule = r;
             int len;
             if (idx < j->n_word_cands) {
-                len = hx_sweep_rule_apply(r, j->wl->data + j->wl->offset[w], j->wl->length[w],
-                                          cand);
+                len =
+                    hx_sweep_rule_apply(r, j->wl->data + j->wl->offset[w], j->wl->length[w], cand);
                 if (++r == j->n_rules) {
                     r = 0;
                     w++;

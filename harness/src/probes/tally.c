@@ -35,8 +35,8 @@ hx_race_judge(const struct hx_race_tally *t, size_t sent, char *why, size_t why_
         snprintf(why, why_size,
                  "could not decide: none of %zu signups was accepted (%zu duplicates, %zu "
                  "rate-limited, %zu errors, %zu other%s%ld)",
-                 sent, t->duplicate, t->limited, t->errors, t->other,
-                 t->other > 0 ? ", last " : "", t->other > 0 ? t->other_status : 0L);
+                 sent, t->duplicate, t->limited, t->errors, t->other, t->other > 0 ? ", last " : "",
+                 t->other > 0 ? t->other_status : 0L);
         return HX_TALLY_UNDECIDED;
     }
     if (t->errors > 0 || t->limited > 0) {
@@ -52,8 +52,10 @@ hx_race_judge(const struct hx_race_tally *t, size_t sent, char *why, size_t why_
                  t->other, t->other_status);
         return HX_TALLY_FAIL;
     }
-    snprintf(why, why_size, "exactly one of %zu concurrent signups created the account, %zu "
-             "refused as duplicates", sent, t->duplicate);
+    snprintf(why, why_size,
+             "exactly one of %zu concurrent signups created the account, %zu "
+             "refused as duplicates",
+             sent, t->duplicate);
     return HX_TALLY_PASS;
 }
 

@@ -24,21 +24,25 @@ static void
 test_content_secret_finds_env_values_but_not_placeholders_or_html(void)
 {
     char what[200];
-    CU_ASSERT_TRUE(hx_content_secret(S("# backend\nBETTER_AUTH_SECRET=s3cr3t-value\n"), what,
-                                     sizeof(what)));
+    CU_ASSERT_TRUE(
+        hx_content_secret(S("# backend\nBETTER_AUTH_SECRET=s3cr3t-value\n"), what, sizeof(what)));
     CU_ASSERT_PTR_NOT_NULL(strstr(what, "BETTER_AUTH_SECRET"));
     CU_ASSERT_PTR_NULL(strstr(what, "s3cr3t"));
     CU_ASSERT_TRUE(hx_content_secret(S("export JWT_SECRET=\"abc\"\n"), what, sizeof(what)));
     CU_ASSERT_TRUE(hx_content_secret(S("{\n  \"jwtSecret\": \"abc\"\n}"), what, sizeof(what)));
     CU_ASSERT_TRUE(hx_content_secret(S("DATABASE=postgresql://u:pw@db/x"), what, sizeof(what)));
-    CU_ASSERT_TRUE(hx_content_secret(S("[core]\n\trepositoryformatversion = 0\n"), what,
-                                     sizeof(what)));
+    CU_ASSERT_TRUE(
+        hx_content_secret(S("[core]\n\trepositoryformatversion = 0\n"), what, sizeof(what)));
     CU_ASSERT_TRUE(hx_content_secret(S("-----BEGIN RSA PRIVATE KEY-----\n"), what, sizeof(what)));
     CU_ASSERT_FALSE(hx_content_secret(S("BETTER_AUTH_SECRET=\n"), what, sizeof(what)));
     CU_ASSERT_FALSE(hx_content_secret(S("SECRET_KEY=${SECRET_KEY}\n"), what, sizeof(what)));
-    CU_ASSERT_FALSE(hx_content_secret(S("<html><script>\n  accessToken: x\n</script>"), what,
-                                      sizeof(what)));
+    CU_ASSERT_FALSE(
+        hx_content_secret(S("<html><script>\n  accessToken: x\n</script>"), what, sizeof(what)));
     CU_ASSERT_FALSE(hx_content_secret(S("{\"detail\":\"Not Found\"}"), what, sizeof(what)));
+    /* public front-end keys are not secrets; env-style API keys are */
+    CU_ASSERT_FALSE(
+        hx_content_secret(S("{\n  \"apiKey\": \"AIzaSyPublic\"\n}"), what, sizeof(what)));
+    CU_ASSERT_TRUE(hx_content_secret(S("STRIPE_API_KEY=sk_live_x\n"), what, sizeof(what)));
 }
 
 static void

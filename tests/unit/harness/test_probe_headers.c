@@ -69,15 +69,15 @@ test_cors_refuses_echo_star_null_and_star_with_credentials(void)
 {
     char why[200];
     CU_ASSERT_TRUE(hx_cors_ok("https://evil.example", false, NULL, NULL, why, sizeof(why)));
-    CU_ASSERT_FALSE(hx_cors_ok("https://evil.example", false, "https://evil.example", "true",
-                               why, sizeof(why)));
+    CU_ASSERT_FALSE(hx_cors_ok("https://evil.example", false, "https://evil.example", "true", why,
+                               sizeof(why)));
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "echoed"));
     CU_ASSERT_FALSE(hx_cors_ok("https://evil.example", false, "*", NULL, why, sizeof(why)));
     CU_ASSERT_FALSE(hx_cors_ok("null", false, "null", NULL, why, sizeof(why)));
-    CU_ASSERT_TRUE(hx_cors_ok("https://evil.example", false, "http://localhost:3000", "true",
-                              why, sizeof(why)));
-    CU_ASSERT_TRUE(hx_cors_ok("http://localhost:3000", true, "http://localhost:3000", "true",
-                              why, sizeof(why)));
+    CU_ASSERT_TRUE(hx_cors_ok("https://evil.example", false, "http://localhost:3000", "true", why,
+                              sizeof(why)));
+    CU_ASSERT_TRUE(hx_cors_ok("http://localhost:3000", true, "http://localhost:3000", "true", why,
+                              sizeof(why)));
     CU_ASSERT_FALSE(hx_cors_ok("http://localhost:3000", true, NULL, NULL, why, sizeof(why)));
     CU_ASSERT_FALSE(hx_cors_ok("http://localhost:3000", true, "*", "true", why, sizeof(why)));
 }
@@ -94,6 +94,11 @@ test_hsts_banner_and_retry_after_judgements(void)
     CU_ASSERT_TRUE(hx_banner_found("Server", "uvicorn 0.29"));
     CU_ASSERT_FALSE(hx_banner_found("Server", "nginx"));
     CU_ASSERT_TRUE(hx_banner_found("X-Powered-By", "Express"));
+    CU_ASSERT_TRUE(hx_redirect_to_https(308, "https://api.example/health"));
+    CU_ASSERT_TRUE(hx_redirect_to_https(301, "HTTPS://api.example/"));
+    CU_ASSERT_FALSE(hx_redirect_to_https(302, "http://api.example/"));
+    CU_ASSERT_FALSE(hx_redirect_to_https(200, "https://api.example/"));
+    CU_ASSERT_FALSE(hx_redirect_to_https(301, NULL));
     CU_ASSERT_TRUE(hx_retry_after_ok("60"));
     CU_ASSERT_TRUE(hx_retry_after_ok("Wed, 21 Oct 2015 07:28:00 GMT"));
     CU_ASSERT_FALSE(hx_retry_after_ok("soon"));

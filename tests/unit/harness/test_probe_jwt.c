@@ -73,10 +73,10 @@ static void
 test_jwt_hmac_matches_rfc4231_case_2(void)
 {
     /* RFC 4231 test case 2: key "Jefe". */
-    static const unsigned char want[32] = {
-        0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24,
-        0x26, 0x08, 0x95, 0x75, 0xc7, 0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27,
-        0x39, 0x83, 0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43};
+    static const unsigned char want[32] = {0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e,
+                                           0x6a, 0x04, 0x24, 0x26, 0x08, 0x95, 0x75, 0xc7,
+                                           0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83,
+                                           0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43};
     const char *msg = "what do ya want for nothing?";
     unsigned char mac[64];
     size_t len = 0;
@@ -101,8 +101,11 @@ test_forge_hs256_builds_every_forgery_with_secret_and_second_user(void)
 {
     char *a = make_token("{\"user_id\":\"aaaa\",\"email\":\"a@x\",\"iat\":1,\"exp\":604801}");
     char *b = make_token("{\"user_id\":\"bbbb\",\"email\":\"b@x\",\"iat\":1,\"exp\":604801}");
-    struct hx_forge_in in = {.token = a, .other_token = b, .other_user_id = "bbbb",
-                             .user_claim = "user_id", .secret = secret,
+    struct hx_forge_in in = {.token = a,
+                             .other_token = b,
+                             .other_user_id = "bbbb",
+                             .user_claim = "user_id",
+                             .secret = secret,
                              .secret_len = strlen(secret)};
     struct hx_forgery f[HX_FORGE_MAX];
     size_t n = 0;
@@ -184,17 +187,21 @@ test_forge_hs256_names_what_it_left_out_without_secret(void)
     CU_ASSERT_PTR_NOT_NULL(find(f, n, "alg-none-unsigned"));
     hx_forge_free(f, n);
     free(a);
-    CU_ASSERT_EQUAL(hx_forge_hs256(&(struct hx_forge_in){.token = "junk"}, f, HX_FORGE_MAX, &n,
-                                   NULL, 0),
-                    CMN_E_INVAL);
+    CU_ASSERT_EQUAL(
+        hx_forge_hs256(&(struct hx_forge_in){.token = "junk"}, f, HX_FORGE_MAX, &n, NULL, 0),
+        CMN_E_INVAL);
 }
 
 static void
 test_forge_expiry_builds_signed_expired_and_futuristic_tokens(void)
 {
     char *a = make_token("{\"user_id\":\"aaaa\",\"iat\":1,\"exp\":604801}");
-    struct hx_forge_in in = {.token = a, .fake_user_id = "ffff", .secret = secret,
-                             .secret_len = strlen(secret), .now = 1000000, .lifetime = 604800};
+    struct hx_forge_in in = {.token = a,
+                             .fake_user_id = "ffff",
+                             .secret = secret,
+                             .secret_len = strlen(secret),
+                             .now = 1000000,
+                             .lifetime = 604800};
     struct hx_forgery f[HX_FORGE_MAX];
     size_t n = 0;
     struct hx_jwt j;

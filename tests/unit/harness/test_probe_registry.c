@@ -93,7 +93,8 @@ test_registry_every_checklist_scenario_calls_known_probes_with_valid_args(void)
         CU_ASSERT_PTR_NOT_NULL(json_string_value(json_object_get(doc, "remediation")));
         CU_ASSERT(json_array_size(json_object_get(doc, "asvs")) >= 1);
         steps = json_object_get(doc, "steps");
-        json_array_foreach(steps, i, st) {
+        json_array_foreach(steps, i, st)
+        {
             const char *name = json_string_value(json_object_get(st, "probe"));
             const struct hx_probe_def *p;
             struct hx_error err;

@@ -17,6 +17,16 @@ test_secret_strong_refuses_placeholder_short_and_low_entropy(void)
     CU_ASSERT_TRUE(hx_secret_strong(&e, 32, 128, why, sizeof(why)));
     hx_secret_estimate(hex, strlen(hex), &e);
     CU_ASSERT_TRUE(hx_secret_strong(&e, 32, 128, why, sizeof(why)));
+    /* a random 32-character hex key (128 bits) passes the default 90 */
+    hx_secret_estimate("3f9a0c47e1b25d86a7c4f0e9b13d5a28", 32, &e);
+    CU_ASSERT_TRUE(hx_secret_strong(&e, 32, 90, why, sizeof(why)));
+    /* a random key with a generic prefix is not a placeholder */
+    hx_secret_estimate("secret-key-9f86d081884c7d659a2feaa0c55ad015a3bf4f1b", 51, &e);
+    CU_ASSERT_FALSE(e.placeholder);
+    CU_ASSERT_TRUE(hx_secret_strong(&e, 32, 90, why, sizeof(why)));
+    /* a repeated word does not */
+    hx_secret_estimate("passwordpasswordpasswordpassword", 32, &e);
+    CU_ASSERT_FALSE(hx_secret_strong(&e, 32, 90, why, sizeof(why)));
     hx_secret_estimate("your-secret-key-min-32-chars-change-in-production", 49, &e);
     CU_ASSERT_TRUE(e.placeholder);
     CU_ASSERT_FALSE(hx_secret_strong(&e, 32, 128, why, sizeof(why)));
@@ -42,8 +52,8 @@ test_bcrypt_hash_ok_checks_prefix_cost_and_plaintext(void)
     CU_ASSERT_EQUAL(cost, 10);
     CU_ASSERT_FALSE(hx_bcrypt_hash_ok("password123", "password123", 12, &cost, why, sizeof(why)));
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "plain text"));
-    CU_ASSERT_FALSE(hx_bcrypt_hash_ok("$argon2id$v=19$m=65536,t=3,p=4$abc", NULL, 12, &cost, why,
-                                      sizeof(why)));
+    CU_ASSERT_FALSE(
+        hx_bcrypt_hash_ok("$argon2id$v=19$m=65536,t=3,p=4$abc", NULL, 12, &cost, why, sizeof(why)));
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "not a bcrypt"));
 }
 

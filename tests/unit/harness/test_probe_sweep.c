@@ -10,14 +10,14 @@
 static char *
 token_signed_with(const char *key, size_t key_len)
 {
-    struct hx_jwt_build b = {
-        .header_json = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
-        .payload_json = "{\"user_id\":\"550e8400-e29b-41d4-a716-446655440000\",\"email\":"
-                        "\"someone@example.com\",\"iat\":1767000000,\"exp\":1767604800}",
-        .sig = HX_JWT_SIG_HMAC,
-        .alg_for_mac = "HS256",
-        .key = key,
-        .key_len = key_len};
+    struct hx_jwt_build b = {.header_json = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+                             .payload_json =
+                                 "{\"user_id\":\"550e8400-e29b-41d4-a716-446655440000\",\"email\":"
+                                 "\"someone@example.com\",\"iat\":1767000000,\"exp\":1767604800}",
+                             .sig = HX_JWT_SIG_HMAC,
+                             .alg_for_mac = "HS256",
+                             .key = key,
+                             .key_len = key_len};
     return hx_jwt_build(&b);
 }
 
@@ -83,8 +83,8 @@ test_wordlist_load_reads_the_shipped_list(void)
     CU_ASSERT_EQUAL_FATAL(hx_wordlist_load(path, &wl), 0);
     CU_ASSERT(wl.n > 200);
     for (size_t i = 0; i < wl.n; i++)
-        if (strcmp(wl.data + wl.offset[i],
-                   "your-secret-key-min-32-chars-change-in-production") == 0)
+        if (strcmp(wl.data + wl.offset[i], "your-secret-key-min-32-chars-change-in-production") ==
+            0)
             sample = true;
     CU_ASSERT_TRUE(sample);
     hx_wordlist_cleanup(&wl);

@@ -26,7 +26,9 @@ test_variants_paths_build_the_tricks(void)
 
     CU_ASSERT_EQUAL_FATAL(hx_variants_paths("/api/users/{user_id}/tasks", A, B, v, 32, &n), 0);
     CU_ASSERT(n >= 12);
-    CU_ASSERT_STRING_EQUAL(find(v, n, "other-id")->path, "/api/users/" "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee" "/tasks");
+    CU_ASSERT_STRING_EQUAL(find(v, n, "other-id")->path, "/api/users/"
+                                                         "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+                                                         "/tasks");
     CU_ASSERT_STRING_EQUAL(find(v, n, "other-id-uppercase")->path,
                            "/api/users/AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE/tasks");
     CU_ASSERT_PTR_NULL(find(v, n, "other-id-lowercase")); /* already lower case */

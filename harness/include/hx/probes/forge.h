@@ -24,16 +24,16 @@ struct hx_forge_in {
     const char *user_claim;    /* claim that carries the user id ("user_id") */
     const char *secret;        /* the target's secret when known, else NULL */
     size_t secret_len;
-    time_t now;                /* the target's clock (expiry set) */
-    long lifetime;             /* the expected lifetime in seconds (expiry set) */
+    time_t now;    /* the target's clock (expiry set) */
+    long lifetime; /* the expected lifetime in seconds (expiry set) */
 };
 
 struct hx_forgery {
-    char name[48];       /* stable, e.g. "alg-none-unsigned" */
-    char what[200];      /* one line for the report */
-    char *token;         /* new */
+    char name[48];  /* stable, e.g. "alg-none-unsigned" */
+    char what[200]; /* one line for the report */
+    char *token;    /* new */
     enum hx_forge_path path;
-    bool any_refusal;    /* any 4xx (and a cut connection) is a right answer */
+    bool any_refusal; /* any 4xx (and a cut connection) is a right answer */
 };
 
 #define HX_FORGE_MAX 40

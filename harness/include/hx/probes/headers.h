@@ -23,7 +23,7 @@ struct hx_cookie {
     char same_site[16]; /* "" when absent, else as sent ("Lax") */
     long long max_age;  /* -1 when absent */
     bool has_expires;
-    bool value_empty;   /* a clearing cookie */
+    bool value_empty; /* a clearing cookie */
 };
 
 /* Returns 0 or CMN_E_INVAL when the header has no name=value. */
@@ -49,6 +49,9 @@ bool hx_hsts_ok(const char *value, long long min_age, char *why, size_t why_size
  * (a digit after a product name, "nginx/1.25", "Express", "PHP/8"...).
  * X-Powered-By is a banner whatever its value. */
 bool hx_banner_found(const char *header_name, const char *value);
+
+/* The http twin of an https site: a 3xx whose Location is https://. */
+bool hx_redirect_to_https(long status, const char *location);
 
 /* Retry-After: delta-seconds or HTTP-date; true when parseable. */
 bool hx_retry_after_ok(const char *value);

@@ -15,13 +15,13 @@
 
 /* A decoded token. Every member is owned by the struct. */
 struct hx_jwt {
-    json_t *header;         /* new: the decoded header object */
-    json_t *payload;        /* new: the decoded claims object */
-    char *signing_input;    /* new: "header.payload", NUL-terminated */
+    json_t *header;      /* new: the decoded header object */
+    json_t *payload;     /* new: the decoded claims object */
+    char *signing_input; /* new: "header.payload", NUL-terminated */
     size_t signing_input_len;
-    unsigned char *sig;     /* new: decoded signature (may be empty) */
+    unsigned char *sig; /* new: decoded signature (may be empty) */
     size_t sig_len;
-    char *sig_b64;          /* new: the signature segment as sent */
+    char *sig_b64; /* new: the signature segment as sent */
 };
 
 /* Parses a compact JWS (exactly three segments, base64url JSON objects).
@@ -48,20 +48,20 @@ bool hx_jwt_verify_hmac(const struct hx_jwt *j, const char *alg, const void *key
 
 /* How a hand-built token is signed. */
 enum hx_jwt_sig {
-    HX_JWT_SIG_NONE = 0,  /* "h.p." : empty signature segment */
-    HX_JWT_SIG_HMAC,      /* HMAC with alg_for_mac and key */
-    HX_JWT_SIG_RAW,       /* the given base64url text as the signature segment */
+    HX_JWT_SIG_NONE = 0, /* "h.p." : empty signature segment */
+    HX_JWT_SIG_HMAC,     /* HMAC with alg_for_mac and key */
+    HX_JWT_SIG_RAW,      /* the given base64url text as the signature segment */
 };
 
 struct hx_jwt_build {
     const char *header_json;  /* raw JSON text of the header, used as is */
     const char *payload_json; /* raw JSON text of the payload, used as is */
     enum hx_jwt_sig sig;
-    const char *alg_for_mac;  /* HX_JWT_SIG_HMAC: "HS256"... */
-    const void *key;          /* HX_JWT_SIG_HMAC */
+    const char *alg_for_mac; /* HX_JWT_SIG_HMAC: "HS256"... */
+    const void *key;         /* HX_JWT_SIG_HMAC */
     size_t key_len;
-    const char *raw_sig;      /* HX_JWT_SIG_RAW */
-    bool omit_sig_dot;        /* "h.p" with two segments only */
+    const char *raw_sig; /* HX_JWT_SIG_RAW */
+    bool omit_sig_dot;   /* "h.p" with two segments only */
 };
 
 /* Returns new (free()): the compact token, or NULL when out of memory or

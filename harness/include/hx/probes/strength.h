@@ -10,10 +10,10 @@
 
 struct hx_secret_estimate {
     size_t length;
-    double charset_bits;  /* length x log2(size of the character classes used) */
-    double shannon_bits;  /* length x Shannon entropy of its characters */
-    double bits;          /* the smaller of the two */
-    bool placeholder;     /* looks like a documentation placeholder */
+    double charset_bits; /* length x log2(size of the character classes used) */
+    double shannon_bits; /* length x Shannon entropy of its characters */
+    double bits;         /* the smaller of the two */
+    bool placeholder;    /* looks like a documentation placeholder */
 };
 
 void hx_secret_estimate(const char *secret, size_t len, struct hx_secret_estimate *out);

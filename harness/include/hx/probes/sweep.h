@@ -15,13 +15,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HX_SWEEP_WORD_MAX 128  /* longest word kept from a list */
-#define HX_SWEEP_CAND_MAX 256  /* longest candidate a rule may build */
+#define HX_SWEEP_WORD_MAX 128 /* longest word kept from a list */
+#define HX_SWEEP_CAND_MAX 256 /* longest candidate a rule may build */
 
 /* A token prepared for the sweep. */
 struct hx_sweep_target {
-    uint32_t want[8];        /* the signature as SHA-256 state words */
-    unsigned char *blocks;   /* new: the padded signing input, n_blocks * 64 bytes */
+    uint32_t want[8];      /* the signature as SHA-256 state words */
+    unsigned char *blocks; /* new: the padded signing input, n_blocks * 64 bytes */
     size_t n_blocks;
 };
 
@@ -37,9 +37,9 @@ bool hx_sweep_try(const struct hx_sweep_target *t, const void *key, size_t key_l
 /* Words, one per line; '#' starts a comment line; blank lines skipped;
  * lines longer than HX_SWEEP_WORD_MAX skipped. */
 struct hx_wordlist {
-    char *data;        /* new: the words, NUL-separated */
-    uint32_t *offset;  /* new */
-    uint16_t *length;  /* new */
+    char *data;       /* new: the words, NUL-separated */
+    uint32_t *offset; /* new */
+    uint16_t *length; /* new */
     size_t n;
 };
 
@@ -66,12 +66,12 @@ struct hx_sweep_opts {
 
 struct hx_sweep_result {
     bool found;
-    bool by_short;           /* found among the short keys */
-    size_t word;             /* index of the word in the list (when !by_short) */
-    size_t rule;             /* the rule that built it (when !by_short) */
+    bool by_short;                      /* found among the short keys */
+    size_t word;                        /* index of the word in the list (when !by_short) */
+    size_t rule;                        /* the rule that built it (when !by_short) */
     char secret[HX_SWEEP_CAND_MAX + 1]; /* the recovered key: never print whole */
     size_t secret_len;
-    uint64_t candidates;     /* tried */
+    uint64_t candidates; /* tried */
     double seconds;
     double per_second;
     unsigned threads;

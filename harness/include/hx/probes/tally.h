@@ -29,10 +29,10 @@ enum hx_tally_verdict hx_race_judge(const struct hx_race_tally *t, size_t sent, 
                                     size_t why_size);
 
 struct hx_burst {
-    size_t attempts;     /* requests answered so far */
-    size_t limited_at;   /* 1-based attempt that met 429, 0 when none */
-    bool retry_after;    /* the 429 carried a valid Retry-After */
-    size_t errors;       /* 5xx or no answer */
+    size_t attempts;   /* requests answered so far */
+    size_t limited_at; /* 1-based attempt that met 429, 0 when none */
+    bool retry_after;  /* the 429 carried a valid Retry-After */
+    size_t errors;     /* 5xx or no answer */
     long last_status;
 };
 
