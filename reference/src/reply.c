@@ -65,6 +65,8 @@ rs_reply_json(struct rs_request *r, unsigned status, json_t *body)
 enum MHD_Result
 rs_reply_detail(struct rs_request *r, unsigned status, const char *detail)
 {
+    if (RS_DEFECT(VALIDATION_400) && status == MHD_HTTP_UNPROCESSABLE_CONTENT)
+        status = MHD_HTTP_BAD_REQUEST;
 #ifdef AUTHREF_DEFECTS
     if (RS_DEFECT(LEAKY_ERRORS) && status == MHD_HTTP_UNPROCESSABLE_CONTENT)
         return rs_reply_json(

@@ -51,5 +51,33 @@ RS_DEFECT_ITEM(TOKEN_IN_BODY_ONLY, "token-in-body-only",
                "signup and signin set no cookie")
 RS_DEFECT_ITEM(NO_HSTS, "no-hsts", "no Strict-Transport-Security over TLS")
 RS_DEFECT_ITEM(TLS12_ALLOWED, "tls12-allowed", "TLS 1.2 is accepted besides 1.3")
+RS_DEFECT_ITEM(MISSING_TOKEN_403, "missing-token-403",
+               "a request without a token is answered 403 \"Not authenticated\" instead of 401")
+RS_DEFECT_ITEM(INVALID_TOKEN_403, "invalid-token-403",
+               "an invalid token is answered 403 \"Could not validate credentials\" instead of 401")
+RS_DEFECT_ITEM(ANY_AUTH_SCHEME, "any-auth-scheme",
+               "an Authorization header without the Bearer scheme is taken as a token")
+RS_DEFECT_ITEM(VALIDATION_400, "validation-400",
+               "invalid request bodies and fields are answered 400 instead of 422")
+RS_DEFECT_ITEM(SIGNIN_EMAIL_CASE_SENSITIVE, "signin-email-case-sensitive",
+               "signin looks the email up as typed: another case finds no account")
+RS_DEFECT_ITEM(SIGNIN_RETURNS_201, "signin-returns-201", "signin answers 201 instead of 200")
+RS_DEFECT_ITEM(SIGNOUT_KEEPS_COOKIE, "signout-keeps-cookie",
+               "signout does not clear the access_token cookie")
+RS_DEFECT_ITEM(HEALTH_REQUIRES_TOKEN, "health-requires-token", "GET /health answers 401")
+RS_DEFECT_ITEM(TASKS_LIST_WRAPPED, "tasks-list-wrapped",
+               "the tasks list is an object {\"tasks\": [...]} instead of an array")
+RS_DEFECT_ITEM(TASK_CREATE_RETURNS_200, "task-create-returns-200",
+               "creating a task answers 200 instead of 201")
+RS_DEFECT_ITEM(TASK_GET_RETURNS_LIST, "task-get-returns-list",
+               "GET of one task answers the whole list")
+RS_DEFECT_ITEM(TASK_REPLACE_IGNORED, "task-replace-ignored",
+               "PUT of a task answers 200 with the task unchanged")
+RS_DEFECT_ITEM(TASK_PATCH_CLEARS, "task-patch-clears",
+               "PATCH of a task resets the fields it does not send")
+RS_DEFECT_ITEM(TASK_DELETE_NO_OP, "task-delete-no-op",
+               "DELETE of a task answers 204 and deletes nothing")
+RS_DEFECT_ITEM(NON_UUID_USER_404, "non-uuid-user-404",
+               "another user's id that is not a UUID is answered 404 instead of 403")
 RS_DEFECT_ITEM(SECRET_FILE_EXPOSED, "secret-file-exposed",
                "GET /.env serves the secret and the database URL")

@@ -206,7 +206,8 @@ signin_finish(struct rs_request *r)
     }
     snprintf(r->user_id, sizeof r->user_id, "%s", json_string_value(json_object_get(user, "id")));
     cmn_log(CMN_LOG_INFO, "audit: signin user=%s ip=%s", r->user_id, r->client_ip);
-    return auth_reply_token(r, MHD_HTTP_OK, auth_user_from_state(st));
+    return auth_reply_token(r, RS_DEFECT(SIGNIN_RETURNS_201) ? MHD_HTTP_CREATED : MHD_HTTP_OK,
+                            auth_user_from_state(st));
 }
 
 enum MHD_Result
@@ -235,6 +236,8 @@ rs_api_signin(struct rs_request *r)
     if (!rs_guard_ratelimit_account(r, norm, &answered))
         goto done;
     rc = rs_store_user_by_email(r->ctx->db, norm, &u);
+    if (rc == 0 && RS_DEFECT(SIGNIN_EMAIL_CASE_SENSITIVE) && strcmp(u.email, email) != 0)
+        rc = RS_E_NOTFOUND; /* as a lookup of the email as typed would */
     if (rc != 0 && rc != RS_E_NOTFOUND) {
         answered = rs__api_store_error(r, rc, "Not Found");
         goto done;
@@ -273,6 +276,7 @@ rs_api_signout(struct rs_request *r)
 
     snprintf(cookie, sizeof cookie, "access_token=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s",
              r->ctx->cookie_secure ? "; Secure" : "");
-    rs_reply_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+    if (!RS_DEFECT(SIGNOUT_KEEPS_COOKIE))
+        rs_reply_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
     return rs_reply_empty(r, MHD_HTTP_NO_CONTENT);
 }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "rs/api.h"
+#include "rs/defect.h"
 #include "rs/embedded.h"
 #include "rs/reply.h"
 #include "rs/store/db.h"
@@ -9,6 +10,8 @@
 enum MHD_Result
 rs_api_health(struct rs_request *r)
 {
+    if (RS_DEFECT(HEALTH_REQUIRES_TOKEN))
+        return rs_reply_detail(r, MHD_HTTP_UNAUTHORIZED, "Authentication required");
     return rs_reply_json(r, MHD_HTTP_OK, json_pack("{s:s}", "status", "ok"));
 }
 

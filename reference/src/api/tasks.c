@@ -74,6 +74,8 @@ rs_api_tasks_list(struct rs_request *r)
     int rc = rs_store_task_list(r->ctx->db, r->user_id, &list);
     if (rc != 0)
         return rs__api_store_error(r, rc, TASK_NOT_FOUND);
+    if (RS_DEFECT(TASKS_LIST_WRAPPED))
+        list = json_pack("{s:o}", "tasks", list);
     return rs_reply_json(r, MHD_HTTP_OK, list);
 }
 
@@ -93,7 +95,19 @@ tasks_write(struct rs_request *r, enum tasks_mode mode)
         json_decref(body);
         return answered;
     }
-    if (mode == TASKS_CREATE)
+    if (mode == TASKS_PATCH && RS_DEFECT(TASK_PATCH_CLEARS)) {
+        if (!f.has_description) {
+            f.has_description = true;
+            f.description = NULL;
+        }
+        if (!f.has_completed) {
+            f.has_completed = true;
+            f.completed = false;
+        }
+    }
+    if (mode == TASKS_REPLACE && RS_DEFECT(TASK_REPLACE_IGNORED))
+        rc = rs_store_task_get(r->ctx->db, r->user_id, r->path_task_id, &task);
+    else if (mode == TASKS_CREATE)
         rc = rs_store_task_insert(r->ctx->db, r->user_id, &f, &task);
     else if (mode == TASKS_REPLACE)
         rc = rs_store_task_replace(r->ctx->db, r->user_id, r->path_task_id, &f, &task);
@@ -102,7 +116,11 @@ tasks_write(struct rs_request *r, enum tasks_mode mode)
     json_decref(body);
     if (rc != 0)
         return rs__api_store_error(r, rc, TASK_NOT_FOUND);
-    return rs_reply_json(r, mode == TASKS_CREATE ? MHD_HTTP_CREATED : MHD_HTTP_OK, task);
+    return rs_reply_json(r,
+                         mode == TASKS_CREATE && !RS_DEFECT(TASK_CREATE_RETURNS_200)
+                             ? MHD_HTTP_CREATED
+                             : MHD_HTTP_OK,
+                         task);
 }
 
 enum MHD_Result
@@ -129,6 +147,8 @@ rs_api_task_get(struct rs_request *r)
     json_t *task = NULL;
     int rc;
 
+    if (RS_DEFECT(TASK_GET_RETURNS_LIST))
+        return rs_api_tasks_list(r);
     if (!tasks_id_ok(r))
         return rs_reply_detail(r, MHD_HTTP_NOT_FOUND, TASK_NOT_FOUND);
     rc = rs_store_task_get(r->ctx->db, r->user_id, r->path_task_id, &task);
@@ -144,6 +164,8 @@ rs_api_task_delete(struct rs_request *r)
 
     if (!tasks_id_ok(r))
         return rs_reply_detail(r, MHD_HTTP_NOT_FOUND, TASK_NOT_FOUND);
+    if (RS_DEFECT(TASK_DELETE_NO_OP))
+        return rs_reply_empty(r, MHD_HTTP_NO_CONTENT);
     rc = rs_store_task_delete(r->ctx->db, r->user_id, r->path_task_id);
     if (rc != 0)
         return rs__api_store_error(r, rc, TASK_NOT_FOUND);

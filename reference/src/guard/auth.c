@@ -35,6 +35,10 @@ auth_token_of(const struct rs_request *r, bool *malformed)
     *malformed = false;
     if (h != NULL) {
         if (strncasecmp(h, "Bearer ", 7) != 0) {
+            if (RS_DEFECT(ANY_AUTH_SCHEME)) {
+                const char *sp = strchr(h, ' ');
+                return sp != NULL ? sp + 1 : h;
+            }
             *malformed = true;
             return NULL;
         }
@@ -61,12 +65,20 @@ rs_guard_auth(struct rs_request *r, enum MHD_Result *answered)
     int rc;
 
     if (token == NULL || *token == '\0') {
+        if (RS_DEFECT(MISSING_TOKEN_403)) {
+            *answered = rs_reply_detail(r, MHD_HTTP_FORBIDDEN, "Not authenticated");
+            return false;
+        }
         *answered = auth_refuse(r, "Authentication required", NULL);
         return false;
     }
     rc = rs_token_verify(&key, token, time(NULL), cfg->clock_skew_s, &claims);
     if (rc == RS_E_EXPIRED) {
         *answered = auth_refuse(r, "Token has expired", "expired");
+        return false;
+    }
+    if (rc != 0 && RS_DEFECT(INVALID_TOKEN_403)) {
+        *answered = rs_reply_detail(r, MHD_HTTP_FORBIDDEN, "Could not validate credentials");
         return false;
     }
     if (rc != 0) {
@@ -143,6 +155,10 @@ rs_guard_owner(struct rs_request *r, enum MHD_Result *answered)
         return true;
     cmn_log(CMN_LOG_INFO, "audit: access denied user=%s ip=%s path=%s", r->user_id, r->client_ip,
             r->log_path);
+    if (RS_DEFECT(NON_UUID_USER_404) && !cmn_text_is_uuid(r->path_user_id)) {
+        *answered = rs_reply_detail(r, MHD_HTTP_NOT_FOUND, "Not Found");
+        return false;
+    }
     *answered = rs_reply_detail(r, MHD_HTTP_FORBIDDEN,
                                 "Access denied: cannot access other users' resources");
     return false;
