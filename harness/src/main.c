@@ -519,13 +519,16 @@ main_run(int argc, char **argv)
                 "authconform: authref %s at %s (PostgreSQL %.1f s, authref %.1f s to ready)\n",
                 sp.authref_path, sp.target, sp.pg_seconds, sp.authref_seconds);
         hx_config_set(&cfg.target, sp.target);
+        /* its certificate is signed by the CA made for this run, and only by it */
+        if (!cfg.insecure)
+            hx_config_set(&cfg.cacert, sp.tls.ca);
+        cfg.http_port = sp.http_port;
         if (cfg.secret == NULL) {
             hx_config_set(&cfg.secret, sp.secret);
             hx_config_set(&cfg.secret_from, "the embedded authref");
         }
         if (cfg.database_url == NULL)
             hx_config_set(&cfg.database_url, sp.database_url);
-        cfg.allow_http = true;
         cfg.embedded = true;
     }
 

@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,6 +21,10 @@
 #include "hx/http.h"
 
 #define SPAWN_START_TIMEOUT 30.0
+#define SPAWN_TWIN_ATTEMPTS 3
+/* spawn_authref's outcomes besides 0 and HX_E_SPAWN */
+#define SPAWN_TWIN_TAKEN 1
+#define SPAWN_INTERRUPTED 2
 
 static double
 spawn_now(void)
@@ -155,10 +161,139 @@ spawn_log_tail(const char *work_dir, char *out, size_t out_size)
     }
 }
 
+/* A free loopback TCP port: bound to port 0, read back, closed again.
+ * Returns it, or -1 (errno set). */
+static long
+spawn_free_port(void)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    long port = -1;
+
+    if (fd < 0)
+        return -1;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
 static bool
 spawn_stopped(volatile sig_atomic_t *stop)
 {
     return stop != NULL && *stop;
+}
+
+/* Starts authref once (HTTPS on a free port, its http twin on
+ * sp->http_port) and waits for its port file. Returns 0, SPAWN_TWIN_TAKEN
+ * (it exited because the twin's port was taken), SPAWN_INTERRUPTED, or
+ * HX_E_SPAWN with err set. */
+static int
+spawn_authref(struct hx_spawn *sp, const char *port_path, const char *secret_path,
+              const char *log_path, volatile sig_atomic_t *stop, struct hx_error *err)
+{
+    char twin[24], tail[1200], taken[96];
+    char *argv[64];
+    int argc = 0;
+    char *extra = NULL;
+    const char *extra_env = cmn_env_get("AUTHCONFORM_AUTHREF_ARGS");
+    pid_t parent = getpid();
+    double t0 = spawn_now();
+
+    snprintf(twin, sizeof twin, "%ld", sp->http_port);
+    unlink(port_path);
+    argv[argc++] = sp->authref_path;
+    argv[argc++] = "--database-url";
+    argv[argc++] = sp->database_url;
+    argv[argc++] = "--listen";
+    argv[argc++] = "127.0.0.1";
+    argv[argc++] = "--port";
+    argv[argc++] = "0";
+    argv[argc++] = "--port-file";
+    argv[argc++] = (char *)port_path;
+    argv[argc++] = "--secret-file";
+    argv[argc++] = (char *)secret_path;
+    argv[argc++] = "--tls-cert";
+    argv[argc++] = sp->tls.cert;
+    argv[argc++] = "--tls-key";
+    argv[argc++] = sp->tls.key;
+    argv[argc++] = "--http-redirect-port";
+    argv[argc++] = twin;
+    /* A run sends far more auth requests from one address than a person
+     * does. authref keeps its default limits; it takes the client
+     * address from X-Forwarded-For, and the harness gives each scenario
+     * an address of its own, as separate clients would have. */
+    argv[argc++] = "--trust-proxy";
+    if (extra_env != NULL && (extra = strdup(extra_env)) != NULL) {
+        char *save = NULL;
+        for (char *tok = strtok_r(extra, " \t", &save); tok && argc < 62;
+             tok = strtok_r(NULL, " \t", &save))
+            argv[argc++] = tok;
+    }
+    argv[argc] = NULL;
+    sp->authref_pid = fork();
+    if (sp->authref_pid == 0) {
+        int logfd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int devnull = open("/dev/null", O_RDONLY);
+        setpgid(0, 0);
+        /* the server dies with the harness, whatever kills it */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(1);
+        if (devnull >= 0)
+            dup2(devnull, 0);
+        if (logfd >= 0) {
+            dup2(logfd, 1);
+            dup2(logfd, 2);
+        }
+        unsetenv("BETTER_AUTH_SECRET");
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    free(extra);
+    if (sp->authref_pid < 0) {
+        hx_error_set(err, NULL, 0, "embedded default: cannot start authref: %s", strerror(errno));
+        return HX_E_SPAWN;
+    }
+    /* wait for the port file */
+    for (;;) {
+        char *port = NULL;
+        int status;
+        if (waitpid(sp->authref_pid, &status, WNOHANG) == sp->authref_pid) {
+            sp->authref_pid = -1;
+            spawn_log_tail(sp->work_dir, tail, sizeof tail);
+            snprintf(taken, sizeof taken, "cannot listen on 127.0.0.1 port %ld", sp->http_port);
+            if (strstr(tail, taken) != NULL)
+                return SPAWN_TWIN_TAKEN;
+            hx_error_set(err, NULL, 0, "embedded default: authref exited at start (status %d):\n%s",
+                         WIFEXITED(status) ? WEXITSTATUS(status) : -1, tail);
+            return HX_E_SPAWN;
+        }
+        if (cmn_read_file_trimmed(port_path, 32, &port) == 0) {
+            long p;
+            int ok = cmn_parse_long(port, 1, 65535, &p) == 0;
+            free(port);
+            if (ok) {
+                snprintf(sp->target, sizeof sp->target, "https://127.0.0.1:%ld", p);
+                return 0;
+            }
+        }
+        if (spawn_stopped(stop))
+            return SPAWN_INTERRUPTED;
+        if (spawn_now() - t0 > SPAWN_START_TIMEOUT) {
+            spawn_log_tail(sp->work_dir, tail, sizeof tail);
+            hx_error_set(err, NULL, 0,
+                         "embedded default: authref wrote no port file within %.0f s:\n%s",
+                         SPAWN_START_TIMEOUT, tail);
+            return HX_E_SPAWN;
+        }
+        spawn_sleep_ms(20);
+    }
 }
 
 int
@@ -238,106 +373,50 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
     }
     close(fd);
 
-    /* authref */
-    t0 = spawn_now();
+    /* TLS: a throwaway CA and a certificate for 127.0.0.1 it signs */
     {
-        char *argv[64];
-        int argc = 0;
-        char *extra = NULL;
-        const char *extra_env = cmn_env_get("AUTHCONFORM_AUTHREF_ARGS");
-        pid_t parent = getpid();
+        struct hx_error cerr = {0};
+        if (hx_certgen_write(sp->work_dir, &sp->tls, &cerr) != 0) {
+            hx_error_set(err, NULL, 0, "embedded default: %s", cerr.text);
+            goto fail;
+        }
+    }
 
-        argv[argc++] = sp->authref_path;
-        argv[argc++] = "--database-url";
-        argv[argc++] = sp->database_url;
-        argv[argc++] = "--listen";
-        argv[argc++] = "127.0.0.1";
-        argv[argc++] = "--port";
-        argv[argc++] = "0";
-        argv[argc++] = "--port-file";
-        argv[argc++] = port_path;
-        argv[argc++] = "--secret-file";
-        argv[argc++] = secret_path;
-        /* A run sends far more auth requests from one address than a person
-         * does. authref keeps its default limits; it takes the client
-         * address from X-Forwarded-For, and the harness gives each scenario
-         * an address of its own, as separate clients would have. */
-        argv[argc++] = "--trust-proxy";
-        if (extra_env != NULL && (extra = strdup(extra_env)) != NULL) {
-            char *save = NULL;
-            for (char *tok = strtok_r(extra, " \t", &save); tok && argc < 62;
-                 tok = strtok_r(NULL, " \t", &save))
-                argv[argc++] = tok;
-        }
-        argv[argc] = NULL;
-        sp->authref_pid = fork();
-        if (sp->authref_pid == 0) {
-            int logfd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            int devnull = open("/dev/null", O_RDONLY);
-            setpgid(0, 0);
-            /* the server dies with the harness, whatever kills it */
-            prctl(PR_SET_PDEATHSIG, SIGTERM);
-            if (getppid() != parent)
-                _exit(1);
-            if (devnull >= 0)
-                dup2(devnull, 0);
-            if (logfd >= 0) {
-                dup2(logfd, 1);
-                dup2(logfd, 2);
-            }
-            unsetenv("BETTER_AUTH_SECRET");
-            execv(argv[0], argv);
-            _exit(127);
-        }
-        free(extra);
-        if (sp->authref_pid < 0) {
-            hx_error_set(err, NULL, 0, "embedded default: cannot start authref: %s",
+    /* authref, its http twin on a port picked here: another program may
+     * take that port before authref binds it, so a start that failed on it
+     * is tried again with another */
+    t0 = spawn_now();
+    for (int attempt = 1;; attempt++) {
+        sp->http_port = spawn_free_port();
+        if (sp->http_port < 0) {
+            hx_error_set(err, NULL, 0, "embedded default: no free loopback port: %s",
                          strerror(errno));
             goto fail;
         }
-    }
-    /* wait for the port file, then for GET /ready == 200 */
-    for (;;) {
-        char *port = NULL;
-        int status;
-        if (waitpid(sp->authref_pid, &status, WNOHANG) == sp->authref_pid) {
-            sp->authref_pid = -1;
-            spawn_log_tail(sp->work_dir, tail, sizeof tail);
-            hx_error_set(err, NULL, 0, "embedded default: authref exited at start (status %d):\n%s",
-                         WIFEXITED(status) ? WEXITSTATUS(status) : -1, tail);
-            goto fail;
+        rc = spawn_authref(sp, port_path, secret_path, log_path, stop, err);
+        if (rc == SPAWN_TWIN_TAKEN && attempt < SPAWN_TWIN_ATTEMPTS) {
+            cmn_log(CMN_LOG_INFO, "spawn: port %ld was taken before authref bound it; again",
+                    sp->http_port);
+            continue;
         }
-        if (cmn_read_file_trimmed(port_path, 32, &port) == 0) {
-            long p;
-            int ok = cmn_parse_long(port, 1, 65535, &p) == 0;
-            free(port);
-            if (ok) {
-                snprintf(sp->target, sizeof sp->target, "http://127.0.0.1:%ld", p);
-                break;
-            }
-        }
-        if (spawn_stopped(stop))
+        if (rc == SPAWN_INTERRUPTED)
             goto interrupted;
-        if (spawn_now() - t0 > SPAWN_START_TIMEOUT) {
-            spawn_log_tail(sp->work_dir, tail, sizeof tail);
-            hx_error_set(err, NULL, 0,
-                         "embedded default: authref wrote no port file within %.0f s:\n%s",
-                         SPAWN_START_TIMEOUT, tail);
+        if (rc != 0)
             goto fail;
-        }
-        spawn_sleep_ms(20);
+        break;
     }
     for (;;) {
-        struct hx_http_config cfg = {.timeout_ms = 2000, .max_body = 4096};
+        struct hx_http_config cfg = {.timeout_ms = 2000, .max_body = 4096, .cacert = sp->tls.ca};
         struct hx_request req = {.method = "GET"};
         struct hx_response resp;
-        char url[128];
+        char url[128], why[256];
         long status;
         snprintf(url, sizeof url, "%s/ready", sp->target);
         req.url = url;
         hx_response_init(&resp, 4096);
         hx_http_perform(&cfg, &req, &resp);
         status = resp.status;
+        snprintf(why, sizeof why, "%s", resp.error_text);
         hx_response_cleanup(&resp);
         if (status == 200)
             break;
@@ -347,12 +426,15 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
             spawn_log_tail(sp->work_dir, tail, sizeof tail);
             hx_error_set(err, NULL, 0,
                          "embedded default: authref not ready within %.0f s "
-                         "(last /ready: %ld):\n%s",
-                         SPAWN_START_TIMEOUT, status, tail);
+                         "(last /ready: %ld%s%s):\n%s",
+                         SPAWN_START_TIMEOUT, status, why[0] ? ", " : "", why, tail);
             goto fail;
         }
         spawn_sleep_ms(25);
     }
+    /* authref read its key at start: the file has done its work */
+    unlink(sp->tls.key);
+    unlink(sp->tls.cert);
     sp->authref_seconds = spawn_now() - t0;
     return 0;
 interrupted:
@@ -365,7 +447,9 @@ fail:
 static void
 spawn_rm_work(const char *dir)
 {
-    static const char *const files[] = {"secret", "port", "port.tmp", "authref.log", NULL};
+    static const char *const files[] = {
+        "secret",       "port",          "port.tmp",    "authref.log",
+        HX_CERTGEN_KEY, HX_CERTGEN_CERT, HX_CERTGEN_CA, NULL};
     char p[PATH_MAX + 32];
 
     for (const char *const *f = files; *f; f++) {

@@ -1,5 +1,6 @@
 #include "rs/config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -470,6 +471,16 @@ rs_config_load(struct rs_config *cfg, int argc, char **argv, FILE *out, FILE *er
     }
     if (cfg->listen == NULL && config_set_str(&cfg->listen, "127.0.0.1") != 0)
         goto fail;
+    {
+        unsigned char addr[sizeof(struct in6_addr)];
+        if (inet_pton(AF_INET, cfg->listen, addr) != 1 &&
+            inet_pton(AF_INET6, cfg->listen, addr) != 1) {
+            fprintf(err, "authref: --listen: \"%s\" is not an IPv4 or IPv6 address (e.g. "
+                         "127.0.0.1, 0.0.0.0, ::1)\n",
+                    cfg->listen);
+            goto fail;
+        }
+    }
 
     if (cors_flag != NULL) {
         if (config_add_origins(cfg, cors_flag, err, "--cors-origins") != 0)

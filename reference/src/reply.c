@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rs/defect.h"
 #include "rs/error.h"
 #include "rs/guard.h"
 
@@ -64,6 +65,14 @@ rs_reply_json(struct rs_request *r, unsigned status, json_t *body)
 enum MHD_Result
 rs_reply_detail(struct rs_request *r, unsigned status, const char *detail)
 {
+#ifdef AUTHREF_DEFECTS
+    if (RS_DEFECT(LEAKY_ERRORS) && status == MHD_HTTP_UNPROCESSABLE_CONTENT)
+        return rs_reply_json(
+            r, status,
+            json_pack("{s:s, s:s}", "detail", detail, "debug",
+                      "raised in /usr/src/authref/reference/src/api/body.c before "
+                      "INSERT INTO users (email, hashed_password, username) VALUES ($1, $2, $3)"));
+#endif
     return rs_reply_json(r, status, json_pack("{s:s}", "detail", detail));
 }
 

@@ -71,7 +71,8 @@ static const struct {
     [MODE_STALL] = {"stall", "reads the request, waits --stall-seconds (10), then answers 200 {}"},
     [MODE_RESET] = {"reset", "reads the request, then resets the connection (SO_LINGER 0)"},
     [MODE_JSON_BOMB] = {"json-bomb", "200 with JSON nested --bomb-depth (100000) levels deep"},
-    [MODE_MIXED] = {"mixed", "every route of the contract answers with another of these modes"},
+    [MODE_MIXED] = {"mixed", "sign-up answers plausibly; every other route of the contract "
+                             "misbehaves in one of the ways above"},
 };
 
 struct hostile_cfg {
@@ -92,6 +93,7 @@ struct hostile_conn {
 struct hostile_req {
     char method[16];
     char path[2048];
+    char body[4096]; /* the start of the request body, NUL-terminated */
 };
 
 /* Stop flag set by SIGINT/SIGTERM (the one allowed kind of global). */
@@ -152,6 +154,7 @@ request_read(int fd, struct hostile_req *req)
 
     snprintf(req->method, sizeof req->method, "?");
     snprintf(req->path, sizeof req->path, "/");
+    req->body[0] = '\0';
     while (len < HOSTILE_REQ_MAX) {
         ssize_t r = recv(fd, buf + len, HOSTILE_REQ_MAX - len, 0);
         if (r < 0 && errno == EINTR)
@@ -192,6 +195,9 @@ request_read(int fd, struct hostile_req *req)
         }
     }
     size_t body_have = len - (size_t)(end + 4 - buf);
+    size_t kept = body_have < sizeof req->body - 1 ? body_have : sizeof req->body - 1;
+    memcpy(req->body, end + 4, kept);
+    req->body[kept] = '\0';
     while (body_have < body_want) {
         char sink[4096];
         size_t want = body_want - body_have;
@@ -200,6 +206,11 @@ request_read(int fd, struct hostile_req *req)
             continue;
         if (r <= 0)
             break;
+        size_t room = sizeof req->body - 1 - kept;
+        size_t k = (size_t)r < room ? (size_t)r : room;
+        memcpy(req->body + kept, sink, k);
+        kept += k;
+        req->body[kept] = '\0';
         body_have += (size_t)r;
     }
     return 0;
@@ -476,6 +487,76 @@ answer_json_bomb(int fd, size_t depth)
     free(body);
 }
 
+/* A sign-up answer that looks right (201, an HS256-shaped token for a fresh
+ * user id, the email echoed), so that a runner goes on to the routes that
+ * misbehave. The signature is random: no secret is known here. */
+static void
+answer_plausible_signup(int fd, const struct hostile_req *req, unsigned long id)
+{
+    char email[256] = "someone@example.com";
+    char payload[256], token[1024], body[2048], head[256];
+    char p64[400];
+    const char *e = strstr(req->body, "\"email\"");
+    time_t now = time(NULL);
+
+    if (e != NULL && (e = strchr(e + 7, '"')) != NULL) {
+        size_t n = strcspn(e + 1, "\"\\");
+        if (n > 0 && n < sizeof email)
+            snprintf(email, sizeof email, "%.*s", (int)n, e + 1);
+    }
+    char uuid[40];
+    snprintf(uuid, sizeof uuid, "6f1c2d3e-4b5a-4c6d-8e7f-%012lx", id);
+    int n = snprintf(payload, sizeof payload, "{\"sub\":\"%s\",\"iat\":%lld,\"exp\":%lld}", uuid,
+                     (long long)now, (long long)now + 604800);
+    if (n < 0 || (size_t)n >= sizeof payload)
+        return;
+    /* base64url without padding */
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t o = 0, len = (size_t)n;
+    for (size_t i = 0; i < len; i += 3) {
+        unsigned v = (unsigned char)payload[i] << 16;
+        if (i + 1 < len)
+            v |= (unsigned char)payload[i + 1] << 8;
+        if (i + 2 < len)
+            v |= (unsigned char)payload[i + 2];
+        p64[o++] = b64[(v >> 18) & 63];
+        p64[o++] = b64[(v >> 12) & 63];
+        if (i + 1 < len)
+            p64[o++] = b64[(v >> 6) & 63];
+        if (i + 2 < len)
+            p64[o++] = b64[v & 63];
+    }
+    p64[o] = '\0';
+    n = snprintf(token, sizeof token,
+                 "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.%s."
+                 "bm90LWEtcmVhbC1zaWduYXR1cmUtYXQtYWxsLXNvcnJ5",
+                 p64);
+    if (n < 0 || (size_t)n >= sizeof token)
+        return;
+    char created[32];
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    int bn = snprintf(body, sizeof body,
+                      "{\"access_token\":\"%s\",\"token_type\":\"bearer\",\"user\":{\"id\":\"%s\","
+                      "\"email\":\"%s\",\"username\":null,\"is_active\":true,"
+                      "\"created_at\":\"%s\"}}",
+                      token, uuid, email, created);
+    if (bn < 0 || (size_t)bn >= sizeof body)
+        return;
+    n = snprintf(head, sizeof head,
+                 "HTTP/1.1 201 Created\r\n"
+                 "Content-Type: application/json\r\n"
+                 "Content-Length: %d\r\n"
+                 "Connection: close\r\n"
+                 "\r\n",
+                 bn);
+    if (n < 0 || (size_t)n >= sizeof head)
+        return;
+    if (send_all(fd, head, (size_t)n) == 0)
+        send_all(fd, body, (size_t)bn);
+}
+
 /* The route table of the mixed mode: each route of the contract gets a
  * different misbehaviour. */
 static enum hostile_mode
@@ -484,9 +565,9 @@ mixed_pick(const struct hostile_req *req)
     const char *p = req->path;
     const char *m = req->method;
     if (strncmp(p, "/api/auth/signup", 16) == 0)
-        return MODE_TRUNCATED;
+        return MODE_MIXED; /* answered plausibly, see conn_serve() */
     if (strncmp(p, "/api/auth/signin", 16) == 0)
-        return MODE_BAD_UTF8;
+        return MODE_TRUNCATED;
     if (strncmp(p, "/api/auth/signout", 17) == 0)
         return MODE_XML_BYTES;
     if (strncmp(p, "/api/users/", 11) == 0) {
@@ -498,6 +579,8 @@ mixed_pick(const struct hostile_req *req)
             return MODE_BIG;
         if (strcmp(m, "DELETE") == 0)
             return MODE_RESET;
+        if (strcmp(m, "PATCH") == 0)
+            return MODE_BAD_UTF8;
         return MODE_ENDLESS;
     }
     if (strncmp(p, "/health", 7) == 0)
@@ -533,7 +616,7 @@ conn_serve(void *arg)
         mode = mixed_pick(&req);
     if (!cfg->quiet)
         fprintf(stderr, "hostile: #%lu %s %s -> %s\n", c->id, req.method, req.path,
-                mode_info[mode].name);
+                mode == MODE_MIXED ? "plausible sign-up" : mode_info[mode].name);
 
     switch (mode) {
     case MODE_GARBAGE:
@@ -569,7 +652,9 @@ conn_serve(void *arg)
     case MODE_JSON_BOMB:
         answer_json_bomb(c->fd, cfg->bomb_depth);
         break;
-    case MODE_MIXED:
+    case MODE_MIXED: /* only a sign-up, in the mixed mode, stays here */
+        answer_plausible_signup(c->fd, &req, c->id);
+        break;
     case MODE_COUNT:
         break;
     }

@@ -39,7 +39,8 @@ struct hx_config {
     bool allow_http;
     enum hx_severity fail_on;
     long retry;
-    bool embedded; /* the target is the throwaway authref this run started */
+    bool embedded;  /* the target is the throwaway authref this run started */
+    long http_port; /* the https target's plain-http twin (variable http_port); 0: unknown */
 };
 
 void hx_config_init(struct hx_config *c);

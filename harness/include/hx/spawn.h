@@ -15,24 +15,35 @@
  * $AUTHCONFORM_AUTHREF_ARGS adds arguments (tests: "--insecure-bcrypt-cost
  * 4"). Children run in a process group of
  * their own, so a Ctrl-C reaches the harness, which then stops them.
+ *
+ * authref serves HTTPS with TLS 1.3 (--tls-cert, --tls-key) under a
+ * certificate for 127.0.0.1 that a CA made for this run signs (see
+ * hx/certgen.h), with its plain-HTTP redirect listener (the http twin) on a
+ * second free port. The run verifies the certificate against that CA
+ * (tls.ca, the run's --cacert). The server's key file is removed as soon as
+ * authref has read it (once it answers), the CA's key is never written, and
+ * every file of the work folder goes on every exit path.
  */
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "hx/certgen.h"
 #include "hx/error.h"
 
 struct hx_spawn {
     char pg_dir[PATH_MAX];
     bool pg_started;
-    char work_dir[PATH_MAX]; /* secret file, port file, authref's log */
+    char work_dir[PATH_MAX];     /* secret file, port file, authref's log, TLS files */
+    struct hx_certgen_files tls; /* tls.ca: the run's --cacert */
     pid_t authref_pid;
     char authref_path[PATH_MAX];
     char pg_stop_script[PATH_MAX]; /* scripts/pg-throwaway */
     char database_url[512];
     char secret[96];
-    char target[64];
+    char target[64];                    /* https://127.0.0.1:PORT */
+    long http_port;                     /* the http twin: redirects to target */
     double pg_seconds, authref_seconds; /* start-up times */
 };
 

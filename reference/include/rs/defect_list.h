@@ -5,7 +5,8 @@ RS_DEFECT_ITEM(ISOLATION_READ_BYPASS, "isolation-read-bypass",
 RS_DEFECT_ITEM(ISOLATION_WRITE_BYPASS, "isolation-write-bypass",
                "POST/PUT/PATCH/DELETE on another user's tasks is performed instead of 403")
 RS_DEFECT_ITEM(ISOLATION_CASE_BYPASS, "isolation-case-bypass",
-               "path user ids are compared ignoring case and after percent-decoding")
+               "a path user id in upper case or percent-encoded skips the ownership check "
+               "and is used, decoded, as the owner")
 RS_DEFECT_ITEM(ALG_NONE_ACCEPTED, "alg-none-accepted",
                "tokens with alg none (any case) and no signature are accepted")
 RS_DEFECT_ITEM(ANY_HMAC_ALG_ACCEPTED, "any-hmac-alg-accepted",
@@ -24,8 +25,8 @@ RS_DEFECT_ITEM(USER_ENUMERATION, "user-enumeration",
 RS_DEFECT_ITEM(SLOW_UNKNOWN_EMAIL, "slow-unknown-email",
                "no dummy hash: an unknown email is answered at once, a known one after bcrypt")
 RS_DEFECT_ITEM(LEAKY_ERRORS, "leaky-errors",
-               "database errors reach the client as 500 with SQL text (e.g. a task id that is "
-               "not a UUID)")
+               "422 answers carry a debug member with a source path and SQL; database errors "
+               "answer 500 with the SQL text (e.g. a task id that is not a UUID)")
 RS_DEFECT_ITEM(VERSION_BANNER, "version-banner",
                "every response carries Server: authref/<version> libmicrohttpd/<version>")
 RS_DEFECT_ITEM(CORS_REFLECT_ANY_ORIGIN, "cors-reflect-any-origin",

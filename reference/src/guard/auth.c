@@ -1,4 +1,5 @@
 /* Authentication (token -> user) and ownership of the path's {user_id}. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -111,17 +112,22 @@ auth_defect_bypass(struct rs_request *r)
     }
     if (!RS_DEFECT(ISOLATION_CASE_BYPASS))
         return false;
+    /* Only the canonical form is compared; an id in another case or
+     * percent-encoded skips the check and is used, decoded, as the owner. */
     for (const char *p = r->path_user_id; *p && n + 1 < sizeof decoded; p++) {
         unsigned v;
         if (p[0] == '%' && p[1] && p[2] && sscanf(p + 1, "%2x", &v) == 1) {
             decoded[n++] = (char)v;
             p += 2;
         } else {
-            decoded[n++] = *p;
+            decoded[n++] = (char)tolower((unsigned char)*p);
         }
     }
     decoded[n] = '\0';
-    return strcasecmp(decoded, r->user_id) == 0;
+    if (strcmp(decoded, r->path_user_id) == 0 || !cmn_text_is_uuid(decoded))
+        return false;
+    memcpy(r->user_id, decoded, sizeof r->user_id);
+    return true;
 }
 #endif
 

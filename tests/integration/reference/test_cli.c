@@ -89,6 +89,7 @@ test_bad_flags_are_usage_errors_naming_the_flag(void)
         {"--no-rate-limit", NULL, "--no-rate-limit"},
         {"--cors-origins", "*", "--cors-origins"},
         {"--http-redirect-port", "8080", "--http-redirect-port"},
+        {"--listen", "localhost", "--listen"},
     };
     const char *env[] = {"BETTER_AUTH_SECRET=" IT_SECRET, db_env, NULL};
     char *err = NULL;

@@ -126,17 +126,22 @@ test_isolation_write_bypass_writes_other_users_tasks(void)
 }
 
 static void
-test_isolation_case_bypass_accepts_other_case(void)
+test_isolation_case_bypass_serves_other_user_in_upper_case(void)
 {
-    char path[200], upper[40];
+    char path[200], upper[40], encoded[64];
 
     start("isolation-case-bypass", NULL);
-    snprintf(upper, sizeof upper, "%s", alice_id);
+    snprintf(upper, sizeof upper, "%s", bob_id);
     for (char *p = upper; *p; p++)
         if (*p >= 'a' && *p <= 'f')
             *p = (char)(*p - 32);
     tasks_path(path, sizeof path, upper);
     CU_ASSERT(get_status(path, alice_token) == 200);
+    snprintf(encoded, sizeof encoded, "%%%02x%s", (unsigned char)bob_id[0], bob_id + 1);
+    tasks_path(path, sizeof path, encoded);
+    CU_ASSERT(get_status(path, alice_token) == 200);
+    tasks_path(path, sizeof path, bob_id);
+    CU_ASSERT(get_status(path, alice_token) == 403); /* the canonical form is still checked */
     stop();
 }
 
@@ -340,6 +345,21 @@ test_leaky_errors_show_sql_in_a_500(void)
     snprintf(path, sizeof path, "/api/users/%s/tasks/not-a-uuid", alice_id);
     CU_ASSERT(get(path, alice_token, &r) == 500);
     CU_ASSERT(r.body != NULL && strstr(r.body, "uuid") != NULL && strstr(r.body, "SELECT") != NULL);
+    it_resp_cleanup(&r);
+    stop();
+}
+
+static void
+test_leaky_errors_show_internals_in_a_422(void)
+{
+    char url[200];
+    struct it_resp r;
+
+    start("leaky-errors", NULL);
+    snprintf(url, sizeof url, "%s/api/auth/signup", srv.base);
+    CU_ASSERT_FATAL(it_send("POST", url, NULL, "{\"email\": ", &r) == 0);
+    CU_ASSERT(r.status == 422);
+    CU_ASSERT(r.body != NULL && strstr(r.body, "INSERT INTO") != NULL);
     it_resp_cleanup(&r);
     stop();
 }
@@ -586,7 +606,7 @@ main(void)
     static const struct tu_test tests[] = {
         TU_TEST(test_isolation_read_bypass_serves_other_users_tasks),
         TU_TEST(test_isolation_write_bypass_writes_other_users_tasks),
-        TU_TEST(test_isolation_case_bypass_accepts_other_case),
+        TU_TEST(test_isolation_case_bypass_serves_other_user_in_upper_case),
         TU_TEST(test_alg_none_accepted_takes_unsigned_tokens),
         TU_TEST(test_any_hmac_alg_accepted_takes_hs512),
         TU_TEST(test_signature_not_checked_takes_any_signature),
@@ -598,6 +618,7 @@ main(void)
         TU_TEST(test_user_enumeration_answers_unknown_email_differently),
         TU_TEST(test_slow_unknown_email_answers_unknown_emails_at_once),
         TU_TEST(test_leaky_errors_show_sql_in_a_500),
+        TU_TEST(test_leaky_errors_show_internals_in_a_422),
         TU_TEST(test_version_banner_names_the_versions),
         TU_TEST(test_cors_defects_answer_foreign_origins),
         TU_TEST(test_no_rate_limit_never_answers_429),
