@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hx/config.h"
 #include "hx/probes/tally.h"
 #include "probe_int.h"
 
@@ -140,12 +139,6 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     enum hx_tally_verdict v;
     bool undecided = false;
 
-    const struct hx_config *cfg = hx_probe_config(ctx);
-    const char *authref_args = getenv("AUTHCONFORM_AUTHREF_ARGS");
-    /* Without AUTHCONFORM_AUTHREF_ARGS the embedded authref is started with
-     * a per-address budget raised for the run (spawn.c); with it, the
-     * limits are the user's to judge. */
-    bool embedded_raised = cfg != NULL && cfg->embedded && authref_args == NULL;
 
     if (hx_probe_safe(ctx)) {
         hx_step_set(step, HX_STATUS_SKIP, "probe.safe", "skipped under --safe (floods the target)");
@@ -163,15 +156,7 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
             undecided = true;
         hx_step_add_note(step, "per account: %s", why);
     }
-    if (rate_scope(args, "address") && embedded_raised) {
-        /* the run started authref itself and raised its per-address budget
-         * so that the run's own signups fit (AUTHCONFORM_AUTHREF_ARGS): the
-         * address limit in force is the run's, not the server's default */
-        hx_step_add_note(step, "per address: not judged: this run started the reference server "
-                               "with a per-address limit raised for the run's own traffic; "
-                               "run the check against a deployed target, or set "
-                               "AUTHCONFORM_AUTHREF_ARGS to the limits to judge");
-    } else if (rate_scope(args, "address")) {
+    if (rate_scope(args, "address")) {
         v = rate_burst(ctx, NULL, (size_t)hx__arg_int(args, "max_address_attempts", 30),
                        "per address", step, why, sizeof(why));
         if (v == HX_TALLY_FAIL) {
