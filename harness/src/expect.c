@@ -591,8 +591,7 @@ expect_status(struct expect_ctx *e, const json_t *spec, const struct hx_response
 {
     char want[256] = "";
     bool ok = false;
-    char body[160];
-    size_t n = r->body.len < 120 ? r->body.len : 120;
+    char body[200];
 
     if (json_is_integer(spec)) {
         ok = json_integer_value(spec) == r->status;
@@ -615,15 +614,11 @@ expect_status(struct expect_ctx *e, const json_t *spec, const struct hx_response
     }
     if (ok)
         return;
-    /* Show the start of the body: it usually says why. Control bytes out. */
-    memcpy(body, r->body.data ? r->body.data : "", n);
-    body[n] = '\0';
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)body[i] < 0x20)
-            body[i] = ' ';
-    if (n > 0)
-        expect_fail(e, "expect.status", "status: expected %s, got %ld (body: %s%s)", want,
-                    r->status, body, r->body.len > n ? "…" : "");
+    /* Show the start of the body: it usually says why. */
+    hx_expect_body_preview(r, body, sizeof body);
+    if (body[0] != '\0')
+        expect_fail(e, "expect.status", "status: expected %s, got %ld (body: %s)", want,
+                    r->status, body);
     else
         expect_fail(e, "expect.status", "status: expected %s, got %ld", want, r->status);
     return;
@@ -886,6 +881,21 @@ out:
     free(token);
     json_decref(hdr);
     json_decref(pay);
+}
+
+void
+hx_expect_body_preview(const struct hx_response *r, char *out, size_t out_size)
+{
+    size_t n = r->body.len < 120 ? r->body.len : 120;
+    char head[121];
+
+    memcpy(head, r->body.data ? r->body.data : "", n);
+    head[n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)head[i] < 0x20)
+            head[i] = ' ';
+    snprintf(out, out_size, "%s%s%s", head, r->body.len > n ? "…" : "",
+             r->truncated ? "; the body was cut at the size cap" : "");
 }
 
 int

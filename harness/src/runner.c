@@ -324,6 +324,19 @@ run_signup_request(struct hx_run *run, struct hx_vars *vars, const char *name, s
 
 /* Reads a token and a user id out of a signup/signin answer. Lenient on
  * purpose: the signup scenarios judge the answer; setup only needs an account. */
+/* The start of a response body for a message, redacted like all evidence. */
+static void
+run_body_preview(struct hx_run *run, const struct hx_response *resp, char *out, size_t out_size)
+{
+    char raw[200];
+    char *red;
+
+    hx_expect_body_preview(resp, raw, sizeof raw);
+    red = hx_redact_text_new(&run->red, raw, strlen(raw));
+    snprintf(out, out_size, "%s", red != NULL ? red : "");
+    free(red);
+}
+
 static int
 run_signup_judge(struct hx_run *run, struct hx_vars *vars, const char *name,
                  const struct hx_response *resp, struct hx_step_result *step)
@@ -333,6 +346,7 @@ run_signup_judge(struct hx_run *run, struct hx_vars *vars, const char *name,
     char *token = NULL, key[128];
     const char *user_id = NULL;
     char uid_buf[128] = "";
+    char perr[96] = "";
     int rc = HX_E_INVAL;
 
     if (resp->error != 0) {
@@ -341,20 +355,15 @@ run_signup_judge(struct hx_run *run, struct hx_vars *vars, const char *name,
         return rc;
     }
     if (resp->status < 200 || resp->status > 299) {
-        char body[121];
-        size_t n = resp->body.len < 120 ? resp->body.len : 120;
-        memcpy(body, resp->body.data ? resp->body.data : "", n);
-        body[n] = '\0';
-        for (size_t i = 0; i < n; i++)
-            if ((unsigned char)body[i] < 0x20)
-                body[i] = ' ';
+        char body[200];
+        run_body_preview(run, resp, body, sizeof body);
         hx_step_set(step, resp->status == 429 ? HX_STATUS_SKIP : HX_STATUS_ERROR, "setup.signup",
                     "setup: could not sign %s up: %s answered %ld (%s)", name, p->signup_path,
                     resp->status, body);
         return rc;
     }
     if (resp->body.len > 0)
-        doc = cmn_json_parse_strict(resp->body.data, resp->body.len, 64, NULL, 0);
+        doc = cmn_json_parse_strict(resp->body.data, resp->body.len, 64, perr, sizeof perr);
     if (doc != NULL && hx_jsonpath_get(doc, p->token_path, &tok, NULL) == 0 && json_is_string(tok))
         token = strdup(json_string_value(tok));
     if (token == NULL)
@@ -382,12 +391,17 @@ run_signup_judge(struct hx_run *run, struct hx_vars *vars, const char *name,
         json_decref(claims);
     }
     if (token == NULL || user_id == NULL) {
+        char body[200], why[160] = "";
+        run_body_preview(run, resp, body, sizeof body);
+        if (doc == NULL && resp->body.len > 0)
+            snprintf(why, sizeof why, "; the answer is not JSON (%s)", perr);
         hx_step_set(step, HX_STATUS_ERROR, "setup.signup",
                     "setup: signed %s up (%ld) but found no %s in the answer (profile: fields.%s "
-                    "= %s)",
+                    "= %s)%s%s%s",
                     name, resp->status, token == NULL ? "token" : "user id",
                     token == NULL ? "token" : "user_id",
-                    token == NULL ? p->token_path : p->user_id_path);
+                    token == NULL ? p->token_path : p->user_id_path, why,
+                    body[0] != '\0' ? "; body: " : "", body);
         goto out;
     }
     hx_redactor_add(&run->red, token);

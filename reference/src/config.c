@@ -475,8 +475,9 @@ rs_config_load(struct rs_config *cfg, int argc, char **argv, FILE *out, FILE *er
         unsigned char addr[sizeof(struct in6_addr)];
         if (inet_pton(AF_INET, cfg->listen, addr) != 1 &&
             inet_pton(AF_INET6, cfg->listen, addr) != 1) {
-            fprintf(err, "authref: --listen: \"%s\" is not an IPv4 or IPv6 address (e.g. "
-                         "127.0.0.1, 0.0.0.0, ::1)\n",
+            fprintf(err,
+                    "authref: --listen: \"%s\" is not an IPv4 or IPv6 address (e.g. "
+                    "127.0.0.1, 0.0.0.0, ::1)\n",
                     cfg->listen);
             goto fail;
         }

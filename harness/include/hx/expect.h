@@ -48,6 +48,11 @@ int hx_expect_check(const json_t *expect, const struct hx_response *resp, struct
                     struct hx_expect_outcome *out);
 void hx_expect_outcome_cleanup(struct hx_expect_outcome *o);
 
+/* A one-line preview of r's body for messages: at most 120 bytes, control
+ * bytes as spaces, "…" when the body is longer, and a note when the
+ * transfer was cut at the size cap. Always NUL-terminated; "" for no body. */
+void hx_expect_body_preview(const struct hx_response *r, char *out, size_t out_size);
+
 /* Returns new (json_decref): the decoded header (which == 0) or payload
  * (which == 1) of a compact JWT, or NULL when it is not one; *why (static)
  * says what is wrong. */

@@ -121,11 +121,17 @@ pool_acquire(struct rs_db *db, struct pool_conn **out)
     deadline.tv_sec += POOL_WAIT_S;
     pthread_mutex_lock(&db->lock);
     for (;;) {
+        /* A free slot with a live connection first; else any free slot. */
         for (unsigned i = 0; i < db->size; i++) {
-            if (!db->conns[i].in_use) {
-                c = &db->conns[i];
+            struct pool_conn *k = &db->conns[i];
+            if (k->in_use)
+                continue;
+            if (k->pg != NULL && PQstatus(k->pg) == CONNECTION_OK) {
+                c = k;
                 break;
             }
+            if (c == NULL)
+                c = k;
         }
         if (c != NULL)
             break;

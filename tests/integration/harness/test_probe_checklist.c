@@ -67,8 +67,7 @@ check_report(const char *path, const char *skip_id, const char *skip_ok)
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
     cases = json_object_get(doc, "cases");
-    json_array_foreach(cases, i, c)
-    {
+    json_array_foreach(cases, i, c) {
         const char *id = json_string_value(json_object_get(c, "id"));
         const char *status = json_string_value(json_object_get(c, "status"));
         const char *msg = json_string_value(json_object_get(c, "message"));
@@ -95,13 +94,14 @@ test_probe_checklist_reference_passes_every_check(void)
     CU_ASSERT_EQUAL_FATAL(find_paths(), 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
     {
-        char *args[] = {authconform,  "run",       "--scenarios",   scenarios,      "--filter",
-                        "SEC-SECRET", "--filter",  "SEC-EXPOSURE",  "--filter",     "SEC-BCRYPT",
-                        "--filter",   "SEC-HS256", "--filter",      "SEC-EXPIRY",   "--filter",
-                        "SEC-LEAK",   "--filter",  "SEC-ISOLATION", "--filter",     "SEC-CORS",
-                        "--filter",   "SEC-TLS",   "--filter",      "SEC-COOKIE",   "--filter",
-                        "SEC-CSP",    "--filter",  "SEC-RACE",      "--report-dir", dir,
-                        NULL};
+        char *args[] = {authconform, "run", "--scenarios", scenarios,
+                        "--filter", "SEC-SECRET", "--filter", "SEC-EXPOSURE",
+                        "--filter", "SEC-BCRYPT", "--filter", "SEC-HS256",
+                        "--filter", "SEC-EXPIRY", "--filter", "SEC-LEAK",
+                        "--filter", "SEC-ISOLATION", "--filter", "SEC-CORS",
+                        "--filter", "SEC-TLS", "--filter", "SEC-COOKIE",
+                        "--filter", "SEC-CSP", "--filter", "SEC-RACE",
+                        "--report-dir", dir, NULL};
         rc = run_authconform(args, "--rate-limit-ip 100000/60s");
     }
     CU_ASSERT_EQUAL(rc, 0);
@@ -109,8 +109,8 @@ test_probe_checklist_reference_passes_every_check(void)
     CU_ASSERT_EQUAL(check_report(report, NULL, NULL), 16);
     unlink(report);
     {
-        char *args[] = {authconform,     "run",          "--scenarios", scenarios, "--filter",
-                        "SEC-RATELIMIT", "--report-dir", dir,           NULL};
+        char *args[] = {authconform, "run", "--scenarios", scenarios, "--filter",
+                        "SEC-RATELIMIT", "--report-dir", dir, NULL};
         /* the reference's own default limits */
         rc = run_authconform(args, "--rate-limit-ip 20/60s --rate-limit-account 5/60s");
     }
