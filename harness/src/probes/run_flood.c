@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hx/config.h"
 #include "hx/probes/tally.h"
 #include "probe_int.h"
 
@@ -140,13 +139,6 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     enum hx_tally_verdict v;
     bool undecided = false;
 
-    const struct hx_config *cfg = hx_probe_config(ctx);
-    const char *authref_args = getenv("AUTHCONFORM_AUTHREF_ARGS");
-    /* Without AUTHCONFORM_AUTHREF_ARGS the embedded authref is started with
-     * a per-address budget raised for the run (spawn.c); with it, the
-     * limits are the user's to judge. */
-    bool embedded_raised = cfg != NULL && cfg->embedded && authref_args == NULL;
-
     if (hx_probe_safe(ctx)) {
         hx_step_set(step, HX_STATUS_SKIP, "probe.safe", "skipped under --safe (floods the target)");
         return;
@@ -163,15 +155,7 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
             undecided = true;
         hx_step_add_note(step, "per account: %s", why);
     }
-    if (rate_scope(args, "address") && embedded_raised) {
-        /* the run started authref itself and raised its per-address budget
-         * so that the run's own signups fit (AUTHCONFORM_AUTHREF_ARGS): the
-         * address limit in force is the run's, not the server's default */
-        hx_step_add_note(step, "per address: not judged: this run started the reference server "
-                               "with a per-address limit raised for the run's own traffic; "
-                               "run the check against a deployed target, or set "
-                               "AUTHCONFORM_AUTHREF_ARGS to the limits to judge");
-    } else if (rate_scope(args, "address")) {
+    if (rate_scope(args, "address")) {
         v = rate_burst(ctx, NULL, (size_t)hx__arg_int(args, "max_address_attempts", 30),
                        "per address", step, why, sizeof(why));
         if (v == HX_TALLY_FAIL) {
@@ -210,7 +194,7 @@ struct race_gate {
 };
 
 struct race_shot {
-    const struct hx_http_config *cfg;
+    struct hx_probe_ctx *ctx; /* hx_probe_http_quiet only reads the run */
     struct hx_request req;
     struct race_gate *gate;
     long status;
@@ -226,13 +210,13 @@ race_thread(void *arg)
     while (!s->gate->open)
         pthread_cond_wait(&s->gate->cond, &s->gate->lock);
     pthread_mutex_unlock(&s->gate->lock);
-    if (hx_http_perform(s->cfg, &s->req, &r) == 0)
+    if (hx_probe_http_quiet(s->ctx, &s->req, &r) == 0)
         s->status = r.status;
     hx_response_cleanup(&r);
     return NULL;
 }
 
-static const struct hx__arg_spec race_args[] = {{"concurrency", 'i'}, {NULL, 0}};
+static const struct hx__arg_spec race_args[] = {{"concurrency", 'i'}, {"rounds", 'i'}, {NULL, 0}};
 
 static int
 race_validate(const json_t *args, struct hx_error *err)
@@ -243,28 +227,28 @@ race_validate(const json_t *args, struct hx_error *err)
         hx_error_set(err, NULL, 0, "args.concurrency: expected 2..%d", RACE_MAX);
         return HX_E_PARSE;
     }
+    if (rc == 0 && (hx__arg_int(args, "rounds", 2) < 1 || hx__arg_int(args, "rounds", 2) > 5)) {
+        hx_error_set(err, NULL, 0, "args.rounds: expected 1..5");
+        return HX_E_PARSE;
+    }
     return rc;
 }
 
-static void
-race_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
+/* One round: n signups with one fresh email released at once. Returns the
+ * verdict and its reason; -1 when the round could not run at all. */
+static int
+race_round(struct hx_probe_ctx *ctx, size_t n, struct hx_race_tally *t, char *why, size_t why_size)
 {
-    size_t n = (size_t)hx__arg_int(args, "concurrency", 8), started = 0;
     struct race_shot shots[RACE_MAX];
     pthread_t th[RACE_MAX];
     struct race_gate gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false};
     struct hx_header h[1] = {{"Content-Type", "application/json"}};
-    struct hx_race_tally t;
-    char word[49], email[200], password[64], url[2048], why[300], *body;
-    json_t *j;
+    char word[49], email[200], password[64], url[2048], *body;
     long created = (long)hx__prof_int(ctx, "codes.signup", 201);
     long dup = (long)hx__prof_int(ctx, "codes.duplicate", 400);
-    enum hx_tally_verdict v;
+    size_t started = 0;
+    json_t *j;
 
-    if (hx_probe_safe(ctx)) {
-        hx_step_set(step, HX_STATUS_SKIP, "probe.safe", "skipped under --safe (floods the target)");
-        return;
-    }
     flood_word(ctx, word, 17);
     snprintf(email, sizeof(email), "race-%s@%s", word,
              hx__prof_str(ctx, "identity.email_domain", "example.com"));
@@ -279,11 +263,11 @@ race_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     if (body == NULL || hx_probe_url(ctx, hx__prof_str(ctx, "paths.signup", "/api/auth/signup"),
                                      url, sizeof(url)) != 0) {
         free(body);
-        hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "cannot build the signup request");
-        return;
+        snprintf(why, why_size, "cannot build the signup request");
+        return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        shots[i] = (struct race_shot){.cfg = hx_probe_http_config(ctx), .gate = &gate};
+        shots[i] = (struct race_shot){.ctx = ctx, .gate = &gate};
         shots[i].req = (struct hx_request){.method = "POST",
                                            .url = url,
                                            .headers = h,
@@ -302,26 +286,61 @@ race_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     pthread_mutex_unlock(&gate.lock);
     for (size_t i = 0; i < started; i++)
         pthread_join(th[i], NULL);
-    if (started < n)
-        hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "only %zu of %zu threads could start",
-                    started, n);
     free(body);
-    if (started < n)
-        return;
-    memset(&t, 0, sizeof(t));
+    if (started < n) {
+        snprintf(why, why_size, "only %zu of %zu threads could start", started, n);
+        return -1;
+    }
+    memset(t, 0, sizeof(*t));
     for (size_t i = 0; i < n; i++)
-        hx_race_add(&t, shots[i].status, created, dup);
-    v = hx_race_judge(&t, n, why, sizeof(why));
-    if (v == HX_TALLY_FAIL)
-        hx_step_set(step, HX_STATUS_FAIL, "probe.race", "%s", why);
-    else if (v == HX_TALLY_UNDECIDED)
-        hx_step_set(step, t.errors > 0 || t.limited == 0 ? HX_STATUS_ERROR : HX_STATUS_SKIP,
-                    t.errors > 0    ? "probe.server-error"
-                    : t.limited > 0 ? "probe.rate-limited"
-                                    : "probe.no-signup",
-                    "%s", why);
-    else
-        hx_step_add_note(step, "%s", why);
+        hx_race_add(t, shots[i].status, created, dup);
+    return (int)hx_race_judge(t, n, why, why_size);
+}
+
+static void
+race_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
+{
+    size_t n = (size_t)hx__arg_int(args, "concurrency", 8);
+    size_t rounds = (size_t)hx__arg_int(args, "rounds", 2), passed = 0;
+    struct hx_race_tally t;
+    char why[300], first_why[300] = "";
+    int v;
+    struct hx_race_tally first_t;
+
+    memset(&first_t, 0, sizeof(first_t));
+    if (hx_probe_safe(ctx)) {
+        hx_step_set(step, HX_STATUS_SKIP, "probe.safe", "skipped under --safe (floods the target)");
+        return;
+    }
+    /* Several rounds: a check-then-insert race does not open on every try
+     * (least of all on a loaded machine); one round with two accounts is
+     * enough to fail, every round must hold to pass. */
+    for (size_t round = 0; round < rounds; round++) {
+        v = race_round(ctx, n, &t, why, sizeof(why));
+        if (v < 0) {
+            hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "%s", why);
+            return;
+        }
+        hx_step_add_note(step, "round %zu: %s", round + 1, why);
+        if (v == HX_TALLY_FAIL) {
+            hx_step_set(step, HX_STATUS_FAIL, "probe.race", "round %zu: %s", round + 1, why);
+            return;
+        }
+        if (v == HX_TALLY_PASS) {
+            passed++;
+        } else if (first_why[0] == '\0') {
+            first_t = t;
+            snprintf(first_why, sizeof(first_why), "%s", why);
+            break; /* a round that could not decide: more would not either */
+        }
+    }
+    if (passed > 0)
+        return; /* every round that ran held */
+    hx_step_set(step, first_t.errors > 0 || first_t.limited == 0 ? HX_STATUS_ERROR : HX_STATUS_SKIP,
+                first_t.errors > 0    ? "probe.server-error"
+                : first_t.limited > 0 ? "probe.rate-limited"
+                                      : "probe.no-signup",
+                "%s", first_why);
 }
 
 const struct hx_probe_def hx__probe_signup_race = {

@@ -154,7 +154,7 @@ timing_validate(const json_t *args, struct hx_error *err)
                      TIMING_MAX_PAIRS);
         return HX_E_PARSE;
     }
-    if (hx__arg_int(args, "per_account", 3) < 1) {
+    if (hx__arg_int(args, "per_account", 4) < 1) {
         hx_error_set(err, NULL, 0, "args.per_account: expected at least 1");
         return HX_E_PARSE;
     }
@@ -166,7 +166,7 @@ timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
 {
     size_t max_pairs = (size_t)hx__arg_int(args, "max_pairs", 8);
     size_t min_pairs = (size_t)hx__arg_int(args, "min_pairs", 6);
-    size_t per_account = (size_t)hx__arg_int(args, "per_account", 3);
+    size_t per_account = (size_t)hx__arg_int(args, "per_account", 4);
     struct hx_timing_policy pol = {.min_samples = min_pairs,
                                    .tolerance_s = hx__arg_num(args, "tolerance_ms", 25) / 1000.0};
     double unknown[TIMING_MAX_PAIRS], wrong[TIMING_MAX_PAIRS];
