@@ -165,9 +165,12 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
     if (!hx__calibrate(ctx, args, &a, step))
         return;
     hx_probe_random(ctx, rnd, sizeof(rnd));
-    snprintf(marker, sizeof(marker), "isolation-marker-%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1],
+    /* B's marker and the titles A writes must not contain one another: a
+     * body holding A's own titles must never read as B's data. */
+    snprintf(marker, sizeof(marker), "isolation-b-%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1],
              rnd[2], rnd[3], rnd[4], rnd[5]);
-    snprintf(marker2, sizeof(marker2), "%s-via-body", marker);
+    snprintf(marker2, sizeof(marker2), "isolation-a-%02x%02x%02x%02x%02x%02x-via-body", rnd[0],
+             rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
     if (writes) {
         if (iso_create_task(ctx, args, &b, marker, NULL, b_task, sizeof(b_task), &st) != 0) {
             hx_step_set(step, HX_STATUS_SKIP, "probe.setup",
@@ -237,7 +240,8 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         char body[160];
         if (v[i].own_path)
             continue;
-        snprintf(body, sizeof(body), "{\"title\":\"%s-create\"}", marker);
+        snprintf(body, sizeof(body), "{\"title\":\"isolation-a-%02x%02x%02x%02x%02x%02x-create\"}",
+                 rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
         rc = hx__probe_send(
             ctx,
             &(struct hx__send){.method = "POST", .path = v[i].path, .token = a.token, .json = body},
@@ -274,8 +278,10 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
                 &(struct hx__send){
                     .method = methods[m], .path = path, .token = a.token, .json = body},
                 &r);
+            /* A's own path: a 2xx is a breach when it carries B's data; a
+             * change or deletion of B's task shows in the check below. */
             snprintf(what, sizeof(what), "%s of B's task under A's path", methods[m]);
-            iso_judge(&s, rc, &r, what, marker, false);
+            iso_judge(&s, rc, &r, what, marker, true);
             hx_response_cleanup(&r);
             /* and under B's own path with A's token */
             if (iso_task_path(ctx, args, b.user_id, b_task, path, sizeof(path)) != 0)
