@@ -345,6 +345,33 @@ result_rank(enum hx_status s)
     return 0;
 }
 
+/* A probe names the likely cause of what it saw in a note line that starts
+ * with "diagnosis: "; the first such line becomes the case's diagnosis. */
+static void
+result_take_diagnosis(struct hx_case *c)
+{
+    static const char prefix[] = "diagnosis: ";
+
+    if (c->diagnosis != NULL)
+        return;
+    for (size_t i = 0; i < c->n_steps; i++) {
+        const char *line = c->steps[i].notes;
+        while (line != NULL && *line != '\0') {
+            const char *end = strchr(line, '\n');
+            size_t len = end != NULL ? (size_t)(end - line) : strlen(line);
+            if (len > sizeof prefix - 1 && strncmp(line, prefix, sizeof prefix - 1) == 0) {
+                char *text = strndup(line + sizeof prefix - 1, len - (sizeof prefix - 1));
+                if (text != NULL) {
+                    free(c->diagnosis);
+                    c->diagnosis = text;
+                }
+                return;
+            }
+            line = end != NULL ? end + 1 : NULL;
+        }
+    }
+}
+
 void
 hx_case_finish(struct hx_case *c)
 {
@@ -360,6 +387,7 @@ hx_case_finish(struct hx_case *c)
     }
     if (c->seconds == 0)
         c->seconds = total;
+    result_take_diagnosis(c);
     if (c->n_steps == 0)
         return; /* never ran: keeps SKIP and its reason */
     if (worst == NULL) {

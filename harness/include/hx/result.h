@@ -148,7 +148,9 @@ struct hx_exchange *hx_step_add_exchange(struct hx_step_result *s);
 
 /* Marks a whole case skipped with a reason (no steps run). */
 int hx_case_skip(struct hx_case *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Derives the case's status, message and failure_type from its steps. */
+/* Derives the case's status, message and failure_type from its steps, and
+ * its diagnosis (unless set) from the first step note line that starts with
+ * "diagnosis: ". */
 void hx_case_finish(struct hx_case *c);
 int hx_case_set_diagnosis(struct hx_case *c, const char *text);
 

@@ -86,6 +86,28 @@ test_result_notes_accumulate_as_lines(void)
 }
 
 static void
+test_result_case_diagnosis_comes_from_a_step_note(void)
+{
+    struct hx_result *r = hx_result_new("t", "p", "id");
+    struct hx_case *c = hx_result_add_case(r, "A", "a", "g", "f");
+    struct hx_step_result *s = hx_case_add_step(c, "s", "probe:hs256");
+
+    hx_step_add_note(s, "calibration: genuine token refused (401)");
+    hx_step_add_note(s, "diagnosis: the token does not verify with the given secret");
+    hx_step_add_note(s, "diagnosis: a second cause");
+    hx_step_set(s, HX_STATUS_SKIP, "probe.calibration", "cannot decide");
+    hx_case_finish(c);
+    CU_ASSERT_STRING_EQUAL(c->diagnosis, "the token does not verify with the given secret");
+
+    c = hx_result_add_case(r, "B", "b", "g", "f");
+    s = hx_case_add_step(c, "s", "request");
+    hx_step_add_note(s, "nothing to diagnose; diagnosis: not at the start");
+    hx_case_finish(c);
+    CU_ASSERT_PTR_NULL(c->diagnosis);
+    hx_result_free(r);
+}
+
+static void
 test_result_severity_names_round_trip(void)
 {
     enum hx_severity sev;
@@ -104,6 +126,7 @@ main(void)
         TU_TEST(test_result_case_without_steps_stays_skipped_with_reason),
         TU_TEST(test_result_case_pointers_survive_many_adds),
         TU_TEST(test_result_notes_accumulate_as_lines),
+        TU_TEST(test_result_case_diagnosis_comes_from_a_step_note),
         TU_TEST(test_result_severity_names_round_trip),
         {NULL, NULL},
     };
