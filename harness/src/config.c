@@ -36,6 +36,7 @@ hx_config_cleanup(struct hx_config *c)
     free(c->secret_from);
     free(c->database_url);
     free(c->origin);
+    free(c->repo);
     free(c->junit);
     free(c->report_dir);
     free(c->cacert);

@@ -87,6 +87,8 @@ main_run_usage(FILE *out)
         "  --database-url URL    the target's database (read-only checks) "
         "AUTHCONFORM_DATABASE_URL\n"
         "  --origin URL          a trusted front-end origin (CORS checks)     AUTHCONFORM_ORIGIN\n"
+        "  --repo PATH           a git checkout of the target: committed .env files and\n"
+        "                        secrets in its history (exposure check)        AUTHCONFORM_REPO\n"
         "  --junit FILE          JUnit XML file (default REPORT_DIR/junit.xml)  AUTHCONFORM_JUNIT\n"
         "  --report-dir DIR      folder of the reports (default reports)  AUTHCONFORM_REPORT_DIR\n"
         "  --jobs N              scenarios run in parallel (default %d)         AUTHCONFORM_JOBS\n"
@@ -115,6 +117,7 @@ enum {
     OPT_SECRET_ENV,
     OPT_DATABASE_URL,
     OPT_ORIGIN,
+    OPT_REPO,
     OPT_JUNIT,
     OPT_REPORT_DIR,
     OPT_JOBS,
@@ -143,6 +146,7 @@ static const struct main_opt main_opts[] = {
     {OPT_SECRET_ENV, "secret-env", "AUTHCONFORM_SECRET_ENV"},
     {OPT_DATABASE_URL, "database-url", "AUTHCONFORM_DATABASE_URL"},
     {OPT_ORIGIN, "origin", "AUTHCONFORM_ORIGIN"},
+    {OPT_REPO, "repo", "AUTHCONFORM_REPO"},
     {OPT_JUNIT, "junit", "AUTHCONFORM_JUNIT"},
     {OPT_REPORT_DIR, "report-dir", "AUTHCONFORM_REPORT_DIR"},
     {OPT_JOBS, "jobs", "AUTHCONFORM_JOBS"},
@@ -234,6 +238,14 @@ main_apply(struct hx_config *cfg, int id, const char *value, const char *from, b
         return hx_config_set(&cfg->database_url, value) == 0 ? 0 : EXIT_USAGE;
     case OPT_ORIGIN:
         return hx_config_set(&cfg->origin, value) == 0 ? 0 : EXIT_USAGE;
+    case OPT_REPO: {
+        struct stat st;
+        if (stat(value, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "authconform: %s: '%s' is not a folder\n", from, value);
+            return EXIT_USAGE;
+        }
+        return hx_config_set(&cfg->repo, value) == 0 ? 0 : EXIT_USAGE;
+    }
     case OPT_JUNIT:
         return hx_config_set(&cfg->junit, value) == 0 ? 0 : EXIT_USAGE;
     case OPT_REPORT_DIR:

@@ -487,6 +487,10 @@ hx_run_new(const struct hx_config *cfg, const struct hx_profile *profile,
         return HX_E_NOMEM;
     }
     json_decref(target);
+    if (cfg->repo != NULL && hx_vars_set(run->vars, "repo", cfg->repo) != 0) {
+        hx_run_free(run);
+        return HX_E_NOMEM;
+    }
     if (cfg->http_port > 0) {
         char port[24];
         snprintf(port, sizeof port, "%ld", cfg->http_port);

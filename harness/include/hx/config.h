@@ -26,6 +26,7 @@ struct hx_config {
     char *secret_from; /* where it came from, for messages */
     char *database_url;
     char *origin;
+    char *repo;       /* a git checkout of the target to scan (variable repo); NULL: none */
     char *junit;      /* NULL: <report_dir>/junit.xml */
     char *report_dir; /* "reports" unless given */
     long jobs;
