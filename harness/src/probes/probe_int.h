@@ -35,6 +35,9 @@ bool hx__arg_bool(const json_t *args, const char *key, bool dflt);
 /* --- profile (dotted names: "paths.tasks", "codes.unauthenticated") --- */
 
 const char *hx__prof_str(const struct hx_probe_ctx *ctx, const char *dotted, const char *dflt);
+/* Returns new (free()): the signin body {email, password} with the field
+ * names of the profile, compact JSON; NULL when out of memory. */
+char *hx__signin_body(const struct hx_probe_ctx *ctx, const char *email, const char *password);
 long long hx__prof_int(const struct hx_probe_ctx *ctx, const char *dotted, long long dflt);
 bool hx__prof_bool(const struct hx_probe_ctx *ctx, const char *dotted, bool dflt);
 /* True when status is the profile's code (an integer or an array of them). */

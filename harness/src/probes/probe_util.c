@@ -342,3 +342,19 @@ hx__calibrate(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_iden
                      unauth);
     return true;
 }
+
+char *
+hx__signin_body(const struct hx_probe_ctx *ctx, const char *email, const char *password)
+{
+    json_t *body = json_object();
+    char *text;
+
+    if (body == NULL)
+        return NULL;
+    json_object_set_new(body, hx__prof_str(ctx, "fields.email", "email"), json_string(email));
+    json_object_set_new(body, hx__prof_str(ctx, "fields.password", "password"),
+                        json_string(password));
+    text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    return text;
+}

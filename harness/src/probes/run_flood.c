@@ -10,19 +10,6 @@
 
 #define RACE_MAX 32
 
-static char *
-flood_signin_body(struct hx_probe_ctx *ctx, const char *email, const char *password)
-{
-    json_t *body = json_object();
-    char *text;
-    json_object_set_new(body, hx__prof_str(ctx, "fields.email", "email"), json_string(email));
-    json_object_set_new(body, hx__prof_str(ctx, "fields.password", "password"),
-                        json_string(password));
-    text = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    return text;
-}
-
 static void
 flood_word(struct hx_probe_ctx *ctx, char *out, size_t n)
 {
@@ -108,7 +95,7 @@ rate_burst(struct hx_probe_ctx *ctx, const char *account_email, size_t max, cons
             snprintf(email, sizeof(email), "%s", account_email);
         else
             snprintf(email, sizeof(email), "nobody-%s@%s", word, domain);
-        body = flood_signin_body(ctx, email, password);
+        body = hx__signin_body(ctx, email, password);
         if (body == NULL)
             return HX_TALLY_UNDECIDED;
         /* quiet until the answer that matters: resend nothing, but keep

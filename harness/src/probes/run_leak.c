@@ -12,20 +12,6 @@
 #include "hx/probes/variants.h"
 #include "probe_int.h"
 
-/* Builds {"email": ..., "password": ...} per the profile. New. */
-static char *
-leak_signin_body(struct hx_probe_ctx *ctx, const char *email, const char *password)
-{
-    json_t *body = json_object();
-    char *text;
-    json_object_set_new(body, hx__prof_str(ctx, "fields.email", "email"), json_string(email));
-    json_object_set_new(body, hx__prof_str(ctx, "fields.password", "password"),
-                        json_string(password));
-    text = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    return text;
-}
-
 static void
 leak_random_word(struct hx_probe_ctx *ctx, char *out, size_t n)
 {
@@ -74,8 +60,8 @@ enum_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     if (hx_probe_identity_fresh(ctx, &id) != 0)
         return;
     leak_unknown(ctx, email, sizeof(email), password, sizeof(password));
-    b_unknown = leak_signin_body(ctx, email, password);
-    b_wrong = leak_signin_body(ctx, id.email, password);
+    b_unknown = hx__signin_body(ctx, email, password);
+    b_wrong = hx__signin_body(ctx, id.email, password);
     if (b_unknown == NULL || b_wrong == NULL) {
         hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "out of memory");
         goto done_bodies;
@@ -188,8 +174,8 @@ timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         if (i % per_account == 0 && hx_probe_identity_fresh(ctx, &id) != 0)
             return;
         leak_unknown(ctx, email, sizeof(email), password, sizeof(password));
-        bu = leak_signin_body(ctx, email, password);
-        bw = leak_signin_body(ctx, id.email, password);
+        bu = hx__signin_body(ctx, email, password);
+        bw = hx__signin_body(ctx, id.email, password);
         if (bu == NULL || bw == NULL) {
             free(bu);
             free(bw);
