@@ -8,44 +8,15 @@
 
 #include "report_int.h"
 
-/* Appends to b until the first failure, which it keeps in rc, so that the
- * page reads top to bottom and is checked once. */
-struct html_w {
-    struct cmn_buf *b;
-    int rc;
-};
-
 static void
-html_raw(struct html_w *w, const char *s)
-{
-    if (w->rc == 0)
-        w->rc = cmn_buf_adds(w->b, s);
-}
-
-static void html_fmt(struct html_w *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Only for our own text and numbers: never for text from the result. */
-static void
-html_fmt(struct html_w *w, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (w->rc != 0)
-        return;
-    va_start(ap, fmt);
-    w->rc = cmn_buf_vaddf(w->b, fmt, ap);
-    va_end(ap);
-}
-
-static void
-html_text(struct html_w *w, const char *s)
+html_text(struct hx__w *w, const char *s)
 {
     if (w->rc == 0)
         w->rc = hx__html_str(w->b, s);
 }
 
 static void
-html_bytes(struct html_w *w, const char *p, size_t n)
+html_bytes(struct hx__w *w, const char *p, size_t n)
 {
     if (w->rc == 0 && p != NULL)
         w->rc = hx__html_escape(w->b, p, n);
@@ -68,21 +39,21 @@ html_class(enum hx_status s)
 }
 
 static void
-html_badge(struct html_w *w, enum hx_status s)
+html_badge(struct hx__w *w, enum hx_status s)
 {
-    html_fmt(w, "<span class=\"badge %s\">%s %s</span>", html_class(s), hx__status_symbol(s),
+    hx__w_fmt(w, "<span class=\"badge %s\">%s %s</span>", html_class(s), hx__status_symbol(s),
              hx__status_word(s));
 }
 
 /* The anchor of the i-th case in report order: the id kept to characters
  * that need no escaping, and the index to keep it unique. */
 static void
-html_anchor(struct html_w *w, size_t i, const struct hx_case *c)
+html_anchor(struct hx__w *w, size_t i, const struct hx_case *c)
 {
-    html_fmt(w, "case-%zu", i + 1);
+    hx__w_fmt(w, "case-%zu", i + 1);
     if (c->id == NULL)
         return;
-    html_raw(w, "-");
+    hx__w_raw(w, "-");
     for (const char *p = c->id; *p != '\0' && w->rc == 0; p++) {
         char ch = *p;
         if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
@@ -93,14 +64,14 @@ html_anchor(struct html_w *w, size_t i, const struct hx_case *c)
 }
 
 static void
-html_seconds(struct html_w *w, double s)
+html_seconds(struct hx__w *w, double s)
 {
     if (!(s >= 0))
         s = 0;
     if (s < 10)
-        html_fmt(w, "%.3f s", s);
+        hx__w_fmt(w, "%.3f s", s);
     else
-        html_fmt(w, "%.1f s", s);
+        hx__w_fmt(w, "%.1f s", s);
 }
 
 static const char html_css[] =
@@ -164,60 +135,60 @@ static const char html_css[] =
     "}\n";
 
 static void
-html_head(struct html_w *w, const struct hx_result *r, enum hx__verdict v)
+html_head(struct hx__w *w, const struct hx_result *r, enum hx__verdict v)
 {
-    html_raw(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    hx__w_raw(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                 "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                 "style-src 'unsafe-inline'\">\n"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 "<meta name=\"generator\" content=\"authconform ");
     html_text(w, r->harness_version);
-    html_raw(w, "\">\n<title>authconform report: ");
+    hx__w_raw(w, "\">\n<title>authconform report: ");
     html_text(w, r->target);
-    html_fmt(w, " (%s)</title>\n<style>\n", hx__verdict_name(v));
-    html_raw(w, html_css);
-    html_raw(w, "</style>\n</head>\n<body>\n");
+    hx__w_fmt(w, " (%s)</title>\n<style>\n", hx__verdict_name(v));
+    hx__w_raw(w, html_css);
+    hx__w_raw(w, "</style>\n</head>\n<body>\n");
 }
 
 static void
-html_count_phrase(struct html_w *w, const struct hx_counts *n)
+html_count_phrase(struct hx__w *w, const struct hx_counts *n)
 {
-    html_fmt(w, "%zu failed, %zu %s, %zu passed, %zu skipped, of %zu checks", n->failed, n->errors,
+    hx__w_fmt(w, "%zu failed, %zu %s, %zu passed, %zu skipped, of %zu checks", n->failed, n->errors,
              n->errors == 1 ? "error" : "errors", n->passed, n->skipped, n->total);
 }
 
 static void
-html_summary(struct html_w *w, const struct hx_result *r, const struct hx_counts *n,
+html_summary(struct hx__w *w, const struct hx_result *r, const struct hx_counts *n,
              enum hx__verdict v)
 {
     char date[32];
 
     hx__time_rfc3339(r->started, date, sizeof date);
-    html_fmt(w, "<header class=\"verdict v-%s\" id=\"verdict\">\n", hx__verdict_name(v));
-    html_raw(w, "<h1>authconform compliance report</h1>\n<p class=\"headline\">");
-    html_raw(w, v == HX__VERDICT_PASS ? "✓ " : v == HX__VERDICT_FAIL ? "✗ " : "! ");
-    html_raw(w, hx__verdict_headline(v));
-    html_raw(w, "</p>\n<p class=\"counts\">");
+    hx__w_fmt(w, "<header class=\"verdict v-%s\" id=\"verdict\">\n", hx__verdict_name(v));
+    hx__w_raw(w, "<h1>authconform compliance report</h1>\n<p class=\"headline\">");
+    hx__w_raw(w, v == HX__VERDICT_PASS ? "✓ " : v == HX__VERDICT_FAIL ? "✗ " : "! ");
+    hx__w_raw(w, hx__verdict_headline(v));
+    hx__w_raw(w, "</p>\n<p class=\"counts\">");
     html_count_phrase(w, n);
-    html_raw(w, "</p>\n</header>\n<section id=\"run\">\n<h2>Run</h2>\n<dl class=\"meta\">\n");
-    html_raw(w, "<dt>Target</dt><dd><code>");
+    hx__w_raw(w, "</p>\n</header>\n<section id=\"run\">\n<h2>Run</h2>\n<dl class=\"meta\">\n");
+    hx__w_raw(w, "<dt>Target</dt><dd><code>");
     html_text(w, r->target != NULL ? r->target : "(none)");
-    html_raw(w, "</code></dd>\n<dt>Date</dt><dd>");
+    hx__w_raw(w, "</code></dd>\n<dt>Date</dt><dd>");
     html_text(w, date[0] != '\0' ? date : "(unknown)");
-    html_raw(w, "</dd>\n<dt>Duration</dt><dd>");
+    hx__w_raw(w, "</dd>\n<dt>Duration</dt><dd>");
     html_seconds(w, r->seconds);
-    html_raw(w, "</dd>\n<dt>Harness version</dt><dd>authconform ");
+    hx__w_raw(w, "</dd>\n<dt>Harness version</dt><dd>authconform ");
     html_text(w, r->harness_version);
-    html_raw(w, "</dd>\n<dt>Profile</dt><dd><code>");
+    hx__w_raw(w, "</dd>\n<dt>Profile</dt><dd><code>");
     html_text(w, r->profile != NULL ? r->profile : "(none)");
-    html_raw(w, "</code></dd>\n<dt>Run id</dt><dd><code>");
+    hx__w_raw(w, "</code></dd>\n<dt>Run id</dt><dd><code>");
     html_text(w, r->run_id != NULL ? r->run_id : "(none)");
-    html_raw(w, "</code></dd>\n<dt>Host</dt><dd>");
+    hx__w_raw(w, "</code></dd>\n<dt>Host</dt><dd>");
     html_text(w, r->hostname);
-    html_raw(w, "</dd>\n</dl>\n<table class=\"counts\">\n<thead><tr><th class=\"num\">Checks</th>"
+    hx__w_raw(w, "</dd>\n</dl>\n<table class=\"counts\">\n<thead><tr><th class=\"num\">Checks</th>"
                 "<th class=\"num\">✓ Passed</th><th class=\"num\">✗ Failed</th>"
                 "<th class=\"num\">! Errors</th><th class=\"num\">– Skipped</th></tr></thead>\n");
-    html_fmt(w,
+    hx__w_fmt(w,
              "<tbody><tr><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
              "<td class=\"num\">%zu</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
              "</tr></tbody>\n</table>\n</section>\n",
@@ -225,49 +196,49 @@ html_summary(struct html_w *w, const struct hx_result *r, const struct hx_counts
 }
 
 static void
-html_item_row(struct html_w *w, const struct hx_result *r, const struct hx_case **sorted,
+html_item_row(struct hx__w *w, const struct hx_result *r, const struct hx_case **sorted,
               size_t number, const char *id, const char *title)
 {
     struct hx__item_summary sum;
 
     hx__checklist_summarise(r, id, &sum);
-    html_fmt(w, "<tr class=\"%s\"><td class=\"num\">%zu</td><td><strong>",
+    hx__w_fmt(w, "<tr class=\"%s\"><td class=\"num\">%zu</td><td><strong>",
              sum.covered ? html_class(sum.status) : "st-none", number);
     html_text(w, id);
-    html_raw(w, "</strong>");
+    hx__w_raw(w, "</strong>");
     if (title != NULL) {
-        html_raw(w, "<br><span class=\"item-title\">");
+        hx__w_raw(w, "<br><span class=\"item-title\">");
         html_text(w, title);
-        html_raw(w, "</span>");
+        hx__w_raw(w, "</span>");
     }
-    html_raw(w, "</td><td>");
+    hx__w_raw(w, "</td><td>");
     if (sum.covered)
         html_badge(w, sum.status);
     else
-        html_raw(w, "<span class=\"badge st-none\">— NOT CHECKED</span>");
-    html_raw(w, "</td><td>");
+        hx__w_raw(w, "<span class=\"badge st-none\">— NOT CHECKED</span>");
+    hx__w_raw(w, "</td><td>");
     if (sum.covered)
-        html_fmt(w, "%zu/%zu passed", sum.counts.passed, sum.counts.total);
-    html_raw(w, "</td><td>");
+        hx__w_fmt(w, "%zu/%zu passed", sum.counts.passed, sum.counts.total);
+    hx__w_raw(w, "</td><td>");
     for (size_t i = 0; i < r->n_cases; i++) {
         if (!hx__case_has_item(sorted[i], id))
             continue;
-        html_fmt(w, "<a class=\"chip\" href=\"#");
+        hx__w_fmt(w, "<a class=\"chip\" href=\"#");
         html_anchor(w, i, sorted[i]);
-        html_fmt(w, "\">%s ", hx__status_symbol(sorted[i]->status));
+        hx__w_fmt(w, "\">%s ", hx__status_symbol(sorted[i]->status));
         html_text(w, sorted[i]->id);
-        html_raw(w, "</a> ");
+        hx__w_raw(w, "</a> ");
     }
-    html_raw(w, "</td></tr>\n");
+    hx__w_raw(w, "</td></tr>\n");
 }
 
 static void
-html_checklist(struct html_w *w, const struct hx_result *r, const struct hx_case **sorted)
+html_checklist(struct hx__w *w, const struct hx_result *r, const struct hx_case **sorted)
 {
     size_t n_items, number = 0;
     const struct hx__checklist_item *items = hx__checklist(&n_items);
 
-    html_raw(w,
+    hx__w_raw(w,
              "<section id=\"checklist\">\n<h2>Security checklist</h2>\n<table class=\"matrix\">\n"
              "<thead><tr><th class=\"num\">#</th><th>Item</th><th>Verdict</th><th>Passed</th>"
              "<th>Checks</th></tr></thead>\n<tbody>\n");
@@ -293,178 +264,178 @@ html_checklist(struct html_w *w, const struct hx_result *r, const struct hx_case
         html_item_row(w, r, sorted, ++number, next, NULL);
         last = next;
     }
-    html_raw(w, "</tbody>\n</table>\n</section>\n");
+    hx__w_raw(w, "</tbody>\n</table>\n</section>\n");
 }
 
 static void
-html_scenarios(struct html_w *w, const struct hx_result *r, const struct hx_case **sorted)
+html_scenarios(struct hx__w *w, const struct hx_result *r, const struct hx_case **sorted)
 {
-    html_raw(w, "<section id=\"scenarios\">\n<h2>Scenarios</h2>\n<table class=\"matrix\">\n"
+    hx__w_raw(w, "<section id=\"scenarios\">\n<h2>Scenarios</h2>\n<table class=\"matrix\">\n"
                 "<thead><tr><th>Id</th><th>Title</th><th>Group</th><th>Severity</th>"
                 "<th>Status</th><th class=\"num\">Time</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < r->n_cases; i++) {
         const struct hx_case *c = sorted[i];
-        html_fmt(w, "<tr class=\"%s\"><td><a class=\"chip mono\" href=\"#", html_class(c->status));
+        hx__w_fmt(w, "<tr class=\"%s\"><td><a class=\"chip mono\" href=\"#", html_class(c->status));
         html_anchor(w, i, c);
-        html_raw(w, "\">");
+        hx__w_raw(w, "\">");
         html_text(w, c->id);
-        html_raw(w, "</a></td><td>");
+        hx__w_raw(w, "</a></td><td>");
         html_text(w, c->title);
-        html_raw(w, "</td><td>");
+        hx__w_raw(w, "</td><td>");
         html_text(w, c->group);
-        html_fmt(w, "</td><td>%s</td><td>", hx_severity_name(c->severity));
+        hx__w_fmt(w, "</td><td>%s</td><td>", hx_severity_name(c->severity));
         html_badge(w, c->status);
-        html_raw(w, "</td><td class=\"num\">");
+        hx__w_raw(w, "</td><td class=\"num\">");
         if (c->status != HX_STATUS_SKIP)
             html_seconds(w, c->seconds);
-        html_raw(w, "</td></tr>\n");
+        hx__w_raw(w, "</td></tr>\n");
     }
     if (r->n_cases == 0)
-        html_raw(w, "<tr><td colspan=\"6\">No scenario was run.</td></tr>\n");
-    html_raw(w, "</tbody>\n</table>\n</section>\n");
+        hx__w_raw(w, "<tr><td colspan=\"6\">No scenario was run.</td></tr>\n");
+    hx__w_raw(w, "</tbody>\n</table>\n</section>\n");
 }
 
 static void
-html_headers(struct html_w *w, const char *prefix, const struct hx_header *h, size_t n)
+html_headers(struct hx__w *w, const char *prefix, const struct hx_header *h, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        html_raw(w, prefix);
+        hx__w_raw(w, prefix);
         html_text(w, h[i].name);
-        html_raw(w, ": ");
+        hx__w_raw(w, ": ");
         html_text(w, h[i].value);
-        html_raw(w, "\n");
+        hx__w_raw(w, "\n");
     }
 }
 
 static void
-html_body(struct html_w *w, const char *p, size_t n, bool truncated)
+html_body(struct hx__w *w, const char *p, size_t n, bool truncated)
 {
     if (p == NULL || n == 0) {
         if (truncated)
-            html_raw(w, "[body truncated]\n");
+            hx__w_raw(w, "[body truncated]\n");
         return;
     }
     html_bytes(w, p, n);
     if (p[n - 1] != '\n')
-        html_raw(w, "\n");
+        hx__w_raw(w, "\n");
     if (truncated)
-        html_fmt(w, "[body truncated after %zu bytes]\n", n);
+        hx__w_fmt(w, "[body truncated after %zu bytes]\n", n);
 }
 
 static void
-html_exchange(struct html_w *w, const struct hx_exchange *x, bool open)
+html_exchange(struct hx__w *w, const struct hx_exchange *x, bool open)
 {
-    html_fmt(w, "<details class=\"transcript\"%s><summary>", open ? " open" : "");
+    hx__w_fmt(w, "<details class=\"transcript\"%s><summary>", open ? " open" : "");
     html_text(w, x->method);
-    html_raw(w, " ");
+    hx__w_raw(w, " ");
     html_text(w, x->url);
     if (x->status != 0)
-        html_fmt(w, " → %ld", x->status);
+        hx__w_fmt(w, " → %ld", x->status);
     else if (x->transport_error != NULL)
-        html_raw(w, " → no response");
-    html_raw(w, " <span class=\"dur\">");
+        hx__w_raw(w, " → no response");
+    hx__w_raw(w, " <span class=\"dur\">");
     html_seconds(w, x->seconds);
-    html_raw(w, "</span></summary>\n<pre>");
-    html_raw(w, "&gt; ");
+    hx__w_raw(w, "</span></summary>\n<pre>");
+    hx__w_raw(w, "&gt; ");
     html_text(w, x->method);
-    html_raw(w, " ");
+    hx__w_raw(w, " ");
     html_text(w, x->url);
-    html_raw(w, "\n");
+    hx__w_raw(w, "\n");
     html_headers(w, "&gt; ", x->request_headers, x->n_request_headers);
     if (x->request_body_len > 0) {
-        html_raw(w, "\n");
+        hx__w_raw(w, "\n");
         html_body(w, x->request_body, x->request_body_len, x->request_body_truncated);
     }
     if (x->status != 0 || x->n_response_headers > 0) {
-        html_raw(w, "\n&lt; ");
+        hx__w_raw(w, "\n&lt; ");
         html_text(w, x->http_version != NULL ? x->http_version : "HTTP");
-        html_fmt(w, " %ld\n", x->status);
+        hx__w_fmt(w, " %ld\n", x->status);
         html_headers(w, "&lt; ", x->response_headers, x->n_response_headers);
         if (x->response_body_len > 0) {
-            html_raw(w, "\n");
+            hx__w_raw(w, "\n");
             html_body(w, x->response_body, x->response_body_len, x->response_body_truncated);
         }
     }
     if (x->transport_error != NULL) {
-        html_raw(w, "\n! transport error: ");
+        hx__w_raw(w, "\n! transport error: ");
         html_text(w, x->transport_error);
-        html_raw(w, "\n");
+        hx__w_raw(w, "\n");
     }
     if (x->tls_version != NULL) {
-        html_raw(w, "* TLS: ");
+        hx__w_raw(w, "* TLS: ");
         html_text(w, x->tls_version);
-        html_raw(w, "\n");
+        hx__w_raw(w, "\n");
     }
-    html_raw(w, "</pre>\n</details>\n");
+    hx__w_raw(w, "</pre>\n</details>\n");
 }
 
 static void
-html_step(struct html_w *w, const struct hx_step_result *s)
+html_step(struct hx__w *w, const struct hx_step_result *s)
 {
     bool open = s->status != HX_STATUS_PASS;
 
-    html_fmt(w, "<li class=\"%s\">", html_class(s->status));
+    hx__w_fmt(w, "<li class=\"%s\">", html_class(s->status));
     html_badge(w, s->status);
-    html_raw(w, " ");
+    hx__w_raw(w, " ");
     html_text(w, s->name != NULL ? s->name : "(unnamed step)");
-    html_raw(w, " <span class=\"dur\">");
+    hx__w_raw(w, " <span class=\"dur\">");
     html_text(w, s->kind);
-    html_raw(w, ", ");
+    hx__w_raw(w, ", ");
     html_seconds(w, s->seconds);
-    html_raw(w, "</span>\n");
+    hx__w_raw(w, "</span>\n");
     if (s->message != NULL) {
-        html_fmt(w, "<div class=\"why %s\"><strong>", html_class(s->status));
-        html_raw(w, s->status == HX_STATUS_FAIL    ? "Expectation that failed"
+        hx__w_fmt(w, "<div class=\"why %s\"><strong>", html_class(s->status));
+        hx__w_raw(w, s->status == HX_STATUS_FAIL    ? "Expectation that failed"
                     : s->status == HX_STATUS_ERROR ? "Could not run"
                     : s->status == HX_STATUS_SKIP  ? "Skipped"
                                                    : "Note");
         if (s->failure_type != NULL) {
-            html_raw(w, "</strong> <code>");
+            hx__w_raw(w, "</strong> <code>");
             html_text(w, s->failure_type);
-            html_raw(w, "</code>");
+            hx__w_raw(w, "</code>");
         } else {
-            html_raw(w, "</strong>");
+            hx__w_raw(w, "</strong>");
         }
-        html_raw(w, "<pre>");
+        hx__w_raw(w, "<pre>");
         html_text(w, s->message);
-        html_raw(w, "</pre></div>\n");
+        hx__w_raw(w, "</pre></div>\n");
     }
     if (s->notes != NULL) {
-        html_raw(w, "<pre class=\"notes\">");
+        hx__w_raw(w, "<pre class=\"notes\">");
         html_text(w, s->notes);
-        html_raw(w, "</pre>\n");
+        hx__w_raw(w, "</pre>\n");
     }
     for (size_t i = 0; i < s->n_exchanges; i++)
         html_exchange(w, &s->exchanges[i], open);
-    html_raw(w, "</li>\n");
+    hx__w_raw(w, "</li>\n");
 }
 
 static void
-html_list(struct html_w *w, char *const *items, size_t n)
+html_list(struct hx__w *w, char *const *items, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
-            html_raw(w, ", ");
-        html_raw(w, "<code>");
+            hx__w_raw(w, ", ");
+        hx__w_raw(w, "<code>");
         html_text(w, items[i]);
-        html_raw(w, "</code>");
+        hx__w_raw(w, "</code>");
     }
     if (n == 0)
-        html_raw(w, "—");
+        hx__w_raw(w, "—");
 }
 
 /* " at step N, name": the step the case's status and message come from. */
 static void
-html_case_where(struct html_w *w, const struct hx_case *c)
+html_case_where(struct hx__w *w, const struct hx_case *c)
 {
     for (size_t i = 0; i < c->n_steps; i++) {
         const struct hx_step_result *s = &c->steps[i];
         if (s->status != c->status || s->message == NULL || c->message == NULL ||
             strcmp(s->message, c->message) != 0)
             continue;
-        html_fmt(w, " at step %zu", i + 1);
+        hx__w_fmt(w, " at step %zu", i + 1);
         if (s->name != NULL) {
-            html_raw(w, ", ");
+            hx__w_raw(w, ", ");
             html_text(w, s->name);
         }
         return;
@@ -472,77 +443,77 @@ html_case_where(struct html_w *w, const struct hx_case *c)
 }
 
 static void
-html_case(struct html_w *w, size_t index, const struct hx_case *c)
+html_case(struct hx__w *w, size_t index, const struct hx_case *c)
 {
     bool open = c->status == HX_STATUS_FAIL || c->status == HX_STATUS_ERROR;
     char date[32];
 
-    html_fmt(w, "<details class=\"case %s\" id=\"", html_class(c->status));
+    hx__w_fmt(w, "<details class=\"case %s\" id=\"", html_class(c->status));
     html_anchor(w, index, c);
-    html_fmt(w, "\"%s><summary>", open ? " open" : "");
+    hx__w_fmt(w, "\"%s><summary>", open ? " open" : "");
     html_badge(w, c->status);
-    html_raw(w, " <code>");
+    hx__w_raw(w, " <code>");
     html_text(w, c->id);
-    html_raw(w, "</code> ");
+    hx__w_raw(w, "</code> ");
     html_text(w, c->title);
     if (c->status != HX_STATUS_SKIP) {
-        html_raw(w, " <span class=\"dur\">");
+        hx__w_raw(w, " <span class=\"dur\">");
         html_seconds(w, c->seconds);
-        html_raw(w, "</span>");
+        hx__w_raw(w, "</span>");
     }
-    html_raw(w, "</summary>\n<div class=\"case-body\">\n<dl class=\"meta\">\n<dt>Group</dt><dd>");
+    hx__w_raw(w, "</summary>\n<div class=\"case-body\">\n<dl class=\"meta\">\n<dt>Group</dt><dd>");
     html_text(w, c->group);
-    html_raw(w, "</dd>\n<dt>File</dt><dd><code>");
+    hx__w_raw(w, "</dd>\n<dt>File</dt><dd><code>");
     html_text(w, c->file != NULL ? c->file : "—");
-    html_fmt(w, "</code></dd>\n<dt>Severity</dt><dd>%s</dd>\n<dt>Checklist</dt><dd>",
+    hx__w_fmt(w, "</code></dd>\n<dt>Severity</dt><dd>%s</dd>\n<dt>Checklist</dt><dd>",
              hx_severity_name(c->severity));
     html_list(w, c->checklist, c->n_checklist);
-    html_raw(w, "</dd>\n<dt>ASVS</dt><dd>");
+    hx__w_raw(w, "</dd>\n<dt>ASVS</dt><dd>");
     html_list(w, c->asvs, c->n_asvs);
     hx__time_rfc3339(c->started, date, sizeof date);
     if (date[0] != '\0') {
-        html_raw(w, "</dd>\n<dt>Started</dt><dd>");
+        hx__w_raw(w, "</dd>\n<dt>Started</dt><dd>");
         html_text(w, date);
     }
-    html_raw(w, "</dd>\n</dl>\n");
+    hx__w_raw(w, "</dd>\n</dl>\n");
     if (c->status != HX_STATUS_PASS && c->message != NULL) {
-        html_fmt(w, "<div class=\"why %s\"><strong>%s</strong>", html_class(c->status),
+        hx__w_fmt(w, "<div class=\"why %s\"><strong>%s</strong>", html_class(c->status),
                  c->status == HX_STATUS_FAIL    ? "Failed"
                  : c->status == HX_STATUS_ERROR ? "Could not run"
                                                 : "Skipped because");
         html_case_where(w, c);
         if (c->failure_type != NULL) {
-            html_raw(w, " <code>");
+            hx__w_raw(w, " <code>");
             html_text(w, c->failure_type);
-            html_raw(w, "</code>");
+            hx__w_raw(w, "</code>");
         }
-        html_raw(w, "<pre>");
+        hx__w_raw(w, "<pre>");
         html_text(w, c->message);
-        html_raw(w, "</pre></div>\n");
+        hx__w_raw(w, "</pre></div>\n");
     }
     if (c->diagnosis != NULL) {
-        html_raw(w, "<p class=\"diagnosis\"><strong>Likely cause:</strong> ");
+        hx__w_raw(w, "<p class=\"diagnosis\"><strong>Likely cause:</strong> ");
         html_text(w, c->diagnosis);
-        html_raw(w, "</p>\n");
+        hx__w_raw(w, "</p>\n");
     }
     if (c->remediation != NULL && c->status != HX_STATUS_PASS && c->status != HX_STATUS_SKIP) {
-        html_raw(w, "<p class=\"remediation\"><strong>Remediation:</strong> ");
+        hx__w_raw(w, "<p class=\"remediation\"><strong>Remediation:</strong> ");
         html_text(w, c->remediation);
-        html_raw(w, "</p>\n");
+        hx__w_raw(w, "</p>\n");
     }
     if (c->n_steps > 0) {
-        html_raw(w, "<ol class=\"steps\">\n");
+        hx__w_raw(w, "<ol class=\"steps\">\n");
         for (size_t i = 0; i < c->n_steps; i++)
             html_step(w, &c->steps[i]);
-        html_raw(w, "</ol>\n");
+        hx__w_raw(w, "</ol>\n");
     }
-    html_raw(w, "</div>\n</details>\n");
+    hx__w_raw(w, "</div>\n</details>\n");
 }
 
 int
 hx_report_html_render(const struct hx_result *r, struct cmn_buf *out)
 {
-    struct html_w w = {.b = out, .rc = 0};
+    struct hx__w w = {.b = out, .rc = 0};
     const struct hx_case **sorted = hx__cases_sorted(r);
     struct hx_counts n;
     enum hx__verdict v;
@@ -555,12 +526,12 @@ hx_report_html_render(const struct hx_result *r, struct cmn_buf *out)
     html_summary(&w, r, &n, v);
     html_checklist(&w, r, sorted);
     html_scenarios(&w, r, sorted);
-    html_raw(&w, "<section id=\"details\">\n<h2>Details</h2>\n");
+    hx__w_raw(&w, "<section id=\"details\">\n<h2>Details</h2>\n");
     for (size_t i = 0; i < r->n_cases; i++)
         html_case(&w, i, sorted[i]);
-    html_raw(&w, "</section>\n<footer>Written by authconform ");
+    hx__w_raw(&w, "</section>\n<footer>Written by authconform ");
     html_text(&w, r->harness_version);
-    html_raw(&w, ". Passwords, tokens, secrets and cookie values were redacted before this "
+    hx__w_raw(&w, ". Passwords, tokens, secrets and cookie values were redacted before this "
                  "report was written.</footer>\n</body>\n</html>\n");
     free(sorted);
     return w.rc;

@@ -11,36 +11,9 @@
 /* Longest piece of target text quoted in one place, in code points. */
 #define MD_QUOTE_MAX 300
 
-struct md_w {
-    struct cmn_buf *b;
-    int rc;
-};
-
-static void
-md_raw(struct md_w *w, const char *s)
-{
-    if (w->rc == 0)
-        w->rc = cmn_buf_adds(w->b, s);
-}
-
-static void md_fmt(struct md_w *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Only for our own text and numbers: never for text from the result. */
-static void
-md_fmt(struct md_w *w, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (w->rc != 0)
-        return;
-    va_start(ap, fmt);
-    w->rc = cmn_buf_vaddf(w->b, fmt, ap);
-    va_end(ap);
-}
-
 /* Text from a scenario file: escaped, one line. */
 static void
-md_text(struct md_w *w, const char *s)
+md_text(struct hx__w *w, const char *s)
 {
     if (w->rc == 0)
         w->rc = hx__md_text(w->b, s, MD_QUOTE_MAX);
@@ -48,75 +21,75 @@ md_text(struct md_w *w, const char *s)
 
 /* Text a target may control: a code span. */
 static void
-md_code(struct md_w *w, const char *s, bool in_table)
+md_code(struct hx__w *w, const char *s, bool in_table)
 {
     if (w->rc == 0 && s != NULL)
         w->rc = hx__md_code(w->b, s, strlen(s), MD_QUOTE_MAX, in_table);
 }
 
 static void
-md_status(struct md_w *w, enum hx_status s)
+md_status(struct hx__w *w, enum hx_status s)
 {
-    md_fmt(w, "%s %s", hx__status_symbol(s), hx__status_word(s));
+    hx__w_fmt(w, "%s %s", hx__status_symbol(s), hx__status_word(s));
 }
 
 static void
-md_summary(struct md_w *w, const struct hx_result *r, const struct hx_counts *n, enum hx__verdict v)
+md_summary(struct hx__w *w, const struct hx_result *r, const struct hx_counts *n, enum hx__verdict v)
 {
     char date[32];
 
     hx__time_rfc3339(r->started, date, sizeof date);
-    md_fmt(w, "## %s authconform: %s\n\n",
+    hx__w_fmt(w, "## %s authconform: %s\n\n",
            v == HX__VERDICT_PASS   ? "✓"
            : v == HX__VERDICT_FAIL ? "✗"
                                    : "!",
            hx__verdict_headline(v));
-    md_fmt(w,
+    hx__w_fmt(w,
            "**%zu failed, %zu %s, %zu passed, %zu skipped** of %zu checks"
            " in %.1f s\n\n",
            n->failed, n->errors, n->errors == 1 ? "error" : "errors", n->passed, n->skipped,
            n->total, r->seconds >= 0 ? r->seconds : 0.0);
-    md_raw(w, "| Target | Profile | Run id | Date | Harness |\n|---|---|---|---|---|\n| ");
+    hx__w_raw(w, "| Target | Profile | Run id | Date | Harness |\n|---|---|---|---|---|\n| ");
     md_code(w, r->target != NULL ? r->target : "(none)", true);
-    md_raw(w, " | ");
+    hx__w_raw(w, " | ");
     md_code(w, r->profile != NULL ? r->profile : "(none)", true);
-    md_raw(w, " | ");
+    hx__w_raw(w, " | ");
     md_code(w, r->run_id != NULL ? r->run_id : "(none)", true);
-    md_raw(w, " | ");
+    hx__w_raw(w, " | ");
     md_text(w, date[0] != '\0' ? date : "unknown");
-    md_raw(w, " | authconform ");
+    hx__w_raw(w, " | authconform ");
     md_text(w, r->harness_version);
-    md_raw(w, " |\n\n");
+    hx__w_raw(w, " |\n\n");
 }
 
 static void
-md_checklist(struct md_w *w, const struct hx_result *r)
+md_checklist(struct hx__w *w, const struct hx_result *r)
 {
     size_t n_items;
     const struct hx__checklist_item *items = hx__checklist(&n_items);
 
-    md_raw(w, "### Security checklist\n\n| # | Item | Verdict | Passed |\n|---:|---|---|---:|\n");
+    hx__w_raw(w, "### Security checklist\n\n| # | Item | Verdict | Passed |\n|---:|---|---|---:|\n");
     for (size_t i = 0; i < n_items; i++) {
         struct hx__item_summary sum;
 
         hx__checklist_summarise(r, items[i].id, &sum);
-        md_fmt(w, "| %zu | ", i + 1);
+        hx__w_fmt(w, "| %zu | ", i + 1);
         md_text(w, items[i].title);
-        md_raw(w, " | ");
+        hx__w_raw(w, " | ");
         if (sum.covered) {
             md_status(w, sum.status);
-            md_fmt(w, " | %zu/%zu |\n", sum.counts.passed, sum.counts.total);
+            hx__w_fmt(w, " | %zu/%zu |\n", sum.counts.passed, sum.counts.total);
         } else {
-            md_raw(w, "— not checked | |\n");
+            hx__w_raw(w, "— not checked | |\n");
         }
     }
-    md_raw(w, "\n");
+    hx__w_raw(w, "\n");
 }
 
 /* The first exchange that did not go as expected in the first step that did
  * not pass, as one line: "POST url → 200". */
 static void
-md_evidence(struct md_w *w, const struct hx_case *c)
+md_evidence(struct hx__w *w, const struct hx_case *c)
 {
     for (size_t i = 0; i < c->n_steps; i++) {
         const struct hx_step_result *s = &c->steps[i];
@@ -135,66 +108,66 @@ md_evidence(struct md_w *w, const struct hx_case *c)
             cmn_buf_addf(&line, " -> %ld", x->status);
         else if (x->transport_error != NULL)
             cmn_buf_addf(&line, " -> no response (%.200s)", x->transport_error);
-        md_raw(w, "   - Evidence (step ");
+        hx__w_raw(w, "   - Evidence (step ");
         md_code(w, s->name != NULL ? s->name : "?", false);
-        md_raw(w, "): ");
+        hx__w_raw(w, "): ");
         md_code(w, cmn_buf_str(&line), false);
-        md_raw(w, "\n");
+        hx__w_raw(w, "\n");
         cmn_buf_cleanup(&line);
         return;
     }
 }
 
 static void
-md_failure(struct md_w *w, const struct hx_case *c)
+md_failure(struct hx__w *w, const struct hx_case *c)
 {
-    md_raw(w, "1. **");
+    hx__w_raw(w, "1. **");
     md_status(w, c->status);
-    md_raw(w, " ");
+    hx__w_raw(w, " ");
     md_text(w, c->id);
-    md_raw(w, "** ");
+    hx__w_raw(w, "** ");
     md_text(w, c->title);
-    md_fmt(w, " (severity %s", hx_severity_name(c->severity));
+    hx__w_fmt(w, " (severity %s", hx_severity_name(c->severity));
     if (c->n_checklist > 0) {
-        md_raw(w, "; checklist: ");
+        hx__w_raw(w, "; checklist: ");
         for (size_t i = 0; i < c->n_checklist; i++) {
             if (i > 0)
-                md_raw(w, ", ");
+                hx__w_raw(w, ", ");
             md_text(w, c->checklist[i]);
         }
     }
     if (c->n_asvs > 0) {
-        md_raw(w, "; ASVS ");
+        hx__w_raw(w, "; ASVS ");
         for (size_t i = 0; i < c->n_asvs; i++) {
             if (i > 0)
-                md_raw(w, ", ");
+                hx__w_raw(w, ", ");
             md_text(w, c->asvs[i]);
         }
     }
-    md_raw(w, ")\n");
-    md_raw(w, c->status == HX_STATUS_ERROR ? "   - Could not run: " : "   - Failed: ");
+    hx__w_raw(w, ")\n");
+    hx__w_raw(w, c->status == HX_STATUS_ERROR ? "   - Could not run: " : "   - Failed: ");
     if (c->message != NULL)
         md_code(w, c->message, false);
     else
-        md_raw(w, "(no message)");
-    md_raw(w, "\n");
+        hx__w_raw(w, "(no message)");
+    hx__w_raw(w, "\n");
     md_evidence(w, c);
     if (c->diagnosis != NULL) {
-        md_raw(w, "   - Likely cause: ");
+        hx__w_raw(w, "   - Likely cause: ");
         md_text(w, c->diagnosis);
-        md_raw(w, "\n");
+        hx__w_raw(w, "\n");
     }
     if (c->remediation != NULL) {
-        md_raw(w, "   - **Remediation:** ");
+        hx__w_raw(w, "   - **Remediation:** ");
         md_text(w, c->remediation);
-        md_raw(w, "\n");
+        hx__w_raw(w, "\n");
     }
 }
 
 /* Appends the failures (or the skips) one by one while they fit in the budget;
  * returns how many did not fit. */
 static size_t
-md_entries(struct md_w *w, const struct hx_result *r, const struct hx_case **sorted, bool skips,
+md_entries(struct hx__w *w, const struct hx_result *r, const struct hx_case **sorted, bool skips,
            size_t start, size_t reserve)
 {
     size_t left_out = 0;
@@ -202,7 +175,7 @@ md_entries(struct md_w *w, const struct hx_result *r, const struct hx_case **sor
     for (size_t i = 0; i < r->n_cases && w->rc == 0; i++) {
         const struct hx_case *c = sorted[i];
         struct cmn_buf entry;
-        struct md_w e;
+        struct hx__w e;
         bool want = skips ? c->status == HX_STATUS_SKIP
                           : (c->status == HX_STATUS_FAIL || c->status == HX_STATUS_ERROR);
 
@@ -216,18 +189,18 @@ md_entries(struct md_w *w, const struct hx_result *r, const struct hx_case **sor
         e.b = &entry;
         e.rc = 0;
         if (skips) {
-            md_raw(&e, "- ");
+            hx__w_raw(&e, "- ");
             md_text(&e, c->id);
-            md_raw(&e, " ");
+            hx__w_raw(&e, " ");
             md_text(&e, c->title);
-            md_raw(&e, ": ");
+            hx__w_raw(&e, ": ");
             md_code(&e, c->message != NULL ? c->message : "no reason given", false);
-            md_raw(&e, "\n");
+            hx__w_raw(&e, "\n");
         } else {
             md_failure(&e, c);
         }
         if (e.rc == 0 && w->b->len - start + entry.len + reserve <= HX_REPORT_MD_MAX)
-            md_raw(w, cmn_buf_str(&entry));
+            hx__w_raw(w, cmn_buf_str(&entry));
         else
             left_out = 1;
         cmn_buf_cleanup(&entry);
@@ -238,7 +211,7 @@ md_entries(struct md_w *w, const struct hx_result *r, const struct hx_case **sor
 int
 hx_report_markdown_render(const struct hx_result *r, struct cmn_buf *out)
 {
-    struct md_w w = {.b = out, .rc = 0};
+    struct hx__w w = {.b = out, .rc = 0};
     const struct hx_case **sorted = hx__cases_sorted(r);
     struct hx_counts n;
     enum hx__verdict v;
@@ -251,23 +224,23 @@ hx_report_markdown_render(const struct hx_result *r, struct cmn_buf *out)
     md_summary(&w, r, &n, v);
     md_checklist(&w, r);
     if (n.failed + n.errors > 0) {
-        md_fmt(&w, "### Failures (%zu)\n\n", n.failed + n.errors);
+        hx__w_fmt(&w, "### Failures (%zu)\n\n", n.failed + n.errors);
         /* The budget counts from the start of this document. */
         more = md_entries(&w, r, sorted, false, start, 2000);
         if (more > 0)
-            md_fmt(&w, "\n… and %zu more not listed here: see report.html.\n", more);
-        md_raw(&w, "\n");
+            hx__w_fmt(&w, "\n… and %zu more not listed here: see report.html.\n", more);
+        hx__w_raw(&w, "\n");
     }
     if (n.skipped > 0) {
-        md_fmt(&w, "<details><summary>Skipped (%zu)</summary>\n\n", n.skipped);
+        hx__w_fmt(&w, "<details><summary>Skipped (%zu)</summary>\n\n", n.skipped);
         more = md_entries(&w, r, sorted, true, start, 300);
         if (more > 0)
-            md_fmt(&w, "- … and %zu more: see report.html.\n", more);
-        md_raw(&w, "\n</details>\n\n");
+            hx__w_fmt(&w, "- … and %zu more: see report.html.\n", more);
+        hx__w_raw(&w, "\n</details>\n\n");
     }
-    md_raw(&w, "<sub>authconform ");
+    hx__w_raw(&w, "<sub>authconform ");
     md_text(&w, r->harness_version);
-    md_raw(&w, " · full transcripts in report.html · secrets redacted</sub>\n");
+    hx__w_raw(&w, " · full transcripts in report.html · secrets redacted</sub>\n");
     free(sorted);
     return w.rc;
 }

@@ -20,6 +20,17 @@
 #include "hx/error.h"
 #include "hx/result.h"
 
+/* A writer's output: appends to b until the first failure, which it keeps
+ * in rc, so that a report reads top to bottom and is checked once. */
+struct hx__w {
+    struct cmn_buf *b;
+    int rc;
+};
+/* Our own text and numbers only: never text from the result, which goes
+ * through the escaping helpers of its format. */
+void hx__w_raw(struct hx__w *w, const char *s);
+void hx__w_fmt(struct hx__w *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Largest report a writer builds in memory before giving up (HX_E_TOOBIG). */
 #define HX__REPORT_MAX ((size_t)256 << 20)
 

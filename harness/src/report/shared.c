@@ -3,6 +3,7 @@
 #include "report_int.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -512,4 +513,23 @@ hx__time_rfc3339(time_t t, char *out, size_t size)
         return;
     }
     cmn_text_format_rfc3339(t, out, size);
+}
+
+void
+hx__w_raw(struct hx__w *w, const char *s)
+{
+    if (w->rc == 0)
+        w->rc = cmn_buf_adds(w->b, s);
+}
+
+void
+hx__w_fmt(struct hx__w *w, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (w->rc != 0)
+        return;
+    va_start(ap, fmt);
+    w->rc = cmn_buf_vaddf(w->b, fmt, ap);
+    va_end(ap);
 }
