@@ -106,8 +106,9 @@ certgen_open(const char *path)
     return f;
 }
 
+/* Writes one PEM file: the certificate cert, or else the private key key. */
 static int
-certgen_write_cert(const char *path, X509 *cert, struct hx_error *err)
+certgen_write_pem(const char *path, X509 *cert, EVP_PKEY *key, struct hx_error *err)
 {
     FILE *f = certgen_open(path);
     int ok;
@@ -116,28 +117,8 @@ certgen_write_cert(const char *path, X509 *cert, struct hx_error *err)
         hx_error_set(err, NULL, 0, "tls: cannot create %s: %s", path, strerror(errno));
         return HX_E_IO;
     }
-    ok = PEM_write_X509(f, cert) == 1;
-    if (fclose(f) != 0)
-        ok = 0;
-    if (!ok) {
-        unlink(path);
-        hx_error_set(err, NULL, 0, "tls: cannot write %s", path);
-        return HX_E_IO;
-    }
-    return 0;
-}
-
-static int
-certgen_write_key(const char *path, EVP_PKEY *key, struct hx_error *err)
-{
-    FILE *f = certgen_open(path);
-    int ok;
-
-    if (f == NULL) {
-        hx_error_set(err, NULL, 0, "tls: cannot create %s: %s", path, strerror(errno));
-        return HX_E_IO;
-    }
-    ok = PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) == 1;
+    ok = cert != NULL ? PEM_write_X509(f, cert) == 1
+                      : PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) == 1;
     if (fclose(f) != 0)
         ok = 0;
     if (!ok) {
@@ -206,15 +187,15 @@ hx_certgen_write(const char *dir, struct hx_certgen_files *out, struct hx_error 
     }
     /* on failure, remove only what this call created (O_EXCL: a file that
      * was already there is not ours) */
-    rc = certgen_write_cert(f.ca, ca, err);
+    rc = certgen_write_pem(f.ca, ca, NULL, err);
     if (rc != 0)
         goto cleanup;
-    rc = certgen_write_cert(f.cert, srv, err);
+    rc = certgen_write_pem(f.cert, srv, NULL, err);
     if (rc != 0) {
         unlink(f.ca);
         goto cleanup;
     }
-    rc = certgen_write_key(f.key, srv_key, err);
+    rc = certgen_write_pem(f.key, NULL, srv_key, err);
     if (rc != 0) {
         unlink(f.cert);
         unlink(f.ca);
