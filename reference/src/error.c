@@ -32,6 +32,10 @@ rs_strerror(int rc)
         return "too big";
     case RS_E_HTTP:
         return "HTTP daemon failure";
+    case RS_E_ACCOUNT_UNKNOWN:
+        return "no such account";
+    case RS_E_ACCOUNT_INACTIVE:
+        return "account deactivated";
     default:
         return "unknown error";
     }

@@ -9,22 +9,24 @@
 #include "rs/reply.h"
 
 static const struct rs_route router_routes[] = {
-    {"/health", 0, {{"GET", rs_api_health}, {NULL, NULL}}},
-    {"/ready", 0, {{"GET", rs_api_ready}, {NULL, NULL}}},
-    {"/openapi.json", 0, {{"GET", rs_api_openapi}, {NULL, NULL}}},
-    {"/api/auth/signup", 0, {{"POST", rs_api_signup}, {NULL, NULL}}},
-    {"/api/auth/signin", 0, {{"POST", rs_api_signin}, {NULL, NULL}}},
-    {"/api/auth/signout", 0, {{"POST", rs_api_signout}, {NULL, NULL}}},
+    {"/health", 0, {{"GET", rs_api_health, 0}, {NULL, NULL, 0}}},
+    {"/ready", 0, {{"GET", rs_api_ready, 0}, {NULL, NULL, 0}}},
+    {"/openapi.json", 0, {{"GET", rs_api_openapi, 0}, {NULL, NULL, 0}}},
+    {"/api/auth/signup", 0, {{"POST", rs_api_signup, 0}, {NULL, NULL, 0}}},
+    {"/api/auth/signin", 0, {{"POST", rs_api_signin, 0}, {NULL, NULL, 0}}},
+    {"/api/auth/signout", 0, {{"POST", rs_api_signout, 0}, {NULL, NULL, 0}}},
     {"/api/users/{user_id}/tasks",
      RS_ROUTE_OWNER,
-     {{"GET", rs_api_tasks_list}, {"POST", rs_api_tasks_create}, {NULL, NULL}}},
+     {{"GET", rs_api_tasks_list, RS_METHOD_CHECKS_ACCOUNT},
+      {"POST", rs_api_tasks_create, 0},
+      {NULL, NULL, 0}}},
     {"/api/users/{user_id}/tasks/{task_id}",
      RS_ROUTE_OWNER,
-     {{"GET", rs_api_task_get},
-      {"PUT", rs_api_task_replace},
-      {"PATCH", rs_api_task_patch},
-      {"DELETE", rs_api_task_delete},
-      {NULL, NULL}}},
+     {{"GET", rs_api_task_get, RS_METHOD_CHECKS_ACCOUNT},
+      {"PUT", rs_api_task_replace, 0},
+      {"PATCH", rs_api_task_patch, 0},
+      {"DELETE", rs_api_task_delete, 0},
+      {NULL, NULL, 0}}},
 };
 
 const struct rs_route *
@@ -109,6 +111,7 @@ rs_router_dispatch(struct rs_request *r)
 {
     const struct rs_route *route = NULL;
     rs_handler_fn fn = NULL;
+    unsigned method_flags = 0;
     enum MHD_Result answered;
     char allow[80];
     size_t n = strlen(r->path);
@@ -145,8 +148,10 @@ rs_router_dispatch(struct rs_request *r)
         if (strcmp(method, "HEAD") == 0)
             method = "GET";
         for (const struct rs_route_method *m = route->methods; m->method != NULL; m++)
-            if (strcmp(m->method, method) == 0)
+            if (strcmp(m->method, method) == 0) {
                 fn = m->fn;
+                method_flags = m->flags;
+            }
         router_allow(route, allow, sizeof allow);
     }
 
@@ -171,7 +176,7 @@ rs_router_dispatch(struct rs_request *r)
     /* Another user's id in the path: 403 before any database work. */
     if ((route->flags & RS_ROUTE_OWNER) && !rs_guard_owner(r, &answered))
         return answered;
-    if (protected && !rs_guard_account(r, &answered))
+    if (protected && !(method_flags & RS_METHOD_CHECKS_ACCOUNT) && !rs_guard_account(r, &answered))
         return answered;
     if (router_has_prefix(r->path, "/api/auth/") && !rs_guard_ratelimit_ip(r, &answered))
         return answered;

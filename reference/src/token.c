@@ -54,6 +54,10 @@ cleanup:
     return rc;
 }
 
+/* base64url of {"alg":"HS256","typ":"JWT"}, the header libjwt writes for
+ * the tokens this server issues (a unit test holds the two together). */
+#define TOKEN_ISSUED_HEADER "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+
 /* Returns new: the JSON object a base64url segment encodes, or NULL. */
 static json_t *
 token_segment_json(const char *p, size_t n)
@@ -79,12 +83,16 @@ token_segment_json(const char *p, size_t n)
 static const EVP_MD *
 token_header_md(const char *p, size_t n, bool *unsigned_ok)
 {
-    json_t *h = token_segment_json(p, n);
+    json_t *h;
     const json_t *alg, *typ;
     const char *a;
     const EVP_MD *md = NULL;
 
     *unsigned_ok = false;
+    /* The header rs_token_issue() writes, byte for byte: no need to parse. */
+    if (n == sizeof TOKEN_ISSUED_HEADER - 1 && memcmp(p, TOKEN_ISSUED_HEADER, n) == 0)
+        return EVP_sha256();
+    h = token_segment_json(p, n);
     if (h == NULL)
         return NULL;
     alg = json_object_get(h, "alg");
@@ -124,22 +132,6 @@ token_signature_ok(const struct rs_token_key *key, const EVP_MD *md, const char 
         return false;
     ok = given_len == mac_len && CRYPTO_memcmp(given, mac, mac_len) == 0;
     free(given);
-    return ok;
-}
-
-/* libjwt must agree: it decodes with the key and must report HS256. */
-static bool
-token_libjwt_ok(const struct rs_token_key *key, const char *token)
-{
-    jwt_t *jwt = NULL;
-    bool ok;
-
-    if (jwt_decode(&jwt, token, key->secret, (int)key->secret_len) != 0)
-        return false;
-    ok = jwt_get_alg(jwt) == JWT_ALG_HS256 ||
-         (RS_DEFECT(ANY_HMAC_ALG_ACCEPTED) &&
-          (jwt_get_alg(jwt) == JWT_ALG_HS384 || jwt_get_alg(jwt) == JWT_ALG_HS512));
-    jwt_free(jwt);
     return ok;
 }
 
@@ -218,13 +210,11 @@ rs_token_verify(const struct rs_token_key *key, const char *token, time_t now, l
         if (dot2[1] == '\0')
             return RS_E_TOKEN;
         signed_ok = token_signature_ok(key, md, token, (size_t)(dot2 - token), dot2 + 1,
-                                       strlen(dot2 + 1)) &&
-                    token_libjwt_ok(key, token);
+                                       strlen(dot2 + 1));
 #ifdef AUTHREF_DEFECTS
         if (!signed_ok && RS_DEFECT(WEAK_SECRET))
             signed_ok = token_signature_ok(&token_weak_key, md, token, (size_t)(dot2 - token),
-                                           dot2 + 1, strlen(dot2 + 1)) &&
-                        token_libjwt_ok(&token_weak_key, token);
+                                           dot2 + 1, strlen(dot2 + 1));
 #endif
         if (!signed_ok)
             return RS_E_TOKEN;

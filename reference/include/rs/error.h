@@ -16,6 +16,8 @@ enum {
     RS_E_CANCELLED = -11, /* work dropped at shutdown */
     RS_E_TOOBIG = -12,
     RS_E_HTTP = -13, /* the HTTP daemon could not start */
+    RS_E_ACCOUNT_UNKNOWN = -14,  /* the token's account does not exist */
+    RS_E_ACCOUNT_INACTIVE = -15, /* the token's account is deactivated */
 };
 
 /* Static text for an RS_E_* code. */

@@ -36,7 +36,12 @@ bool rs_guard_auth(struct rs_request *r, enum MHD_Result *answered);
  * Needs no database: it runs before any. */
 bool rs_guard_owner(struct rs_request *r, enum MHD_Result *answered);
 /* The token's account must still exist and be active: 401 otherwise, 503
- * when the database cannot tell. */
+ * when the database cannot tell. Handlers whose route method carries
+ * RS_METHOD_CHECKS_ACCOUNT make this check in their own statement instead
+ * and answer its RS_E_ACCOUNT_* codes with rs_guard_account_refused(). */
 bool rs_guard_account(struct rs_request *r, enum MHD_Result *answered);
+/* The 401 for an account that is gone (rc: RS_E_ACCOUNT_UNKNOWN or
+ * RS_E_ACCOUNT_INACTIVE). */
+enum MHD_Result rs_guard_account_refused(struct rs_request *r, int rc);
 
 #endif

@@ -17,9 +17,16 @@ enum rs_route_flag {
     RS_ROUTE_OWNER = 1, /* {user_id} must be the token's user */
 };
 
+enum rs_method_flag {
+    /* The handler checks the token's account in its own database round
+     * trip (see rs_guard_account); the router does not. */
+    RS_METHOD_CHECKS_ACCOUNT = 1,
+};
+
 struct rs_route_method {
     const char *method;
     rs_handler_fn fn;
+    unsigned flags;
 };
 
 struct rs_route {

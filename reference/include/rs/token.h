@@ -1,10 +1,12 @@
 #ifndef RS_TOKEN_H
 #define RS_TOKEN_H
 /*
- * Access tokens: JWTs signed with HS256 (libjwt), claims user_id, email,
- * iat, exp. Verification accepts HS256 only, whatever the header says and
- * whatever libjwt would allow, requires integer exp and a UUID user_id,
- * compares the signature in constant time and allows clock skew.
+ * Access tokens: JWTs signed with HS256 (issued with libjwt), claims
+ * user_id, email, iat, exp. Verification is this module's own and does not
+ * consult libjwt's decoder, which allows more than the contract (other
+ * algorithms, no exp): it accepts HS256 only, requires integer exp and a
+ * UUID user_id, compares the signature in constant time and allows clock
+ * skew.
  * Pure functions of their arguments: safe on any thread.
  */
 #include <stddef.h>

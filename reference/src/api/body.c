@@ -5,6 +5,7 @@
 #include "cmn/json.h"
 #include "rs/defect.h"
 #include "rs/error.h"
+#include "rs/guard.h"
 #include "rs/store/db.h"
 #include "rs/reply.h"
 
@@ -77,6 +78,9 @@ rs__api_store_error(struct rs_request *r, int rc, const char *notfound)
         return rs_reply_unavailable(r);
     case RS_E_BUSY:
         return rs_reply_unavailable(r);
+    case RS_E_ACCOUNT_UNKNOWN:
+    case RS_E_ACCOUNT_INACTIVE:
+        return rs_guard_account_refused(r, rc);
     default:
         return rs_reply_internal(r);
     }

@@ -149,9 +149,8 @@ rs_api_task_get(struct rs_request *r)
 
     if (RS_DEFECT(TASK_GET_RETURNS_LIST))
         return rs_api_tasks_list(r);
-    if (!tasks_id_ok(r))
-        return rs_reply_detail(r, MHD_HTTP_NOT_FOUND, TASK_NOT_FOUND);
-    rc = rs_store_task_get(r->ctx->db, r->user_id, r->path_task_id, &task);
+    /* A task id that names no task still has the account checked first. */
+    rc = rs_store_task_get(r->ctx->db, r->user_id, tasks_id_ok(r) ? r->path_task_id : NULL, &task);
     if (rc != 0)
         return rs__api_store_error(r, rc, TASK_NOT_FOUND);
     return rs_reply_json(r, MHD_HTTP_OK, task);

@@ -89,6 +89,13 @@ rs_guard_auth(struct rs_request *r, enum MHD_Result *answered)
     return true;
 }
 
+enum MHD_Result
+rs_guard_account_refused(struct rs_request *r, int rc)
+{
+    return auth_refuse(r, "Invalid token",
+                       rc == RS_E_ACCOUNT_INACTIVE ? "inactive-user" : "unknown-user");
+}
+
 bool
 rs_guard_account(struct rs_request *r, enum MHD_Result *answered)
 {
@@ -100,7 +107,8 @@ rs_guard_account(struct rs_request *r, enum MHD_Result *answered)
         return false;
     }
     if (rc != 0 || !active) {
-        *answered = auth_refuse(r, "Invalid token", rc != 0 ? "unknown-user" : "inactive-user");
+        *answered = rs_guard_account_refused(r, rc != 0 ? RS_E_ACCOUNT_UNKNOWN
+                                                        : RS_E_ACCOUNT_INACTIVE);
         return false;
     }
     return true;

@@ -13,17 +13,22 @@ const struct rs_stmt_def rs__stmts[RS_STMT_COUNT_] = {
                                1, true},
     [RS_STMT_USER_ACTIVE] = {"user_active", "SELECT is_active FROM users WHERE id = $1::uuid", 1,
                              true},
+    /* The reads check the owner's account in the same round trip: no row
+     * at all = no such user; otherwise column 0 says whether it is active
+     * and a NULL task id means no task (LEFT JOIN). */
     [RS_STMT_TASK_LIST] = {"task_list",
-                           "SELECT " RS__TASK_COLUMNS
-                           " FROM tasks WHERE user_id = $1::uuid ORDER BY created_at, id",
+                           "SELECT u.is_active, " RS__TASK_COLUMNS_OF("t.")
+                           " FROM users u LEFT JOIN tasks t ON t.user_id = u.id"
+                           " WHERE u.id = $1::uuid ORDER BY t.created_at, t.id",
                            1, true},
     [RS_STMT_TASK_INSERT] = {"task_insert",
                              "INSERT INTO tasks (user_id, title, description, completed) "
                              "VALUES ($1::uuid, $2, $3, $4::boolean) RETURNING " RS__TASK_COLUMNS,
                              4, false},
     [RS_STMT_TASK_GET] = {"task_get",
-                          "SELECT " RS__TASK_COLUMNS
-                          " FROM tasks WHERE id = $2::uuid AND user_id = $1::uuid",
+                          "SELECT u.is_active, " RS__TASK_COLUMNS_OF("t.")
+                          " FROM users u LEFT JOIN tasks t"
+                          " ON t.user_id = u.id AND t.id = $2::uuid WHERE u.id = $1::uuid",
                           2, true},
     [RS_STMT_TASK_REPLACE] =
         {"task_replace",

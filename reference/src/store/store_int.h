@@ -40,11 +40,13 @@ int rs__db_exec(struct rs_db *db, enum rs_stmt stmt, const char *const *params, 
 /* Borrowed: the URL the pool connects to (for connections outside it). */
 const char *rs__db_url(const struct rs_db *db);
 
-/* The columns of a task row, in the order every task statement returns them. */
-#define RS__TASK_COLUMNS                                                                           \
-    "id::text, user_id::text, title, description, completed, "                                     \
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                   \
-    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+/* The columns of a task row, in the order every task statement returns them;
+ * p is the table's qualifier ("" or "t."). */
+#define RS__TASK_COLUMNS_OF(p)                                                                     \
+    p "id::text, " p "user_id::text, " p "title, " p "description, " p "completed, "               \
+      "to_char(" p "created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "            \
+      "to_char(" p "updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define RS__TASK_COLUMNS RS__TASK_COLUMNS_OF("")
 #define RS__USER_COLUMNS                                                                           \
     "id::text, email, username, is_active, "                                                       \
     "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                   \

@@ -60,6 +60,42 @@ test_token_issue_then_verify_gives_the_claims_back(void)
 }
 
 static void
+test_issued_token_decodes_with_libjwt_as_hs256_with_the_same_claims(void)
+{
+    char *tok = NULL;
+    jwt_t *jwt = NULL;
+
+    CU_ASSERT_FATAL(rs_token_issue(&key, UID, "a@example.com", NOW, 7 * 86400, &tok) == 0);
+    CU_ASSERT_FATAL(jwt_decode(&jwt, tok, (const unsigned char *)SECRET, sizeof SECRET - 1) == 0);
+    CU_ASSERT(jwt_get_alg(jwt) == JWT_ALG_HS256);
+    CU_ASSERT_STRING_EQUAL(jwt_get_grant(jwt, "user_id"), UID);
+    CU_ASSERT(jwt_get_grant_int(jwt, "exp") == NOW + 7 * 86400);
+    jwt_free(jwt);
+    /* The issued header is the one verification knows without parsing. */
+    CU_ASSERT(strncmp(tok, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.", 37) == 0);
+    free(tok);
+}
+
+static void
+test_token_verify_accepts_any_spelling_of_the_hs256_header(void)
+{
+    const char *headers[] = {"{\"typ\":\"JWT\",\"alg\":\"HS256\"}", "{\"alg\":\"HS256\"}",
+                             "{ \"alg\" : \"HS256\" , \"typ\" : \"JWT\" }"};
+    const char *claims = "{\"user_id\":\"" UID "\",\"exp\":1800003600}";
+    struct rs_token_claims c;
+
+    for (size_t i = 0; i < sizeof headers / sizeof *headers; i++) {
+        char *tok = forge(headers[i], claims, SECRET, 256);
+        CU_ASSERT(verify(tok, &c) == 0);
+        free(tok);
+        /* ... and the same header under another key is refused. */
+        tok = forge(headers[i], claims, "another-secret-of-enough-length-1234", 256);
+        CU_ASSERT(verify(tok, &c) == RS_E_TOKEN);
+        free(tok);
+    }
+}
+
+static void
 test_token_verify_fails_on_expired_token_after_skew(void)
 {
     char *tok = NULL;
@@ -190,6 +226,8 @@ main(void)
 {
     static const struct tu_test tests[] = {
         TU_TEST(test_token_issue_then_verify_gives_the_claims_back),
+        TU_TEST(test_issued_token_decodes_with_libjwt_as_hs256_with_the_same_claims),
+        TU_TEST(test_token_verify_accepts_any_spelling_of_the_hs256_header),
         TU_TEST(test_token_verify_fails_on_expired_token_after_skew),
         TU_TEST(test_token_verify_refuses_every_other_algorithm),
         TU_TEST(test_token_verify_refuses_hs512_even_though_libjwt_accepts_it),

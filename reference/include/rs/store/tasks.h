@@ -25,9 +25,12 @@ struct rs_task_fields {
     bool completed;
 };
 
+/* The reads (list, get) also check the owner's account in the same round
+ * trip: RS_E_ACCOUNT_UNKNOWN or RS_E_ACCOUNT_INACTIVE when it is gone. */
 int rs_store_task_list(struct rs_db *db, const char *user_id, json_t **out);
 int rs_store_task_insert(struct rs_db *db, const char *user_id, const struct rs_task_fields *f,
                          json_t **out);
+/* task_id NULL: names no task (the account is still checked). */
 int rs_store_task_get(struct rs_db *db, const char *user_id, const char *task_id, json_t **out);
 /* Replace: title required; description and completed default to null/false. */
 int rs_store_task_replace(struct rs_db *db, const char *user_id, const char *task_id,
