@@ -324,9 +324,9 @@ timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     }
     hx_timing_compare_paired(unknown, wrong, n, &pol, &sum);
     if (isnan(sum.diff_lo))
-        snprintf(interval, sizeof(interval), "too few pairs for a 95%% interval");
+        snprintf(interval, sizeof(interval), "too few pairs for a 90%% interval");
     else
-        snprintf(interval, sizeof(interval), "95%% interval %.1f to %.1f ms", sum.diff_lo * 1000,
+        snprintf(interval, sizeof(interval), "90%% interval %.1f to %.1f ms", sum.diff_lo * 1000,
                  sum.diff_hi * 1000);
     hx_step_add_note(step,
                      "signin timing over %zu pairs, each pair sent together (the first of a "

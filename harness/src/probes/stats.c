@@ -285,7 +285,8 @@ hx_timing_compare_paired(const double *a, const double *b, size_t n,
     out->p = hx_stats_signed_rank_p(d, n);
     qsort(d, n, sizeof(*d), stats_cmp);
     out->diff = stats_median_sorted(d, n);
-    interval = stats_median_interval(d, n, p.p_same, &lo, &hi);
+    /* two one-sided tests at p_same each: the interval of level 1 - 2 p_same */
+    interval = stats_median_interval(d, n, 2 * p.p_same, &lo, &hi);
     free(d);
     out->diff_lo = interval ? lo : NAN;
     out->diff_hi = interval ? hi : NAN;
@@ -296,8 +297,8 @@ hx_timing_compare_paired(const double *a, const double *b, size_t n,
     if (fabs(out->diff) > tol && out->p < p.p_different)
         out->verdict = HX_TIMING_DIFFERENT;
     else if (interval && lo >= -tol && hi <= tol)
-        /* the median difference is within the tolerance with confidence
-         * 1 - p_same: pairs served one after the other (large differences
-         * of both signs) never get here */
+        /* equivalence: the median difference is within the tolerance (two
+         * one-sided tests at p_same); pairs served one after the other
+         * (large differences of both signs) never get here */
         out->verdict = HX_TIMING_SAME;
 }

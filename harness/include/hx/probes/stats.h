@@ -50,8 +50,8 @@ void hx_timing_compare(const double *a, size_t na, const double *b, size_t nb,
  * diff is the median of the differences a[i] - b[i], p the signed-rank
  * test's; medians and MADs are those of each side. Different: diff beyond
  * the tolerance and p below p_different. Same: the distribution-free
- * confidence interval (level 1 - p_same) of the median difference lies
- * within the tolerance; so large differences of both signs (a target that
+ * confidence interval (level 1 - 2 p_same: two one-sided tests) of the
+ * median difference lies within the tolerance; so large differences of both signs (a target that
  * served the pair one after the other) stay undecided. min_samples counts
  * pairs. */
 void hx_timing_compare_paired(const double *a, const double *b, size_t n,
