@@ -201,6 +201,18 @@ hx_probe_http(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_
 }
 
 int
+hx_probe_record(struct hx_probe_ctx *ctx, const struct hx_request *req,
+                const struct hx_response *resp)
+{
+    if (ctx->kept >= RUN_PROBE_EVIDENCE_MAX) {
+        ctx->dropped++;
+        return 0;
+    }
+    ctx->kept++;
+    return hx__run_record(ctx->run, ctx->step, req, resp);
+}
+
+int
 hx_probe_http_quiet(struct hx_probe_ctx *ctx, const struct hx_request *req,
                     struct hx_response *resp)
 {

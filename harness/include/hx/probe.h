@@ -89,6 +89,14 @@ const char *hx_probe_run_id(const struct hx_probe_ctx *ctx);
 /* Borrowed: the run's configuration (for flags a probe needs, e.g. --jobs). */
 const struct hx_config *hx_probe_config(const struct hx_probe_ctx *ctx);
 
+/* Records, as evidence of the step, an exchange the probe performed with
+ * hx_probe_http_quiet() (within the same bound as hx_probe_http()). Not
+ * safe against another recording for the same step at the same moment:
+ * probes that send from several threads record under a lock of their own.
+ * Returns 0 or HX_E_NOMEM. */
+int hx_probe_record(struct hx_probe_ctx *ctx, const struct hx_request *req,
+                    const struct hx_response *resp);
+
 /* --- The registry --- */
 
 struct hx_probe_def {

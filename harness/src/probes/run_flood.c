@@ -5,10 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "hx/probes/tally.h"
 #include "probe_int.h"
 
 #define RACE_MAX 32
+#define RATE_MAX_ATTEMPTS 500
+/* failed signins of a burst in flight at once: enough to spread a target's
+ * hashes over a few cores, few enough to stay a burst from one client */
+#define RATE_INFLIGHT 4
 
 static void
 flood_word(struct hx_probe_ctx *ctx, char *out, size_t n)
@@ -30,6 +35,7 @@ static const struct hx__arg_spec rate_args[] = {
     {"max_account_attempts", 'i'},
     {"max_address_attempts", 'i'},
     {"scopes", 'a'},
+    {"concurrency", 'i'},
     {NULL, 0},
 };
 
@@ -50,10 +56,16 @@ rate_validate(const json_t *args, struct hx_error *err)
     if (hx__arg_int(args, "max_account_attempts", 10) < 1 ||
         hx__arg_int(args, "max_account_attempts", 10) > 200 ||
         hx__arg_int(args, "max_address_attempts", 30) < 1 ||
-        hx__arg_int(args, "max_address_attempts", 30) > 500) {
+        hx__arg_int(args, "max_address_attempts", 30) > RATE_MAX_ATTEMPTS) {
         hx_error_set(err, NULL, 0,
-                     "args.max_*_attempts: expected 1..200 (account), 1..500 "
-                     "(address)");
+                     "args.max_*_attempts: expected 1..200 (account), 1..%d "
+                     "(address)",
+                     RATE_MAX_ATTEMPTS);
+        return HX_E_PARSE;
+    }
+    if (hx__arg_int(args, "concurrency", RATE_INFLIGHT) < 1 ||
+        hx__arg_int(args, "concurrency", RATE_INFLIGHT) > HX__BATCH_MAX_INFLIGHT) {
+        hx_error_set(err, NULL, 0, "args.concurrency: expected 1..%d", HX__BATCH_MAX_INFLIGHT);
         return HX_E_PARSE;
     }
     return 0;
@@ -71,23 +83,51 @@ rate_scope(const json_t *args, const char *scope)
     return false;
 }
 
-/* One burst of failed signins; per account: the same email, else a new
- * unknown email each time. Stops at the first 429 (kept as evidence). */
-static enum hx_tally_verdict
-rate_burst(struct hx_probe_ctx *ctx, const char *account_email, size_t max, const char *label,
-           struct hx_step_result *step, char *why, size_t why_size)
-{
+/* What a burst's answers add up to (updated under the batch's lock). */
+struct rate_state {
+    struct hx_probe_ctx *ctx;
+    struct hx_step_result *step;
+    const char *label;
     struct hx_burst b;
+    size_t max;
+};
+
+static bool
+rate_answer(void *user, size_t index, int rc, const struct hx_request *req,
+            const struct hx_response *r)
+{
+    struct rate_state *st = user;
+    const char *retry = hx_response_header(r, "Retry-After");
+    bool first_429 = rc == 0 && r->status == 429 && st->b.limited == 0;
+    bool stop = hx_burst_add(&st->b, rc == 0 ? r->status : 0, retry);
+
+    /* evidence: the first 429, else the last attempts */
+    if (first_429 || index + 1 >= st->max)
+        hx_probe_record(st->ctx, req, r);
+    if (first_429)
+        hx_step_add_note(st->step, "%s: 429 at attempt %zu, Retry-After: %s", st->label,
+                         st->b.limited_at, retry != NULL ? retry : "(absent)");
+    return stop;
+}
+
+/* One burst of failed signins; per account: the same email, else a new
+ * unknown email each time. Up to `inflight` attempts at once; no new one
+ * leaves after the first 429, and every attempt let through counts. */
+static enum hx_tally_verdict
+rate_burst(struct hx_probe_ctx *ctx, const char *account_email, size_t max, size_t inflight,
+           const char *label, struct hx_step_result *step, char *why, size_t why_size)
+{
+    struct rate_state st = {.ctx = ctx, .step = step, .label = label, .max = max};
+    struct hx__batch_item items[RATE_MAX_ATTEMPTS + 1];
+    char *bodies[RATE_MAX_ATTEMPTS + 1];
     const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
     const char *domain = hx__prof_str(ctx, "identity.email_domain", "example.com");
+    size_t n = max + 1, made = 0, sent = 0;
+    enum hx_tally_verdict v = HX_TALLY_UNDECIDED;
+    int rc;
 
-    memset(&b, 0, sizeof(b));
-    for (size_t i = 0; i < max + 1; i++) {
+    for (; made < n; made++) {
         char email[200], word[49], password[80];
-        char *body;
-        struct hx_response r;
-        int rc;
-        bool stop;
 
         flood_word(ctx, word, 17);
         snprintf(password, sizeof(password), "Wrong-%s", word);
@@ -95,28 +135,32 @@ rate_burst(struct hx_probe_ctx *ctx, const char *account_email, size_t max, cons
             snprintf(email, sizeof(email), "%s", account_email);
         else
             snprintf(email, sizeof(email), "nobody-%s@%s", word, domain);
-        body = hx__signin_body(ctx, email, password);
-        if (body == NULL)
-            return HX_TALLY_UNDECIDED;
-        /* quiet until the answer that matters: resend nothing, but keep
-         * the 429 (or the last attempt) as evidence */
-        rc = hx__probe_send(
-            ctx,
-            &(struct hx__send){
-                .method = "POST", .path = signin, .json = body, .quiet = i + 1 < max},
-            &r);
-        free(body);
-        stop = hx_burst_add(&b, rc == 0 ? r.status : 0, hx_response_header(&r, "Retry-After"));
-        if (r.status == 429)
-            hx_step_add_note(step, "%s: 429 at attempt %zu, Retry-After: %s", label, b.limited_at,
-                             hx_response_header(&r, "Retry-After") != NULL
-                                 ? hx_response_header(&r, "Retry-After")
-                                 : "(absent)");
-        hx_response_cleanup(&r);
-        if (stop)
-            break;
+        bodies[made] = hx__signin_body(ctx, email, password);
+        if (bodies[made] == NULL) {
+            snprintf(why, why_size, "could not decide: out of memory");
+            goto done;
+        }
+        items[made] =
+            (struct hx__batch_item){.method = "POST", .path = signin, .json = bodies[made]};
     }
-    return hx_burst_judge(&b, max, why, why_size);
+    rc = hx__batch_send(ctx, items, n, inflight, rate_answer, &st, &sent);
+    if (rc != 0) {
+        snprintf(why, why_size, "could not decide: the signin URL is too long");
+        goto done;
+    }
+    if (hx_probe_stopping(ctx) && st.b.limited == 0 && sent < n) {
+        snprintf(why, why_size, "could not decide: the run was interrupted");
+        goto done;
+    }
+    hx_step_add_note(step,
+                     "%s: %zu attempts sent, up to %zu at once; %zu let through, %zu "
+                     "answered 429",
+                     label, sent, inflight, st.b.through, st.b.limited);
+    v = hx_burst_judge(&st.b, max, why, why_size);
+done:
+    for (size_t i = 0; i < made; i++)
+        free(bodies[i]);
+    return v;
 }
 
 static void
@@ -125,6 +169,7 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     char why[300], fails[800] = "";
     enum hx_tally_verdict v;
     bool undecided = false;
+    size_t inflight = (size_t)hx__arg_int(args, "concurrency", RATE_INFLIGHT);
 
     if (hx_probe_safe(ctx)) {
         hx_step_set(step, HX_STATUS_SKIP, "probe.safe", "skipped under --safe (floods the target)");
@@ -135,7 +180,7 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         if (hx_probe_identity_fresh(ctx, &id) != 0)
             return;
         v = rate_burst(ctx, id.email, (size_t)hx__arg_int(args, "max_account_attempts", 10),
-                       "per account", step, why, sizeof(why));
+                       inflight, "per account", step, why, sizeof(why));
         if (v == HX_TALLY_FAIL)
             snprintf(fails, sizeof(fails), "per account: %s", why);
         else if (v == HX_TALLY_UNDECIDED)
@@ -143,7 +188,7 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         hx_step_add_note(step, "per account: %s", why);
     }
     if (rate_scope(args, "address")) {
-        v = rate_burst(ctx, NULL, (size_t)hx__arg_int(args, "max_address_attempts", 30),
+        v = rate_burst(ctx, NULL, (size_t)hx__arg_int(args, "max_address_attempts", 30), inflight,
                        "per address", step, why, sizeof(why));
         if (v == HX_TALLY_FAIL) {
             size_t len = strlen(fails);
@@ -323,11 +368,14 @@ race_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     }
     if (passed > 0)
         return; /* every round that ran held */
-    hx_step_set(step, first_t.errors > 0 || first_t.limited == 0 ? HX_STATUS_ERROR : HX_STATUS_SKIP,
-                first_t.errors > 0    ? "probe.server-error"
-                : first_t.limited > 0 ? "probe.rate-limited"
-                                      : "probe.no-signup",
-                "%s", first_why);
+    /* as everywhere: a server error is an error, anything else that leaves
+     * the race undecided (429s, no signup accepted) is a skip */
+    if (first_t.errors > 0)
+        hx_step_set(step, HX_STATUS_ERROR, "probe.server-error", "%s", first_why);
+    else
+        hx_step_set(step, HX_STATUS_SKIP,
+                    first_t.limited > 0 ? "probe.rate-limited" : "probe.undecided", "%s",
+                    first_why);
 }
 
 const struct hx_probe_def hx__probe_signup_race = {

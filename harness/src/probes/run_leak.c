@@ -1,11 +1,13 @@
 /* Probes of no-info-leak: signin_enumeration (same answer for an unknown
  * email and a wrong password), signin_timing (same time, by robust
  * statistics), error_leaks (error bodies and banners). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "batch.h"
 #include "hx/probes/content.h"
 #include "hx/probes/headers.h"
 #include "hx/probes/stats.h"
@@ -38,6 +40,84 @@ leak_unknown(struct hx_probe_ctx *ctx, char *email, size_t email_size, char *pas
     snprintf(password, password_size, "Wrong-%s-9!", word);
 }
 
+/* What a signin pair brought back: status, time, and (kept) the body and
+ * Retry-After of each. */
+struct leak_answer {
+    int rc;
+    long status;
+    double seconds;
+    char *body; /* new (free()), NUL-terminated */
+    size_t body_len;
+};
+
+struct leak_pair {
+    struct leak_answer ans[2];
+    bool keep_bodies;
+};
+
+static bool
+leak_pair_answer(void *user, size_t index, int rc, const struct hx_request *req,
+                 const struct hx_response *r)
+{
+    struct leak_pair *lp = user;
+    struct leak_answer *a = &lp->ans[index];
+
+    (void)req;
+    a->rc = rc;
+    a->status = rc == 0 ? r->status : 0;
+    a->seconds = r->seconds;
+    if (lp->keep_bodies) {
+        a->body = malloc(r->body.len + 1);
+        if (a->body != NULL) {
+            if (r->body.len > 0)
+                memcpy(a->body, r->body.data, r->body.len);
+            a->body[r->body.len] = '\0';
+            a->body_len = r->body.len;
+        }
+    }
+    return false;
+}
+
+static void
+leak_pair_cleanup(struct leak_pair *lp)
+{
+    free(lp->ans[0].body);
+    free(lp->ans[1].body);
+}
+
+/* Sends two signins at once, so that both meet the same load on the
+ * target: first_b sends b's request first. Fills lp (cleaned by the
+ * caller). Returns 0 or an error of hx__batch_send. */
+static int
+leak_send_pair(struct hx_probe_ctx *ctx, const char *body_a, const char *body_b, bool first_b,
+               bool evidence, struct leak_pair *lp)
+{
+    const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
+    struct hx__batch_item items[2] = {
+        {.method = "POST", .path = signin, .json = body_a, .evidence = evidence},
+        {.method = "POST", .path = signin, .json = body_b, .evidence = evidence},
+    };
+    struct leak_pair tmp;
+    int rc;
+
+    memset(lp, 0, sizeof(*lp));
+    lp->keep_bodies = evidence;
+    lp->ans[0].rc = lp->ans[1].rc = HX_E_TRANSPORT; /* until answered */
+    if (!first_b)
+        return hx__batch_send(ctx, items, 2, 2, leak_pair_answer, lp, NULL);
+    /* the same batch in the other order, its answers put back in place */
+    memset(&tmp, 0, sizeof(tmp));
+    tmp.keep_bodies = evidence;
+    tmp.ans[0].rc = tmp.ans[1].rc = HX_E_TRANSPORT;
+    {
+        struct hx__batch_item swapped[2] = {items[1], items[0]};
+        rc = hx__batch_send(ctx, swapped, 2, 2, leak_pair_answer, &tmp, NULL);
+    }
+    lp->ans[0] = tmp.ans[1];
+    lp->ans[1] = tmp.ans[0];
+    return rc;
+}
+
 static const struct hx__arg_spec enum_args[] = {{NULL, 0}};
 
 static int
@@ -46,17 +126,39 @@ enum_validate(const json_t *args, struct hx_error *err)
     return hx__probe_validate(args, enum_args, err);
 }
 
+/* The broken-target verdicts of one signin answer; true when the step
+ * was set. */
+static bool
+enum_broken(struct hx_step_result *step, const struct leak_answer *a, const char *what)
+{
+    if (a->rc != 0 || a->status == 0) {
+        hx_step_set(step, HX_STATUS_ERROR, "transport", "%s: no answer", what);
+        return true;
+    }
+    if (a->status >= 500) {
+        hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
+                    "%s: the target answered %ld; no verdict on a server error", what, a->status);
+        return true;
+    }
+    if (a->status == 429) {
+        hx_step_set(step, HX_STATUS_SKIP, "probe.rate-limited",
+                    "could not decide: rate limited (429) during %s", what);
+        return true;
+    }
+    return false;
+}
+
 static void
 enum_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
 {
     struct hx_identity id;
     char email[200], password[80];
     char *b_unknown = NULL, *b_wrong = NULL;
-    struct hx_response ru, rw;
-    const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
-    int rc1, rc2;
+    struct leak_pair lp;
+    const struct leak_answer *ru, *rw;
 
     (void)args;
+    memset(&lp, 0, sizeof(lp));
     if (hx_probe_identity_fresh(ctx, &id) != 0)
         return;
     leak_unknown(ctx, email, sizeof(email), password, sizeof(password));
@@ -64,48 +166,53 @@ enum_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     b_wrong = hx__signin_body(ctx, id.email, password);
     if (b_unknown == NULL || b_wrong == NULL) {
         hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "out of memory");
-        goto done_bodies;
-    }
-    rc1 = hx__probe_send(
-        ctx, &(struct hx__send){.method = "POST", .path = signin, .json = b_unknown}, &ru);
-    rc2 = hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = signin, .json = b_wrong},
-                         &rw);
-    if (hx__error_if_broken(step, rc1, &ru, "signin with an unknown email") ||
-        hx__error_if_broken(step, rc2, &rw, "signin with a wrong password") ||
-        hx__skip_if_limited(step, &ru, "the unknown-email signin") ||
-        hx__skip_if_limited(step, &rw, "the wrong-password signin"))
         goto done;
-    if (ru.status >= 200 && ru.status < 300) {
+    }
+    /* both at once: the same load for both, one hash's time for the pair */
+    if (leak_send_pair(ctx, b_unknown, b_wrong, false, true, &lp) != 0) {
+        hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "the signin URL is too long");
+        goto done;
+    }
+    ru = &lp.ans[0];
+    rw = &lp.ans[1];
+    if (enum_broken(step, ru, "signin with an unknown email") ||
+        enum_broken(step, rw, "signin with a wrong password"))
+        goto done;
+    if (ru->body == NULL || rw->body == NULL) {
+        hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "out of memory");
+        goto done;
+    }
+    if (ru->status >= 200 && ru->status < 300) {
         hx_step_set(step, HX_STATUS_FAIL, "probe.signin-unknown-accepted",
-                    "signin with an unknown email answered %ld", ru.status);
+                    "signin with an unknown email answered %ld", ru->status);
         goto done;
     }
-    if (rw.status >= 200 && rw.status < 300) {
+    if (rw->status >= 200 && rw->status < 300) {
         hx_step_set(step, HX_STATUS_FAIL, "probe.signin-wrong-accepted",
-                    "signin with a wrong password answered %ld", rw.status);
+                    "signin with a wrong password answered %ld", rw->status);
         goto done;
     }
-    if (ru.status != rw.status) {
+    if (ru->status != rw->status) {
         hx_step_set(step, HX_STATUS_FAIL, "probe.enumeration",
                     "unknown email answers %ld, wrong password %ld: the status tells whether "
                     "an account exists",
-                    ru.status, rw.status);
+                    ru->status, rw->status);
         goto done;
     }
-    if (ru.body.len != rw.body.len ||
-        (ru.body.len > 0 && memcmp(ru.body.data, rw.body.data, ru.body.len) != 0)) {
+    if (ru->body_len != rw->body_len ||
+        (ru->body_len > 0 && memcmp(ru->body, rw->body, ru->body_len) != 0)) {
         hx_step_set(step, HX_STATUS_FAIL, "probe.enumeration",
                     "unknown email and wrong password get different bodies (%.120s vs %.120s): "
                     "the body tells whether an account exists",
-                    hx__body(&ru), hx__body(&rw));
+                    ru->body, rw->body);
         goto done;
     }
-    hx_step_add_note(step, "unknown email and wrong password: both %ld with the same body",
-                     ru.status);
+    hx_step_add_note(step,
+                     "unknown email and wrong password (sent together): both %ld with the "
+                     "same body",
+                     ru->status);
 done:
-    hx_response_cleanup(&ru);
-    hx_response_cleanup(&rw);
-done_bodies:
+    leak_pair_cleanup(&lp);
     free(b_unknown);
     free(b_wrong);
 }
@@ -121,6 +228,9 @@ const struct hx_probe_def hx__probe_signin_enumeration = {
 /* ---- timing ---- */
 
 #define TIMING_MAX_PAIRS 40
+/* pairs at most: a leak is called only on a significant paired test
+ * (p < 0.01), which takes 8 pairs that agree, or more that mostly do */
+#define TIMING_PAIRS 10
 
 static const struct hx__arg_spec timing_args[] = {
     {"max_pairs", 'i'}, {"min_pairs", 'i'}, {"per_account", 'i'}, {"tolerance_ms", 'n'}, {NULL, 0},
@@ -130,7 +240,8 @@ static int
 timing_validate(const json_t *args, struct hx_error *err)
 {
     int rc = hx__probe_validate(args, timing_args, err);
-    long long mx = hx__arg_int(args, "max_pairs", 8), mn = hx__arg_int(args, "min_pairs", 6);
+    long long mx = hx__arg_int(args, "max_pairs", TIMING_PAIRS),
+              mn = hx__arg_int(args, "min_pairs", 6);
     if (rc != 0)
         return rc;
     if (mx < 3 || mx > TIMING_MAX_PAIRS || mn < 3 || mn > mx) {
@@ -150,7 +261,7 @@ timing_validate(const json_t *args, struct hx_error *err)
 static void
 timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
 {
-    size_t max_pairs = (size_t)hx__arg_int(args, "max_pairs", 8);
+    size_t max_pairs = (size_t)hx__arg_int(args, "max_pairs", TIMING_PAIRS);
     size_t min_pairs = (size_t)hx__arg_int(args, "min_pairs", 6);
     size_t per_account = (size_t)hx__arg_int(args, "per_account", 4);
     struct hx_timing_policy pol = {.min_samples = min_pairs,
@@ -158,16 +269,16 @@ timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     double unknown[TIMING_MAX_PAIRS], wrong[TIMING_MAX_PAIRS];
     size_t n = 0;
     struct hx_timing_summary sum;
-    const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
     struct hx_identity id = {0};
     bool limited = false;
+    char interval[80];
 
     memset(&sum, 0, sizeof(sum));
     for (size_t i = 0; i < max_pairs; i++) {
         char email[200], password[80];
         char *bu, *bw;
-        struct hx_response ru, rw;
-        int rc1, rc2;
+        struct leak_pair lp;
+        int rc;
 
         /* spread wrong passwords over fresh accounts: per-account lockouts
          * are right, not what is measured */
@@ -182,65 +293,56 @@ timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
             hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "out of memory");
             return;
         }
-        /* interleaved, alternating which goes first */
-        if (i % 2 == 0) {
-            rc1 = hx__probe_send(
-                ctx,
-                &(struct hx__send){.method = "POST", .path = signin, .json = bu, .quiet = true},
-                &ru);
-            rc2 = hx__probe_send(
-                ctx,
-                &(struct hx__send){.method = "POST", .path = signin, .json = bw, .quiet = true},
-                &rw);
-        } else {
-            rc2 = hx__probe_send(
-                ctx,
-                &(struct hx__send){.method = "POST", .path = signin, .json = bw, .quiet = true},
-                &rw);
-            rc1 = hx__probe_send(
-                ctx,
-                &(struct hx__send){.method = "POST", .path = signin, .json = bu, .quiet = true},
-                &ru);
-        }
+        /* a pair leaves together, so that both meet the same load on the
+         * target; which one leaves first alternates */
+        rc = leak_send_pair(ctx, bu, bw, i % 2 == 1, false, &lp);
         free(bu);
         free(bw);
-        if (rc1 != 0 || rc2 != 0 || ru.status == 0 || rw.status == 0 || ru.status >= 500 ||
-            rw.status >= 500) {
-            hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
-                        "signin timing: the target answered %ld and %ld; no verdict", ru.status,
-                        rw.status);
-            hx_response_cleanup(&ru);
-            hx_response_cleanup(&rw);
+        if (rc != 0) {
+            hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "the signin URL is too long");
             return;
         }
-        if (ru.status == 429 || rw.status == 429) {
+        if (lp.ans[0].rc != 0 || lp.ans[1].rc != 0 || lp.ans[0].status == 0 ||
+            lp.ans[1].status == 0 || lp.ans[0].status >= 500 || lp.ans[1].status >= 500) {
+            hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
+                        "signin timing: the target answered %ld and %ld; no verdict",
+                        lp.ans[0].status, lp.ans[1].status);
+            return;
+        }
+        if (lp.ans[0].status == 429 || lp.ans[1].status == 429) {
             limited = true;
-            hx_response_cleanup(&ru);
-            hx_response_cleanup(&rw);
             break;
         }
-        unknown[n] = ru.seconds;
-        wrong[n] = rw.seconds;
+        unknown[n] = lp.ans[0].seconds;
+        wrong[n] = lp.ans[1].seconds;
         n++;
-        hx_response_cleanup(&ru);
-        hx_response_cleanup(&rw);
-        hx_timing_compare(unknown, n, wrong, n, &pol, &sum);
+        hx_timing_compare_paired(unknown, wrong, n, &pol, &sum);
         if (sum.verdict != HX_TIMING_UNDECIDED)
             break;
+        if (hx_probe_stopping(ctx))
+            break;
     }
-    hx_timing_compare(unknown, n, wrong, n, &pol, &sum);
+    hx_timing_compare_paired(unknown, wrong, n, &pol, &sum);
+    if (isnan(sum.diff_lo))
+        snprintf(interval, sizeof(interval), "too few pairs for a 90%% interval");
+    else
+        snprintf(interval, sizeof(interval), "90%% interval %.1f to %.1f ms", sum.diff_lo * 1000,
+                 sum.diff_hi * 1000);
     hx_step_add_note(step,
-                     "signin timing over %zu interleaved pairs: unknown email median %.1f ms "
-                     "(MAD %.1f), wrong password median %.1f ms (MAD %.1f), difference %.1f ms, "
-                     "Mann-Whitney p = %.4f",
+                     "signin timing over %zu pairs, each pair sent together (the first of a "
+                     "pair alternating): unknown email median %.1f ms (MAD %.1f), wrong "
+                     "password median %.1f ms (MAD %.1f), median paired difference %.1f ms "
+                     "(%s), Wilcoxon signed-rank p = %.4f (Mann-Whitney p = %.4f)",
                      n, sum.median_a * 1000, sum.mad_a * 1000, sum.median_b * 1000,
-                     sum.mad_b * 1000, sum.diff * 1000, sum.p);
+                     sum.mad_b * 1000, sum.diff * 1000, interval, sum.p,
+                     hx_stats_mann_whitney_p(unknown, n, wrong, n));
     switch (sum.verdict) {
     case HX_TIMING_DIFFERENT:
         hx_step_set(step, HX_STATUS_FAIL, "probe.timing-leak",
                     "signin with an unknown email takes %.0f ms, with a wrong password %.0f ms "
-                    "(p = %.4f over %zu pairs): the time tells whether an account exists",
-                    sum.median_a * 1000, sum.median_b * 1000, sum.p, n);
+                    "(paired difference %.0f ms, p = %.4f over %zu pairs): the time tells "
+                    "whether an account exists",
+                    sum.median_a * 1000, sum.median_b * 1000, sum.diff * 1000, sum.p, n);
         return;
     case HX_TIMING_SAME:
         return;
@@ -255,7 +357,7 @@ timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
 
 const struct hx_probe_def hx__probe_signin_timing = {
     .name = "signin_timing",
-    .summary = "unknown email and wrong password take the same time (interleaved samples)",
+    .summary = "unknown email and wrong password take the same time (pairs sent together)",
     .floods = false,
     .validate = timing_validate,
     .run = timing_run,
@@ -264,6 +366,9 @@ const struct hx_probe_def hx__probe_signin_timing = {
 /* ---- error bodies and banners ---- */
 
 static const struct hx__arg_spec errors_args[] = {{"tasks_path", 's'}, {NULL, 0}};
+
+/* task ids sent to reach the database (see errors_run) */
+#define ERRORS_TASK_IDS 5
 
 static int
 errors_validate(const json_t *args, struct hx_error *err)
@@ -275,13 +380,13 @@ static void
 errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
 {
     struct hx_identity a;
-    char own[1024], found[1200] = "", what[200];
+    char own[1024], found[1200] = "", what[200], first_error[160] = "";
     unsigned char rnd[8];
-    char bogus[64], bad_task[1200];
+    char bogus[64], bad_task[ERRORS_TASK_IDS][1500];
     size_t n_found = 0, errors = 0;
     struct {
         const char *method, *path, *token, *json, *label;
-    } probes[10];
+    } probes[7 + ERRORS_TASK_IDS];
     size_t np = 0;
     const char *signup = hx__prof_str(ctx, "paths.signup", "/api/auth/signup");
     const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
@@ -305,18 +410,33 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     probes[np++] = (typeof(probes[0])){"POST", signin, NULL, "[1,2,3]", "a JSON array"};
     probes[np++] = (typeof(probes[0])){"GET", bogus, NULL, NULL, "an unknown route"};
     probes[np++] = (typeof(probes[0])){"GET", health, NULL, NULL, "the health route"};
-    /* a task id that is not a UUID, with a valid token: reaches the store */
+    /* with a valid token on the user's own path, task ids an attacker would
+     * try to make the database choke: a quote, no UUID, an almost-UUID, a
+     * number too big for any integer column, an oversized id */
     {
         const char *tmpl = hx__prof_str(ctx, "paths.task", "/api/users/{user_id}/tasks/{task_id}");
-        const char *at = strstr(tmpl, "{task_id}");
-        char tmp[1100];
-        if (at != NULL && hx_variants_path_for(tmpl, a.user_id, tmp, sizeof(tmp)) == 0 &&
+        char tmp[1100], big[301];
+        static const char *const labels[ERRORS_TASK_IDS] = {
+            "a task id with a quote",          "a task id with a quote (DELETE)",
+            "a task id that is almost a UUID", "a task id that is a 30-digit number",
+            "a task id of 300 characters",
+        };
+        const char *ids[ERRORS_TASK_IDS] = {"not-a-uuid'", "not-a-uuid'",
+                                            "zzzzzzzz-zzzz-4zzz-8zzz-zzzzzzzzzzzz",
+                                            "123456789012345678901234567890", big};
+        const char *at;
+        memset(big, 'f', sizeof(big) - 1);
+        big[sizeof(big) - 1] = '\0';
+        if (strstr(tmpl, "{task_id}") != NULL &&
+            hx_variants_path_for(tmpl, a.user_id, tmp, sizeof(tmp)) == 0 &&
             (at = strstr(tmp, "{task_id}")) != NULL) {
-            int k = snprintf(bad_task, sizeof(bad_task), "%.*snot-a-uuid'%s", (int)(at - tmp), tmp,
-                             at + 9);
-            if (k > 0 && (size_t)k < sizeof(bad_task))
-                probes[np++] = (typeof(probes[0])){"GET", bad_task, a.token, NULL,
-                                                   "a task id that is not a UUID"};
+            for (size_t k = 0; k < ERRORS_TASK_IDS; k++) {
+                int w = snprintf(bad_task[k], sizeof(bad_task[k]), "%.*s%s%s", (int)(at - tmp), tmp,
+                                 ids[k], at + 9);
+                if (w > 0 && (size_t)w < sizeof(bad_task[k]))
+                    probes[np++] = (typeof(probes[0])){k == 1 ? "DELETE" : "GET", bad_task[k],
+                                                       a.token, NULL, labels[k]};
+            }
         }
     }
     for (size_t i = 0; i < np; i++) {
@@ -327,15 +447,13 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
                                                    .token = probes[i].token,
                                                    .json = probes[i].json},
                                 &r);
-        if (rc != 0 || r.status == 0) {
-            errors++;
-            hx_response_cleanup(&r);
-            continue;
-        }
-        if (r.status >= 500 && !hx_content_leak(r.body.data != NULL ? r.body.data : "", r.body.len,
-                                                what, sizeof(what))) {
+        if (rc != 0 || r.status == 0 ||
+            (r.status >= 500 && !hx_content_leak(r.body.data != NULL ? r.body.data : "", r.body.len,
+                                                 what, sizeof(what)))) {
             /* a server error is no verdict, unless it shows its internals */
-            errors++;
+            if (errors++ == 0)
+                snprintf(first_error, sizeof(first_error), "%s answered %ld", probes[i].label,
+                         r.status);
             hx_response_cleanup(&r);
             continue;
         }
@@ -372,11 +490,14 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     }
     if (errors > 0) {
         hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
-                    "%zu of %zu requests got a server error or no answer; no verdict", errors, np);
+                    "%zu of %zu requests got a server error or no answer (first: %s); no verdict",
+                    errors, np, first_error);
         return;
     }
-    hx_step_add_note(step, "%zu error answers: no stack trace, SQL, path or version; no banner",
-                     np);
+    hx_step_add_note(step,
+                     "%zu error answers (%zu of them with task ids meant for the database): no "
+                     "stack trace, SQL, database error, path or version; no banner",
+                     np, np > 7 ? np - 7 : 0);
 }
 
 const struct hx_probe_def hx__probe_error_leaks = {

@@ -39,11 +39,16 @@ hx_race_judge(const struct hx_race_tally *t, size_t sent, char *why, size_t why_
                  t->other > 0 ? t->other_status : 0L);
         return HX_TALLY_UNDECIDED;
     }
-    if (t->errors > 0 || t->limited > 0) {
+    if (t->errors > 0) {
         snprintf(why, why_size,
-                 "could not decide: %zu errors (5xx or no answer) and %zu rate-limited answers "
-                 "among %zu signups",
-                 t->errors, t->limited, sent);
+                 "%zu of %zu concurrent signups got a server error or no answer (%zu "
+                 "rate-limited); no verdict on a server error",
+                 t->errors, sent, t->limited);
+        return HX_TALLY_UNDECIDED;
+    }
+    if (t->limited > 0) {
+        snprintf(why, why_size, "could not decide: %zu of %zu concurrent signups were rate limited",
+                 t->limited, sent);
         return HX_TALLY_UNDECIDED;
     }
     if (t->other > 0) {
@@ -69,10 +74,13 @@ hx_burst_add(struct hx_burst *b, long status, const char *retry_after)
     }
     b->attempts++;
     if (status == 429) {
-        b->limited_at = b->attempts;
-        b->retry_after = hx_retry_after_ok(retry_after);
+        if (b->limited++ == 0) {
+            b->limited_at = b->through + 1;
+            b->retry_after = hx_retry_after_ok(retry_after);
+        }
         return true;
     }
+    b->through++;
     return false;
 }
 
@@ -84,20 +92,23 @@ hx_burst_judge(const struct hx_burst *b, size_t max, char *why, size_t why_size)
                  b->last_status);
         return HX_TALLY_UNDECIDED;
     }
-    if (b->limited_at == 0) {
+    if (b->limited == 0) {
         snprintf(why, why_size, "no 429 after %zu failed attempts (limit for the check: %zu)",
                  b->attempts, max);
         return HX_TALLY_FAIL;
     }
-    if (b->limited_at > max) {
-        snprintf(why, why_size, "429 only at attempt %zu, later than %zu", b->limited_at, max);
+    /* answers still in flight when the first 429 came may have got through
+     * too: every attempt let through counts */
+    if (b->through + 1 > max) {
+        snprintf(why, why_size, "429 only after %zu failed attempts got through, more than %zu",
+                 b->through, max - 1);
         return HX_TALLY_FAIL;
     }
     if (!b->retry_after) {
         snprintf(why, why_size, "429 at attempt %zu without a valid Retry-After header",
-                 b->limited_at);
+                 b->through + 1);
         return HX_TALLY_FAIL;
     }
-    snprintf(why, why_size, "429 with Retry-After at attempt %zu (limit %zu)", b->limited_at, max);
+    snprintf(why, why_size, "429 with Retry-After at attempt %zu (limit %zu)", b->through + 1, max);
     return HX_TALLY_PASS;
 }

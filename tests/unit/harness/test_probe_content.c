@@ -21,6 +21,37 @@ test_content_leak_spots_traces_sql_and_paths(void)
 }
 
 static void
+test_content_leak_spots_database_and_driver_errors(void)
+{
+    char what[200];
+    /* what libpq gives for a task id that is not a UUID */
+    CU_ASSERT_TRUE(hx_content_leak(S("{\"detail\":\"database error: ERROR:  invalid input syntax "
+                                     "for type uuid: \\\"not-a-uuid'\\\"\\n\"}"),
+                                   what, sizeof(what)));
+    CU_ASSERT_PTR_NOT_NULL(strstr(what, "PostgreSQL"));
+    CU_ASSERT_TRUE(hx_content_leak(S("value \"123456789012345678901234567890\" is out of range for "
+                                     "type bigint"),
+                                   what, sizeof(what)));
+    CU_ASSERT_TRUE(hx_content_leak(S("sqlalchemy.exc.DataError: (psycopg2.errors."
+                                     "InvalidTextRepresentation)"),
+                                   what, sizeof(what)));
+    CU_ASSERT_TRUE(
+        hx_content_leak(S("{\"error\":\"SQLITE_ERROR: no such column: x\"}"), what, sizeof(what)));
+    CU_ASSERT_TRUE(hx_content_leak(S("You have an error in your SQL syntax; check the manual"),
+                                   what, sizeof(what)));
+    CU_ASSERT_TRUE(
+        hx_content_leak(S("org.postgresql.util.PSQLException: ERROR"), what, sizeof(what)));
+    /* the short refusals of a careful server say nothing of the database */
+    CU_ASSERT_FALSE(hx_content_leak(S("{\"detail\":\"Task not found\"}"), what, sizeof(what)));
+    CU_ASSERT_FALSE(
+        hx_content_leak(S("{\"detail\":\"Internal server error\"}"), what, sizeof(what)));
+    CU_ASSERT_FALSE(
+        hx_content_leak(S("{\"detail\":\"Service unavailable, try again\"}"), what, sizeof(what)));
+    CU_ASSERT_FALSE(hx_content_leak(S("{\"detail\":\"user_id does not match the token\"}"), what,
+                                    sizeof(what)));
+}
+
+static void
 test_content_secret_finds_env_values_but_not_placeholders_or_html(void)
 {
     char what[200];
@@ -70,6 +101,7 @@ main(void)
 {
     static const struct tu_test tests[] = {
         TU_TEST(test_content_leak_spots_traces_sql_and_paths),
+        TU_TEST(test_content_leak_spots_database_and_driver_errors),
         TU_TEST(test_content_secret_finds_env_values_but_not_placeholders_or_html),
         TU_TEST(test_content_env_paths_and_committed_secret_lines),
         {NULL, NULL},

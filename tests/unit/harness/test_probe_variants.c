@@ -90,6 +90,48 @@ test_race_judge_wants_exactly_one_account(void)
         hx_race_add(&t, 307, 201, 400);
     CU_ASSERT_EQUAL(hx_race_judge(&t, 8, why, sizeof(why)), HX_TALLY_UNDECIDED);
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "none of 8"));
+    /* undecided for two reasons the probe reports apart: a server error
+     * (an error) and 429s (a skip) */
+    memset(&t, 0, sizeof(t));
+    hx_race_add(&t, 201, 201, 400);
+    hx_race_add(&t, 503, 201, 400);
+    hx_race_add(&t, 429, 201, 400);
+    CU_ASSERT_EQUAL(hx_race_judge(&t, 3, why, sizeof(why)), HX_TALLY_UNDECIDED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "server error"));
+    memset(&t, 0, sizeof(t));
+    hx_race_add(&t, 201, 201, 400);
+    hx_race_add(&t, 429, 201, 400);
+    CU_ASSERT_EQUAL(hx_race_judge(&t, 2, why, sizeof(why)), HX_TALLY_UNDECIDED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "could not decide"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "rate limited"));
+}
+
+static void
+test_burst_counts_every_attempt_let_through_in_any_order(void)
+{
+    struct hx_burst b = {0};
+    char why[200];
+
+    /* four in flight: five got through, the sixth met 429, and one more
+     * that was already in flight got through after it */
+    for (int i = 0; i < 5; i++)
+        CU_ASSERT_FALSE(hx_burst_add(&b, 401, NULL));
+    CU_ASSERT_TRUE(hx_burst_add(&b, 429, "60"));
+    CU_ASSERT_EQUAL(b.limited_at, 6);
+    CU_ASSERT_FALSE(hx_burst_add(&b, 401, NULL));
+    CU_ASSERT_TRUE(hx_burst_add(&b, 429, NULL));
+    CU_ASSERT_EQUAL(b.through, 6);
+    CU_ASSERT_EQUAL(b.limited, 2);
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_PASS);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "attempt 7"));
+    /* the straggler counts: 6 let through is one too many for a bound of 6 */
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 6, why, sizeof(why)), HX_TALLY_FAIL);
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 7, why, sizeof(why)), HX_TALLY_PASS);
+    /* the Retry-After of the first 429 is the one judged */
+    memset(&b, 0, sizeof(b));
+    hx_burst_add(&b, 429, NULL);
+    hx_burst_add(&b, 429, "60");
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_FAIL);
 }
 
 static void
@@ -125,6 +167,7 @@ main(void)
         TU_TEST(test_variants_origins_make_lookalikes_of_the_trusted_one),
         TU_TEST(test_race_judge_wants_exactly_one_account),
         TU_TEST(test_burst_stops_at_first_429_and_wants_retry_after),
+        TU_TEST(test_burst_counts_every_attempt_let_through_in_any_order),
         {NULL, NULL},
     };
     return tu_run_suite("probe_variants", tests);

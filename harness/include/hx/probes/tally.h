@@ -28,19 +28,26 @@ enum hx_tally_verdict {
 enum hx_tally_verdict hx_race_judge(const struct hx_race_tally *t, size_t sent, char *why,
                                     size_t why_size);
 
+/* A burst of failed signins, answered in any order (several may be in
+ * flight): what counts is how many the target let through before it
+ * limited, not the position of the first 429. */
 struct hx_burst {
-    size_t attempts;   /* requests answered so far */
-    size_t limited_at; /* 1-based attempt that met 429, 0 when none */
-    bool retry_after;  /* the 429 carried a valid Retry-After */
+    size_t attempts;   /* requests answered so far (errors excluded) */
+    size_t through;    /* answered with anything but 429 */
+    size_t limited;    /* answered 429 */
+    size_t limited_at; /* through + 1 when the first 429 arrived, 0 before */
+    bool retry_after;  /* the first 429 carried a valid Retry-After */
     size_t errors;     /* 5xx or no answer */
     long last_status;
 };
 
-/* Records one answer; returns true when the burst must stop (429 met, or
- * an error). */
+/* Records one answer; returns true when the burst must stop sending (a 429
+ * met, or an error). */
 bool hx_burst_add(struct hx_burst *b, long status, const char *retry_after);
 
-/* 429 with Retry-After within max attempts. */
+/* A 429 with Retry-After after at most max - 1 attempts got through (the
+ * 429 came at attempt max at the latest, counting the attempts let
+ * through). */
 enum hx_tally_verdict hx_burst_judge(const struct hx_burst *b, size_t max, char *why,
                                      size_t why_size);
 
