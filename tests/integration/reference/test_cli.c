@@ -173,7 +173,7 @@ test_server_writes_port_file_logs_requests_and_exits_0_on_sigterm(void)
         snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"wrong-password\"}", email);
         CU_ASSERT(it_send("POST", url, NULL, body, &r) == 0 && r.status == 401);
         it_resp_cleanup(&r);
-        log = it_proc_log(&p);
+        log = it_proc_log_wait(&p, "http: POST /api/auth/signup 201", 5000);
         CU_ASSERT(strstr(log, "WARN bcrypt: cost 4 is below 12") != NULL);
         CU_ASSERT(strstr(log, "http: POST /api/auth/signup 201") != NULL);
         CU_ASSERT(strstr(log, "audit: signup user=") != NULL);

@@ -188,6 +188,20 @@ it_proc_log(const struct it_proc *p)
     return cmn_buf_take(&b);
 }
 
+char *
+it_proc_log_wait(const struct it_proc *p, const char *needle, int timeout_ms)
+{
+    char *log = it_proc_log(p);
+
+    for (int waited = 0; log != NULL && strstr(log, needle) == NULL && waited < timeout_ms;
+         waited += 20) {
+        free(log);
+        usleep(20 * 1000);
+        log = it_proc_log(p);
+    }
+    return log;
+}
+
 int
 it_run_authref(const char *const *argv, const char *const *env, int timeout_s, char **err_out)
 {

@@ -44,6 +44,9 @@ int it_proc_wait_ready(struct it_proc *p);
 int it_proc_stop(struct it_proc *p);
 /* Returns new (free()): what the program has written to stderr so far. */
 char *it_proc_log(const struct it_proc *p);
+/* Returns new (free()): the log once it holds needle, or as it is after
+ * timeout_ms (lines such as the access log are written after the response). */
+char *it_proc_log_wait(const struct it_proc *p, const char *needle, int timeout_ms);
 
 /* Runs authref with argv (after the program name) and env (NULL-terminated
  * "NAME=value"; the environment is otherwise empty) to completion, at most
