@@ -105,8 +105,10 @@ rate_answer(void *user, size_t index, int rc, const struct hx_request *req,
     if (first_429 || index + 1 >= st->max)
         hx_probe_record(st->ctx, req, r);
     if (first_429)
-        hx_step_add_note(st->step, "%s: 429 at attempt %zu, Retry-After: %s", st->label,
-                         st->b.limited_at, retry != NULL ? retry : "(absent)");
+        hx_step_add_note(st->step,
+                         "%s: the first 429 came with %zu attempts let through so far, "
+                         "Retry-After: %s",
+                         st->label, st->b.through, retry != NULL ? retry : "(absent)");
     return stop;
 }
 
