@@ -189,6 +189,8 @@ hx__http_transfer_new(const struct hx_http_config *cfg, const struct hx_request 
         return HX_E_NOMEM;
     }
     curl_easy_setopt(e, CURLOPT_URL, req->url);
+    if (req->path_as_is)
+        curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
