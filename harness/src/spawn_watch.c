@@ -89,8 +89,7 @@ watch_child(int life, int url, const char *throwaway, const char *pg_dir, const 
 
 int
 hx__spawn_watch_start(struct hx_spawn_watch *w, const char *throwaway, const char *pg_dir,
-                      const char *work_dir, volatile sig_atomic_t *stop, char *url,
-                      size_t url_size)
+                      const char *work_dir, volatile sig_atomic_t *stop, char *url, size_t url_size)
 {
     int life[2], pipe_url[2];
     size_t got = 0;

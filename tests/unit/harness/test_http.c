@@ -57,8 +57,7 @@ wire_listen(struct wire *w)
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     w->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
     if (w->listen_fd < 0 || bind(w->listen_fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-        listen(w->listen_fd, 1) != 0 ||
-        getsockname(w->listen_fd, (struct sockaddr *)&a, &len) != 0)
+        listen(w->listen_fd, 1) != 0 || getsockname(w->listen_fd, (struct sockaddr *)&a, &len) != 0)
         return -1;
     w->port = ntohs(a.sin_port);
     return 0;
