@@ -10,6 +10,11 @@
 #include "http_int.h"
 #include "hx/error.h"
 
+/* CURLOPT_PATH_AS_IS (hx_request.path_as_is) arrived in libcurl 7.42.0. */
+#if LIBCURL_VERSION_NUM < 0x072a00
+#error "libcurl 7.42.0 or newer is needed (CURLOPT_PATH_AS_IS)"
+#endif
+
 #define HTTP_MAX_HEADERS 200
 #define HTTP_MAX_HEADER_BYTES (256 * 1024)
 #define HTTP_MAX_REDIRECTS 5
