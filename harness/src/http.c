@@ -10,6 +10,11 @@
 #include "http_int.h"
 #include "hx/error.h"
 
+/* CURLOPT_PATH_AS_IS (hx_request.path_as_is) arrived in libcurl 7.42.0. */
+#if LIBCURL_VERSION_NUM < 0x072a00
+#error "libcurl 7.42.0 or newer is needed (CURLOPT_PATH_AS_IS)"
+#endif
+
 #define HTTP_MAX_HEADERS 200
 #define HTTP_MAX_HEADER_BYTES (256 * 1024)
 #define HTTP_MAX_REDIRECTS 5
@@ -189,6 +194,8 @@ hx__http_transfer_new(const struct hx_http_config *cfg, const struct hx_request 
         return HX_E_NOMEM;
     }
     curl_easy_setopt(e, CURLOPT_URL, req->url);
+    if (req->path_as_is)
+        curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -19,6 +19,7 @@
 #include "cmn/env.h"
 #include "cmn/log.h"
 #include "hx/http.h"
+#include "spawn_int.h"
 
 #define SPAWN_START_TIMEOUT 30.0
 #define SPAWN_TWIN_ATTEMPTS 3
@@ -80,53 +81,6 @@ spawn_find_authref(char *out, size_t out_size)
         path = colon ? colon + 1 : NULL;
     }
     return HX_E_NOTFOUND;
-}
-
-/* Runs argv to completion with stdout captured into out (NUL-terminated).
- * Returns the exit status, or -1. */
-static int
-spawn_capture(char *const argv[], char *out, size_t out_size)
-{
-    int fds[2], status;
-    pid_t pid;
-    size_t got = 0;
-
-    if (pipe(fds) != 0)
-        return -1;
-    pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
-        setpgid(0, 0);
-        if (devnull >= 0)
-            dup2(devnull, 0);
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    for (;;) {
-        ssize_t r = read(fds[0], out + got, out_size - 1 - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-        if (got >= out_size - 1)
-            break;
-    }
-    out[got] = '\0';
-    close(fds[0]);
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 static void
@@ -256,6 +210,8 @@ spawn_authref(struct hx_spawn *sp, const char *port_path, const char *secret_pat
         _exit(127);
     }
     free(extra);
+    if (sp->authref_pid > 0 && hx__spawn_watch_pid(&sp->watch, sp->authref_pid) != 0)
+        cmn_log(CMN_LOG_WARN, "spawn: the watchdog of the run is gone");
     if (sp->authref_pid < 0) {
         hx_error_set(err, NULL, 0, "embedded default: cannot start authref: %s", strerror(errno));
         return HX_E_SPAWN;
@@ -266,6 +222,7 @@ spawn_authref(struct hx_spawn *sp, const char *port_path, const char *secret_pat
         int status;
         if (waitpid(sp->authref_pid, &status, WNOHANG) == sp->authref_pid) {
             sp->authref_pid = -1;
+            hx__spawn_watch_pid(&sp->watch, 0);
             spawn_log_tail(sp->work_dir, tail, sizeof tail);
             snprintf(taken, sizeof taken, "cannot listen on 127.0.0.1 port %ld", sp->http_port);
             if (strstr(tail, taken) != NULL)
@@ -308,7 +265,6 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
 
     memset(sp, 0, sizeof *sp);
     sp->authref_pid = -1;
-    snprintf(sp->pg_stop_script, sizeof sp->pg_stop_script, "%s/scripts/pg-throwaway", datadir);
     if (spawn_find_authref(sp->authref_path, sizeof sp->authref_path) != 0) {
         hx_error_set(err, NULL, 0,
                      "embedded default: authref not found (looked at $AUTHCONFORM_AUTHREF, "
@@ -333,18 +289,22 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
         goto fail;
     }
 
-    /* PostgreSQL */
+    /* PostgreSQL, started by the watchdog that stops it again */
     t0 = spawn_now();
-    {
-        char *argv[] = {throwaway, "start", sp->pg_dir, NULL};
-        rc = spawn_capture(argv, out, sizeof out);
+    rc = hx__spawn_watch_start(&sp->watch, throwaway, sp->pg_dir, sp->work_dir, stop, out,
+                               sizeof out);
+    if (rc == 1)
+        goto interrupted;
+    if (rc != 0) {
+        hx_error_set(err, NULL, 0, "embedded default: cannot start the watchdog of the run: %s",
+                     strerror(errno));
+        goto fail;
     }
-    sp->pg_started = true; /* even a failed start may have left a cluster */
-    if (rc != 0 || strncmp(out, "postgresql://", 13) != 0) {
+    if (strncmp(out, "postgresql://", 13) != 0) {
         hx_error_set(err, NULL, 0,
-                     "embedded default: the throwaway PostgreSQL did not start (%s "
-                     "exited %d)",
-                     throwaway, rc);
+                     "embedded default: the throwaway PostgreSQL did not start (%s start "
+                     "printed no URL)",
+                     throwaway);
         goto fail;
     }
     out[strcspn(out, "\r\n")] = '\0';
@@ -476,19 +436,15 @@ hx_spawn_stop(struct hx_spawn *sp)
             spawn_sleep_ms(10);
         }
         sp->authref_pid = -1;
+        hx__spawn_watch_pid(&sp->watch, 0);
     }
-    if (sp->pg_started && sp->pg_dir[0] != '\0') {
-        char out[256];
-        char *argv[] = {sp->pg_stop_script, "stop", sp->pg_dir, NULL};
-        spawn_capture(argv, out, sizeof out);
-        sp->pg_started = false;
-    } else if (sp->pg_dir[0] != '\0') {
-        rmdir(sp->pg_dir);
-    }
-    sp->pg_dir[0] = '\0';
-    if (sp->work_dir[0] != '\0') {
+    if (sp->work_dir[0] != '\0')
         spawn_rm_work(sp->work_dir);
-        sp->work_dir[0] = '\0';
-    }
+    if (sp->watch.running)
+        hx__spawn_watch_end(&sp->watch); /* stops PostgreSQL, removes what is left */
+    else if (sp->pg_dir[0] != '\0')
+        rmdir(sp->pg_dir);
+    sp->pg_dir[0] = '\0';
+    sp->work_dir[0] = '\0';
     explicit_bzero(sp->secret, sizeof sp->secret);
 }

@@ -24,6 +24,14 @@
 #define SERVER_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3"
 #define SERVER_TLS12_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define SERVER_DB_WAIT_S 30
+/* What precedes the body. authref's own caps answer with its JSON error and
+ * security headers; libmicrohttpd's per-connection memory is set well above
+ * them so that such a request reaches authref at all. Only past that memory
+ * (request line and headers together) does libmicrohttpd answer 414/431
+ * itself, with its own body. */
+#define SERVER_URI_MAX (8 * 1024)      /* path and query */
+#define SERVER_HEADERS_MAX (32 * 1024) /* every header line, names and values */
+#define SERVER_CONN_MEMORY (128 * 1024)
 
 struct rs_server {
     struct rs_ctx ctx;
@@ -54,6 +62,41 @@ server_mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 static enum MHD_Result
+server_count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    size_t *n = cls;
+    (void)kind;
+    *n += strlen(key) + (value != NULL ? strlen(value) : 0) + 4; /* ": " and CRLF */
+    return MHD_YES;
+}
+
+static enum MHD_Result
+server_count_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    size_t *n = cls;
+    (void)kind;
+    *n += strlen(key) + (value != NULL ? strlen(value) + 1 : 0) + 1; /* "=" and "?" or "&" */
+    return MHD_YES;
+}
+
+/* 414 or 431 in authref's shape when the request line or the headers are
+ * over authref's caps; MHD_YES with nothing queued when they are not. */
+static enum MHD_Result
+server_check_sizes(struct rs_request *r, const char *url)
+{
+    size_t uri = strlen(url), headers = 0;
+
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, server_count_arg, &uri);
+    if (uri > SERVER_URI_MAX)
+        return rs_reply_detail(r, MHD_HTTP_URI_TOO_LONG, "URL too long");
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, server_count_header, &headers);
+    if (headers > SERVER_HEADERS_MAX)
+        return rs_reply_detail(r, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+                               "Request header fields too large");
+    return MHD_YES;
+}
+
+static enum MHD_Result
 server_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
               const char *version, const char *upload_data, size_t *upload_data_size,
               void **con_cls)
@@ -70,6 +113,10 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
         if (r == NULL)
             return MHD_NO;
         *con_cls = r;
+        if (server_check_sizes(r, url) != MHD_YES)
+            return MHD_NO;
+        if (r->status != 0)
+            return MHD_YES; /* answered: 414 or 431 */
         /* A declared length over the limit is refused before any byte is read. */
         cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl != NULL && (declared = strtoll(cl, NULL, 10)) > ctx->cfg->max_body) {
@@ -223,7 +270,8 @@ server_listen(struct rs_server *s, unsigned port, bool api, unsigned *bound)
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)server_mhd_log, NULL};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL};
-    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL};
+    opts[k++] =
+        (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, SERVER_CONN_MEMORY, NULL};
     opts[k++] =
         (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)server_no_unescape, NULL};
     if (api) {

@@ -35,6 +35,10 @@ struct hx_request {
     long timeout_ms; /* 0: the configuration's */
     long tls_max_version; /* 0, or CURL_SSLVERSION_MAX_* for TLS probes */
     long tls_version;     /* 0, or CURL_SSLVERSION_* (minimum) for TLS probes */
+    /* Send the URL's path byte for byte: "/./" and "/../" are not squashed
+     * (libcurl resolves them otherwise, as a browser would). For probes
+     * that test how a target treats dot segments. */
+    bool path_as_is;
 };
 
 struct hx_response {

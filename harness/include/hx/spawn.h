@@ -23,6 +23,10 @@
  * (tls.ca, the run's --cacert). The server's key file is removed as soon as
  * authref has read it (once it answers), the CA's key is never written, and
  * every file of the work folder goes on every exit path.
+ *
+ * If the harness dies without stopping them (SIGKILL, a crash), authref
+ * gets SIGTERM (PR_SET_PDEATHSIG), and a watchdog started with the run
+ * stops PostgreSQL and removes both temporary folders.
  */
 #include <limits.h>
 #include <signal.h>
@@ -32,14 +36,21 @@
 #include "hx/certgen.h"
 #include "hx/error.h"
 
+/* The watchdog that stops PostgreSQL and removes the run's folders when
+ * the harness stops or dies, however it dies (see spawn_int.h). */
+struct hx_spawn_watch {
+    bool running;
+    pid_t pid;
+    int lifeline; /* the harness's end of the socket the watchdog waits on */
+};
+
 struct hx_spawn {
     char pg_dir[PATH_MAX];
-    bool pg_started;
+    struct hx_spawn_watch watch; /* it starts and stops PostgreSQL */
     char work_dir[PATH_MAX];     /* secret file, port file, authref's log, TLS files */
     struct hx_certgen_files tls; /* tls.ca: the run's --cacert */
     pid_t authref_pid;
     char authref_path[PATH_MAX];
-    char pg_stop_script[PATH_MAX]; /* scripts/pg-throwaway */
     char database_url[512];
     char secret[96];
     char target[64];                    /* https://127.0.0.1:PORT */

@@ -56,6 +56,7 @@ struct hx__send {
     size_t n_extra;
     bool quiet; /* no evidence (sampling) */
     bool follow_redirects;
+    bool path_as_is; /* the path's dot segments go out unresolved */
     long tls_version, tls_max_version;
 };
 

@@ -207,6 +207,7 @@ hx__probe_send(struct hx_probe_ctx *ctx, const struct hx__send *s, struct hx_res
     req.body = s->json;
     req.body_len = s->json != NULL ? strlen(s->json) : 0;
     req.follow_redirects = s->follow_redirects;
+    req.path_as_is = s->path_as_is;
     req.tls_version = s->tls_version;
     req.tls_max_version = s->tls_max_version;
     rc = s->quiet ? hx_probe_http_quiet(ctx, &req, resp) : hx_probe_http(ctx, &req, resp);

@@ -145,6 +145,77 @@ iso_task_path(const struct hx_probe_ctx *ctx, const json_t *args, const char *us
     return n < 0 || (size_t)n >= out_size ? HX_E_TOOLONG : 0;
 }
 
+/* Paths that name B only once dot segments are resolved, sent as is:
+ * libcurl would resolve them before sending, so without this a target (or a
+ * proxy in front of it) that routes on one spelling of the path and checks
+ * the owner on another is never asked. */
+#define ISO_RAW_VARIANTS 5
+
+struct iso_raw {
+    const char *name;
+    char path[HX_VARIANT_PATH_MAX];
+};
+
+/* Fills out[ISO_RAW_VARIANTS]. Returns 0, or an error when tmpl has no
+ * {user_id} or a path does not fit. */
+static int
+iso_raw_paths(const char *tmpl, const char *self_id, const char *other_id,
+              struct iso_raw out[ISO_RAW_VARIANTS])
+{
+    /* the dot segments go around B's id: "A/../B", "A/./../B", "./B", "B/." */
+    static const struct {
+        const char *name;
+        bool from_self;
+        const char *lead, *tail;
+    } shapes[ISO_RAW_VARIANTS - 1] = {
+        {"dot-dot-from-own-id", true, "/../", ""},
+        {"dot-dot-after-dot-from-own-id", true, "/./../", ""},
+        {"dot-segment-before-id", false, "./", ""},
+        {"dot-segment-after-id", false, "", "/."},
+    };
+    const char *mark = strstr(tmpl, "{user_id}"), *suffix;
+    char id[300], *climb;
+    size_t len, climbs = 1, cap = sizeof(out[0].path);
+    int n, rc;
+
+    if (mark == NULL)
+        return HX_E_INVAL;
+    for (size_t i = 0; i < ISO_RAW_VARIANTS - 1; i++) {
+        n = snprintf(id, sizeof(id), "%s%s%s%s", shapes[i].from_self ? self_id : "",
+                     shapes[i].lead, other_id, shapes[i].tail);
+        if (n < 0 || (size_t)n >= sizeof(id))
+            return HX_E_TOOLONG;
+        out[i].name = shapes[i].name;
+        rc = hx_variants_path_for(tmpl, id, out[i].path, sizeof(out[i].path));
+        if (rc != 0)
+            return rc;
+    }
+    /* A's whole path, climbed back up past A's id, then B's:
+     * /api/users/A/tasks/../../B/tasks */
+    suffix = mark + strlen("{user_id}");
+    for (const char *p = suffix; *p != '\0' && *p != '?'; p++)
+        if (*p == '/' && p[1] != '\0' && p[1] != '/' && p[1] != '?')
+            climbs++;
+    climb = out[ISO_RAW_VARIANTS - 1].path;
+    out[ISO_RAW_VARIANTS - 1].name = "climb-out-of-own-path";
+    rc = hx_variants_path_for(tmpl, self_id, climb, cap);
+    if (rc != 0)
+        return rc;
+    len = strcspn(climb, "?");
+    while (len > 0 && climb[len - 1] == '/')
+        len--;
+    for (size_t i = 0; i < climbs; i++) {
+        n = snprintf(climb + len, cap - len, "/..");
+        if (n < 0 || (size_t)n >= cap - len)
+            return HX_E_TOOLONG;
+        len += (size_t)n;
+    }
+    n = snprintf(climb + len, cap - len, "/%s%s", other_id, suffix);
+    if (n < 0 || (size_t)n >= cap - len)
+        return HX_E_TOOLONG;
+    return 0;
+}
+
 static void
 iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
 {
@@ -203,6 +274,39 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         snprintf(what, sizeof(what), "GET %.600s (%.47s)", v[i].path, v[i].name);
         iso_judge(&s, rc, &r, what, writes ? marker : NULL, v[i].own_path);
         hx_response_cleanup(&r);
+    }
+    /* Reads of B's list through raw dot segments. Only B's own data
+     * coming back is a breach: a 2xx without it, a 404 or a 400 is a
+     * target that does not resolve the segments, or resolves them and then
+     * checks the owner. Without B's task there is nothing to recognise. */
+    if (writes) {
+        struct iso_raw raw[ISO_RAW_VARIANTS];
+        if (iso_raw_paths(tmpl, a.user_id, b.user_id, raw) != 0) {
+            hx_step_set(step, HX_STATUS_ERROR, "probe.profile",
+                        "cannot build the dot-segment paths of %s", tmpl);
+            return;
+        }
+        for (size_t i = 0; i < ISO_RAW_VARIANTS; i++) {
+            struct hx_response r;
+            int rc = hx__probe_send(ctx,
+                                    &(struct hx__send){.path = raw[i].path,
+                                                       .token = a.token,
+                                                       .path_as_is = true,
+                                                       .quiet = true},
+                                    &r);
+            if (rc == 0 && r.status >= 200 && r.status < 300 && iso_has(&r, marker)) {
+                hx_response_cleanup(&r);
+                rc = hx__probe_send(
+                    ctx,
+                    &(struct hx__send){.path = raw[i].path, .token = a.token, .path_as_is = true},
+                    &r);
+            }
+            snprintf(what, sizeof(what), "GET %.600s sent as is (%.47s)", raw[i].path,
+                     raw[i].name);
+            iso_judge(&s, rc, &r, what, marker, true);
+            hx_response_cleanup(&r);
+        }
+        hx_step_add_note(step, "%d paths with raw dot segments sent as is", ISO_RAW_VARIANTS);
     }
     /* A's own id spelled differently: not a cross-user breach when it is
      * answered (the same user either way), but a sign that the owner check
@@ -271,23 +375,32 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
                                      "\"completed\":true}"
                                : strcmp(methods[m], "PATCH") == 0 ? "{\"title\":\"changed-by-a\"}"
                                                                   : NULL;
-            /* Under A's own path, a 2xx is a breach when it carries B's
-             * data (a change or deletion of B's task shows in the check
-             * below); under B's path with A's token, any 2xx is. */
-            const char *owners[] = {a.user_id, b.user_id};
-            for (size_t o = 0; o < 2; o++) {
+            /* Under A's own path, and through A's path and raw dot
+             * segments to B's, a 2xx is a breach when it carries B's data
+             * (a change or deletion of B's task shows in the check below);
+             * under B's path with A's token, any 2xx is. */
+            char climb[300];
+            const char *owners[] = {a.user_id, b.user_id, climb};
+            snprintf(climb, sizeof(climb), "%.140s/./../%.140s", a.user_id, b.user_id);
+            for (size_t o = 0; o < 3; o++) {
                 if (iso_task_path(ctx, args, owners[o], b_task, path, sizeof(path)) != 0)
                     break;
-                rc = hx__probe_send(
-                    ctx,
-                    &(struct hx__send){
-                        .method = methods[m], .path = path, .token = a.token, .json = body},
-                    &r);
-                snprintf(what, sizeof(what),
-                         o == 0 ? "%s of B's task under A's path"
-                                : "%s of B's task on B's path with A's token",
-                         methods[m]);
-                iso_judge(&s, rc, &r, what, marker, o == 0);
+                rc = hx__probe_send(ctx,
+                                    &(struct hx__send){.method = methods[m],
+                                                       .path = path,
+                                                       .token = a.token,
+                                                       .json = body,
+                                                       .path_as_is = o == 2},
+                                    &r);
+                if (o == 2)
+                    snprintf(what, sizeof(what), "%s %.600s sent as is (B's task)", methods[m],
+                             path);
+                else
+                    snprintf(what, sizeof(what),
+                             o == 0 ? "%s of B's task under A's path"
+                                    : "%s of B's task on B's path with A's token",
+                             methods[m]);
+                iso_judge(&s, rc, &r, what, marker, o != 1);
                 hx_response_cleanup(&r);
             }
         }

@@ -1,16 +1,27 @@
 /*
- * A test-only target that breaks exactly one flow of the contract: a proxy
- * in front of a real authref that passes everything through, except that a
- * 401 whose detail is "Invalid token" (a garbage token on a protected
- * route) comes back as {"detail": "Not authenticated"}. Run against it, the
- * harness must fail QS-PROTECTED-003 and nothing else.
+ * A test-only target that breaks exactly one thing: a proxy in front of a
+ * real authref that passes everything through (paths byte for byte), except
+ *
+ * --break invalid-token (the default): a 401 whose detail is "Invalid
+ *   token" (a garbage token on a protected route) comes back as {"detail":
+ *   "Not authenticated"}. Run against it, the harness must fail
+ *   QS-PROTECTED-003 and nothing else.
+ * --break dot-segments: a gateway that resolves "." and ".." segments and
+ *   then acts as the user the resolved path names (it forwards with the
+ *   token it saw that user get at signup or signin), as a gateway that
+ *   checks the owner on the raw path and calls a trusting backend would.
+ *   Only paths with raw dot segments reach another user's data.
  *
  *   wrong_route_proxy --upstream http://127.0.0.1:PORT --port-file FILE
+ *                     [--break invalid-token|dot-segments]
  */
 #include <arpa/inet.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +38,7 @@ struct proxy_req {
 
 struct proxy_hdrs {
     struct curl_slist *list;
+    bool skip_auth; /* the proxy sends an Authorization of its own */
 };
 
 struct proxy_resp {
@@ -37,7 +49,98 @@ struct proxy_resp {
 };
 
 static const char *proxy_upstream; /* set once in main, read by handler threads */
+static bool proxy_dot_segments;    /* --break dot-segments; set once in main */
 static volatile sig_atomic_t proxy_stop;
+
+/* dot-segments: the users seen signing up or in, id -> token */
+#define PROXY_USERS 256
+struct proxy_user {
+    char id[64];
+    char token[2048];
+};
+static struct proxy_user proxy_users[PROXY_USERS];
+static size_t proxy_n_users;
+static pthread_mutex_t proxy_users_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+proxy_learn(const char *body)
+{
+    json_t *doc = json_loads(body, 0, NULL);
+    const char *token = json_string_value(json_object_get(doc, "access_token"));
+    const char *id = json_string_value(json_object_get(json_object_get(doc, "user"), "id"));
+
+    if (token != NULL && id != NULL && strlen(id) < sizeof proxy_users[0].id &&
+        strlen(token) < sizeof proxy_users[0].token) {
+        size_t i;
+        pthread_mutex_lock(&proxy_users_lock);
+        for (i = 0; i < proxy_n_users && strcmp(proxy_users[i].id, id) != 0; i++)
+            ;
+        if (i < PROXY_USERS) {
+            snprintf(proxy_users[i].id, sizeof proxy_users[i].id, "%s", id);
+            snprintf(proxy_users[i].token, sizeof proxy_users[i].token, "%s", token);
+            if (i == proxy_n_users)
+                proxy_n_users++;
+        }
+        pthread_mutex_unlock(&proxy_users_lock);
+    }
+    json_decref(doc);
+}
+
+/* Copies the token of user id into out; false when the proxy never saw it. */
+static bool
+proxy_token_of(const char *id, size_t id_len, char *out, size_t out_size)
+{
+    bool found = false;
+    pthread_mutex_lock(&proxy_users_lock);
+    for (size_t i = 0; i < proxy_n_users && !found; i++) {
+        if (strlen(proxy_users[i].id) == id_len && strncmp(proxy_users[i].id, id, id_len) == 0) {
+            snprintf(out, out_size, "%s", proxy_users[i].token);
+            found = true;
+        }
+    }
+    pthread_mutex_unlock(&proxy_users_lock);
+    return found;
+}
+
+/* RFC 3986 remove_dot_segments on a path. Returns true when path had any
+ * "." or ".." segment (out then holds the resolved path). */
+static bool
+proxy_resolve(const char *path, char *out, size_t out_size)
+{
+    const char *seg[128];
+    size_t len[128], n = 0;
+    bool dots = false, slash_end = false;
+    size_t k = 0;
+
+    for (const char *p = path; *p == '/';) {
+        const char *s = p + 1, *e = strchr(s, '/');
+        size_t l = e != NULL ? (size_t)(e - s) : strlen(s);
+        slash_end = false;
+        if ((l == 1 && s[0] == '.') || (l == 2 && s[0] == '.' && s[1] == '.')) {
+            dots = true;
+            slash_end = true;
+            if (l == 2 && n > 0)
+                n--;
+        } else if (n < 128) {
+            seg[n] = s;
+            len[n++] = l;
+            slash_end = e != NULL && e[1] == '\0';
+        }
+        p = s + l;
+    }
+    if (!dots)
+        return false;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && k + len[i] + 2 < out_size; i++) {
+        out[k++] = '/';
+        memcpy(out + k, seg[i], len[i]);
+        k += len[i];
+    }
+    if ((slash_end || n == 0) && k + 1 < out_size)
+        out[k++] = '/';
+    out[k] = '\0';
+    return true;
+}
 
 static void
 proxy_on_signal(int sig)
@@ -46,12 +149,23 @@ proxy_on_signal(int sig)
     proxy_stop = 1;
 }
 
+/* Keeps the URL as it came: no percent-decoding on the way through. */
+static size_t
+proxy_no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
 static enum MHD_Result
 proxy_copy_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
     struct proxy_hdrs *h = cls;
     char line[8192];
     (void)kind;
+    if (h->skip_auth && strcasecmp(key, "Authorization") == 0)
+        return MHD_YES;
     if (strcasecmp(key, "Host") == 0 || strcasecmp(key, "Content-Length") == 0 ||
         strcasecmp(key, "Connection") == 0 || strcasecmp(key, "Expect") == 0 ||
         strcasecmp(key, "Transfer-Encoding") == 0)
@@ -101,10 +215,10 @@ proxy_handle(void *cls, struct MHD_Connection *conn, const char *url, const char
              const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
     struct proxy_req *req = *con_cls;
-    struct proxy_hdrs hdrs = {NULL};
+    struct proxy_hdrs hdrs = {NULL, false};
     struct proxy_resp resp;
     struct MHD_Response *out;
-    char target[4096];
+    char target[4096], resolved[4096], auth[2100] = "";
     const char *query;
     CURL *e;
     long status = 502;
@@ -129,11 +243,27 @@ proxy_handle(void *cls, struct MHD_Connection *conn, const char *url, const char
     cmn_buf_init(&resp.body, 8 << 20);
     query = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, NULL);
     (void)query;
+    if (proxy_dot_segments && proxy_resolve(url, resolved, sizeof resolved)) {
+        /* the broken gateway: the resolved path's user acts */
+        static const char users[] = "/api/users/";
+        char token[2048];
+        if (strncmp(resolved, users, sizeof users - 1) == 0) {
+            const char *id = resolved + sizeof users - 1;
+            if (proxy_token_of(id, strcspn(id, "/"), token, sizeof token)) {
+                snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+                hdrs.skip_auth = true;
+            }
+        }
+        url = resolved;
+    }
     snprintf(target, sizeof target, "%s%s", proxy_upstream, url);
     MHD_get_connection_values(conn, MHD_HEADER_KIND, proxy_copy_header, &hdrs);
     hdrs.list = curl_slist_append(hdrs.list, "Expect:");
+    if (auth[0] != '\0')
+        hdrs.list = curl_slist_append(hdrs.list, auth);
     e = curl_easy_init();
     curl_easy_setopt(e, CURLOPT_URL, target);
+    curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L); /* the path goes on as it came */
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
     if (strcmp(method, "HEAD") == 0)
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
@@ -154,8 +284,11 @@ proxy_handle(void *cls, struct MHD_Connection *conn, const char *url, const char
     curl_easy_cleanup(e);
     curl_slist_free_all(hdrs.list);
 
-    /* the one broken flow */
-    if (status == 401 && strstr(cmn_buf_str(&resp.body), "\"Invalid token\"") != NULL) {
+    if (proxy_dot_segments) {
+        if (status >= 200 && status < 300 && strcmp(method, "POST") == 0 &&
+            (strcmp(url, "/api/auth/signup") == 0 || strcmp(url, "/api/auth/signin") == 0))
+            proxy_learn(cmn_buf_str(&resp.body));
+    } else if (status == 401 && strstr(cmn_buf_str(&resp.body), "\"Invalid token\"") != NULL) {
         cmn_buf_reset(&resp.body);
         cmn_buf_adds(&resp.body, "{\"detail\":\"Not authenticated\"}");
     }
@@ -192,6 +325,7 @@ main(int argc, char **argv)
     static const struct option opts[] = {
         {"upstream", required_argument, NULL, 'u'},
         {"port-file", required_argument, NULL, 'p'},
+        {"break", required_argument, NULL, 'b'},
         {NULL, 0, NULL, 0},
     };
     const char *port_file = NULL;
@@ -210,11 +344,14 @@ main(int argc, char **argv)
             proxy_upstream = optarg;
         else if (c == 'p')
             port_file = optarg;
-        else
+        else if (c == 'b' && strcmp(optarg, "dot-segments") == 0)
+            proxy_dot_segments = true;
+        else if (c != 'b' || strcmp(optarg, "invalid-token") != 0)
             return 2;
     }
     if (proxy_upstream == NULL || port_file == NULL) {
-        fprintf(stderr, "usage: wrong_route_proxy --upstream URL --port-file FILE\n");
+        fprintf(stderr, "usage: wrong_route_proxy --upstream URL --port-file FILE "
+                        "[--break invalid-token|dot-segments]\n");
         return 2;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -222,6 +359,7 @@ main(int argc, char **argv)
     signal(SIGINT, proxy_on_signal);
     d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL,
                          NULL, proxy_handle, NULL, MHD_OPTION_NOTIFY_COMPLETED, proxy_done, NULL,
+                         MHD_OPTION_UNESCAPE_CALLBACK, proxy_no_unescape, NULL,
                          MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_END);
     if (d == NULL) {
         fprintf(stderr, "wrong_route_proxy: cannot start\n");

@@ -291,33 +291,113 @@ test_body_over_the_limit_is_413(void)
     free(big);
 }
 
-static void
-test_oversized_headers_and_urls_are_refused_with_4xx(void)
+/* A header line "X-Big: aaa..." with n letters; new. */
+static char *
+big_header(const char *name, size_t n)
 {
-    size_t n = 40000;
-    char *hdr = malloc(n + 16);
-    char *path = malloc(n + 16);
-    const char *hs[] = {hdr, NULL};
+    size_t len = strlen(name);
+    char *h = malloc(len + 2 + n + 1);
+    CU_ASSERT_FATAL(h != NULL);
+    memcpy(h, name, len);
+    memcpy(h + len, ": ", 2);
+    memset(h + len + 2, 'a', n);
+    h[len + 2 + n] = '\0';
+    return h;
+}
+
+/* authref's own answer: status, {"detail": detail}, JSON, security headers. */
+static void
+assert_own_refusal(const struct it_resp *r, long status, const char *detail)
+{
+    char h[128];
+    CU_ASSERT_EQUAL(r->status, status);
+    CU_ASSERT(r->body != NULL && it_detail(r) != NULL && strcmp(it_detail(r), detail) == 0);
+    CU_ASSERT(it_header(r, "Content-Type", h, sizeof h) != NULL &&
+              strcmp(h, "application/json") == 0);
+    assert_security_headers(r);
+}
+
+static void
+test_oversized_headers_and_urls_get_authrefs_json_refusal(void)
+{
+    char *hdr = big_header("X-Big", 40000);
+    const char *one[] = {hdr, NULL};
+    char *many[41];
+    char *path = malloc(40016);
     struct it_resp r;
 
-    snprintf(hdr, 16, "X-Big: ");
-    memset(hdr + 7, 'a', n);
-    hdr[n + 7] = '\0';
-    CU_ASSERT(req("GET", "/health", hs, NULL, 0, &r) == 431);
+    CU_ASSERT_FATAL(path != NULL);
+    /* one header over the cap */
+    req("GET", "/health", one, NULL, 0, &r);
+    assert_own_refusal(&r, 431, "Request header fields too large");
     it_resp_cleanup(&r);
+    /* many headers, each small, together over the cap */
+    for (int i = 0; i < 40; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "X-Part-%d", i);
+        many[i] = big_header(name, 1000);
+    }
+    many[40] = NULL;
+    req("GET", "/health", (const char *const *)many, NULL, 0, &r);
+    assert_own_refusal(&r, 431, "Request header fields too large");
+    it_resp_cleanup(&r);
+    for (int i = 0; i < 40; i++)
+        free(many[i]);
+    /* with a body, on a route that reads one: refused before the body */
+    {
+        const char *hs[] = {hdr, "Content-Type: application/json", NULL};
+        req("POST", "/api/auth/signin", hs, "{\"email\":\"a@b.co\",\"password\":\"x\"}", 0, &r);
+        assert_own_refusal(&r, 431, "Request header fields too large");
+        it_resp_cleanup(&r);
+    }
+    free(hdr);
+    /* under the cap: served */
+    hdr = big_header("X-Big", 20000);
+    one[0] = hdr;
+    CU_ASSERT(req("GET", "/health", one, NULL, 0, &r) == 200);
+    it_resp_cleanup(&r);
+    free(hdr);
+
+    /* a path over the router's cap, then over the server's URL cap */
     path[0] = '/';
     memset(path + 1, 'a', 3000);
     path[3001] = '\0';
-    CU_ASSERT(req("GET", path, NULL, NULL, 0, &r) == 414);
-    CU_ASSERT_STRING_EQUAL(r.body, "{\"detail\":\"URL too long\"}");
+    req("GET", path, NULL, NULL, 0, &r);
+    assert_own_refusal(&r, 414, "URL too long");
     it_resp_cleanup(&r);
-    memset(path + 1, 'a', n);
-    path[n + 1] = '\0';
+    memset(path + 1, 'a', 40000);
+    path[40001] = '\0';
+    req("GET", path, NULL, NULL, 0, &r);
+    assert_own_refusal(&r, 414, "URL too long");
+    it_resp_cleanup(&r);
+    /* a short path with a long query */
+    memcpy(path, "/health?q=", 10);
+    memset(path + 10, 'a', 10000);
+    path[10010] = '\0';
+    req("GET", path, NULL, NULL, 0, &r);
+    assert_own_refusal(&r, 414, "URL too long");
+    it_resp_cleanup(&r);
+    path[4010] = '\0';
+    CU_ASSERT(req("GET", path, NULL, NULL, 0, &r) == 200);
+    it_resp_cleanup(&r);
+    free(path);
+}
+
+static void
+test_headers_past_the_connection_memory_are_4xx_and_the_server_goes_on(void)
+{
+    /* past what a connection may hold, libmicrohttpd answers itself: a 4xx
+     * all the same, never a 500 or a dropped server */
+    char *hdr = big_header("X-Huge", 400000);
+    const char *one[] = {hdr, NULL};
+    struct it_resp r;
+
     r.status = 0;
-    CU_ASSERT(req("GET", path, NULL, NULL, 0, &r) / 100 == 4);
+    CU_ASSERT(req("GET", "/health", one, NULL, 0, &r) / 100 == 4);
     it_resp_cleanup(&r);
     free(hdr);
-    free(path);
+    CU_ASSERT(req("GET", "/health", NULL, NULL, 0, &r) == 200);
+    it_resp_cleanup(&r);
 }
 
 static void
@@ -398,7 +478,8 @@ main(void)
         TU_TEST(test_cors_preflight_for_configured_origin_is_204),
         TU_TEST(test_cors_preflight_for_other_origin_gets_no_cors_headers),
         TU_TEST(test_body_over_the_limit_is_413),
-        TU_TEST(test_oversized_headers_and_urls_are_refused_with_4xx),
+        TU_TEST(test_oversized_headers_and_urls_get_authrefs_json_refusal),
+        TU_TEST(test_headers_past_the_connection_memory_are_4xx_and_the_server_goes_on),
         TU_TEST(test_malformed_bodies_are_4xx_json_never_500),
         TU_TEST(test_hostile_paths_and_headers_never_give_500),
         {NULL, NULL},
