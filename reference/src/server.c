@@ -30,8 +30,11 @@
  * (request line and headers together) does libmicrohttpd answer 414/431
  * itself, with its own body. */
 #define SERVER_URI_MAX (8 * 1024)      /* path and query */
-#define SERVER_HEADERS_MAX (32 * 1024) /* every header line, names and values */
-#define SERVER_CONN_MEMORY (128 * 1024)
+#define SERVER_HEADERS_MAX (16 * 1024) /* every header line, names and values */
+/* libmicrohttpd zeroes a connection's memory for every request, so this is
+ * paid per request: at 128 KiB the zeroing took 31 % of a /health request's
+ * CPU; at 32 KiB /health runs at 1.5 times the rate. */
+#define SERVER_CONN_MEMORY (32 * 1024)
 
 struct rs_server {
     struct rs_ctx ctx;
