@@ -85,12 +85,13 @@ leak_pair_cleanup(struct leak_pair *lp)
     free(lp->ans[1].body);
 }
 
-/* Sends two signins at once, so that both meet the same load on the
- * target: first_b sends b's request first. Fills lp (cleaned by the
- * caller). Returns 0 or an error of hx__batch_send. */
+/* Sends two signins, both at once when in_flight is 2 (so that both meet
+ * the same load on the target), else one after the other: first_b sends
+ * b's request first. Fills lp (cleaned by the caller). Returns 0 or an
+ * error of hx__batch_send. */
 static int
 leak_send_pair(struct hx_probe_ctx *ctx, const char *body_a, const char *body_b, bool first_b,
-               bool evidence, struct leak_pair *lp)
+               bool evidence, size_t in_flight, struct leak_pair *lp)
 {
     const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
     struct hx__batch_item items[2] = {
@@ -104,14 +105,14 @@ leak_send_pair(struct hx_probe_ctx *ctx, const char *body_a, const char *body_b,
     lp->keep_bodies = evidence;
     lp->ans[0].rc = lp->ans[1].rc = HX_E_TRANSPORT; /* until answered */
     if (!first_b)
-        return hx__batch_send(ctx, items, 2, 2, leak_pair_answer, lp, NULL);
+        return hx__batch_send(ctx, items, 2, in_flight, leak_pair_answer, lp, NULL);
     /* the same batch in the other order, its answers put back in place */
     memset(&tmp, 0, sizeof(tmp));
     tmp.keep_bodies = evidence;
     tmp.ans[0].rc = tmp.ans[1].rc = HX_E_TRANSPORT;
     {
         struct hx__batch_item swapped[2] = {items[1], items[0]};
-        rc = hx__batch_send(ctx, swapped, 2, 2, leak_pair_answer, &tmp, NULL);
+        rc = hx__batch_send(ctx, swapped, 2, in_flight, leak_pair_answer, &tmp, NULL);
     }
     lp->ans[0] = tmp.ans[1];
     lp->ans[1] = tmp.ans[0];
@@ -169,7 +170,7 @@ enum_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         goto done;
     }
     /* both at once: the same load for both, one hash's time for the pair */
-    if (leak_send_pair(ctx, b_unknown, b_wrong, false, true, &lp) != 0) {
+    if (leak_send_pair(ctx, b_unknown, b_wrong, false, true, 2, &lp) != 0) {
         hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "the signin URL is too long");
         goto done;
     }
@@ -258,22 +259,33 @@ timing_validate(const json_t *args, struct hx_error *err)
     return 0;
 }
 
-static void
-timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
+/* One way of sending the pairs, and what it measured. */
+struct timing_phase {
+    const char *how;   /* for the notes */
+    bool together;     /* both signins of a pair in flight at once */
+    double unknown[TIMING_MAX_PAIRS], wrong[TIMING_MAX_PAIRS];
+    size_t n;
+    bool limited;      /* a 429 ended it */
+    struct hx_timing_summary sum;
+};
+
+/* Sends up to max_pairs pairs the phase's way, one pair after another, and
+ * stops at the first verdict. Returns false when the step was set (an
+ * error: no verdict at all). */
+static bool
+timing_phase_run(struct hx_probe_ctx *ctx, const json_t *args, struct timing_phase *ph,
+                 struct hx_step_result *step)
 {
     size_t max_pairs = (size_t)hx__arg_int(args, "max_pairs", TIMING_PAIRS);
     size_t min_pairs = (size_t)hx__arg_int(args, "min_pairs", 6);
     size_t per_account = (size_t)hx__arg_int(args, "per_account", 4);
     struct hx_timing_policy pol = {.min_samples = min_pairs,
                                    .tolerance_s = hx__arg_num(args, "tolerance_ms", 25) / 1000.0};
-    double unknown[TIMING_MAX_PAIRS], wrong[TIMING_MAX_PAIRS];
-    size_t n = 0;
-    struct hx_timing_summary sum;
     struct hx_identity id = {0};
-    bool limited = false;
-    char interval[80];
 
-    memset(&sum, 0, sizeof(sum));
+    memset(&ph->sum, 0, sizeof(ph->sum));
+    ph->n = 0;
+    ph->limited = false;
     for (size_t i = 0; i < max_pairs; i++) {
         char email[200], password[80];
         char *bu, *bw;
@@ -283,7 +295,7 @@ timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         /* spread wrong passwords over fresh accounts: per-account lockouts
          * are right, not what is measured */
         if (i % per_account == 0 && hx_probe_identity_fresh(ctx, &id) != 0)
-            return;
+            return false;
         leak_unknown(ctx, email, sizeof(email), password, sizeof(password));
         bu = hx__signin_body(ctx, email, password);
         bw = hx__signin_body(ctx, id.email, password);
@@ -291,66 +303,107 @@ timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
             free(bu);
             free(bw);
             hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "out of memory");
-            return;
+            return false;
         }
-        /* a pair leaves together, so that both meet the same load on the
-         * target; which one leaves first alternates */
-        rc = leak_send_pair(ctx, bu, bw, i % 2 == 1, false, &lp);
+        /* which one leaves first alternates */
+        rc = leak_send_pair(ctx, bu, bw, i % 2 == 1, false, ph->together ? 2 : 1, &lp);
         free(bu);
         free(bw);
         if (rc != 0) {
             hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "the signin URL is too long");
-            return;
+            return false;
         }
         if (lp.ans[0].rc != 0 || lp.ans[1].rc != 0 || lp.ans[0].status == 0 ||
             lp.ans[1].status == 0 || lp.ans[0].status >= 500 || lp.ans[1].status >= 500) {
             hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
                         "signin timing: the target answered %ld and %ld; no verdict",
                         lp.ans[0].status, lp.ans[1].status);
-            return;
+            return false;
         }
         if (lp.ans[0].status == 429 || lp.ans[1].status == 429) {
-            limited = true;
+            ph->limited = true;
             break;
         }
-        unknown[n] = lp.ans[0].seconds;
-        wrong[n] = lp.ans[1].seconds;
-        n++;
-        hx_timing_compare_paired(unknown, wrong, n, &pol, &sum);
-        if (sum.verdict != HX_TIMING_UNDECIDED)
+        ph->unknown[ph->n] = lp.ans[0].seconds;
+        ph->wrong[ph->n] = lp.ans[1].seconds;
+        ph->n++;
+        hx_timing_compare_paired(ph->unknown, ph->wrong, ph->n, &pol, &ph->sum);
+        if (ph->sum.verdict != HX_TIMING_UNDECIDED)
             break;
         if (hx_probe_stopping(ctx))
             break;
     }
-    hx_timing_compare_paired(unknown, wrong, n, &pol, &sum);
-    if (isnan(sum.diff_lo))
+    hx_timing_compare_paired(ph->unknown, ph->wrong, ph->n, &pol, &ph->sum);
+    return true;
+}
+
+static void
+timing_phase_note(struct hx_step_result *step, const struct timing_phase *ph)
+{
+    char interval[80];
+
+    if (isnan(ph->sum.diff_lo))
         snprintf(interval, sizeof(interval), "too few pairs for a 90%% interval");
     else
-        snprintf(interval, sizeof(interval), "90%% interval %.1f to %.1f ms", sum.diff_lo * 1000,
-                 sum.diff_hi * 1000);
+        snprintf(interval, sizeof(interval), "90%% interval %.1f to %.1f ms",
+                 ph->sum.diff_lo * 1000, ph->sum.diff_hi * 1000);
     hx_step_add_note(step,
-                     "signin timing over %zu pairs, each pair sent together (the first of a "
-                     "pair alternating): unknown email median %.1f ms (MAD %.1f), wrong "
-                     "password median %.1f ms (MAD %.1f), median paired difference %.1f ms "
-                     "(%s), Wilcoxon signed-rank p = %.4f (Mann-Whitney p = %.4f)",
-                     n, sum.median_a * 1000, sum.mad_a * 1000, sum.median_b * 1000,
-                     sum.mad_b * 1000, sum.diff * 1000, interval, sum.p,
-                     hx_stats_mann_whitney_p(unknown, n, wrong, n));
-    switch (sum.verdict) {
+                     "signin timing over %zu pairs %s (the first of a pair alternating): "
+                     "unknown email median %.1f ms (MAD %.1f), wrong password median %.1f ms "
+                     "(MAD %.1f), median paired difference %.1f ms (%s), Wilcoxon signed-rank "
+                     "p = %.4f (Mann-Whitney p = %.4f)",
+                     ph->n, ph->how, ph->sum.median_a * 1000, ph->sum.mad_a * 1000,
+                     ph->sum.median_b * 1000, ph->sum.mad_b * 1000, ph->sum.diff * 1000, interval,
+                     ph->sum.p, hx_stats_mann_whitney_p(ph->unknown, ph->n, ph->wrong, ph->n));
+}
+
+/* Pairs sent together first: on a target that hashes in parallel both
+ * signins of a pair meet the same load, and the run does not wait for one
+ * hash after another. A target that serves them one at a time makes the
+ * second of each pair wait for the first: differences of a whole hash, both
+ * ways, and no verdict. Then the pairs are measured again one request after
+ * another, and that second phase alone decides. */
+static void
+timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
+{
+    static const struct timing_phase phases[2] = {
+        {.how = "each pair sent together", .together = true},
+        {.how = "one request after another", .together = false},
+    };
+    struct timing_phase ph[2];
+    const struct timing_phase *last = NULL;
+
+    memcpy(ph, phases, sizeof(ph));
+    for (size_t k = 0; k < 2; k++) {
+        if (!timing_phase_run(ctx, args, &ph[k], step))
+            return;
+        timing_phase_note(step, &ph[k]);
+        last = &ph[k];
+        if (ph[k].sum.verdict != HX_TIMING_UNDECIDED || ph[k].limited ||
+            hx_probe_stopping(ctx))
+            break;
+    }
+    switch (last->sum.verdict) {
     case HX_TIMING_DIFFERENT:
         hx_step_set(step, HX_STATUS_FAIL, "probe.timing-leak",
                     "signin with an unknown email takes %.0f ms, with a wrong password %.0f ms "
-                    "(paired difference %.0f ms, p = %.4f over %zu pairs): the time tells "
+                    "(paired difference %.0f ms, p = %.4f over %zu pairs, %s): the time tells "
                     "whether an account exists",
-                    sum.median_a * 1000, sum.median_b * 1000, sum.diff * 1000, sum.p, n);
+                    last->sum.median_a * 1000, last->sum.median_b * 1000, last->sum.diff * 1000,
+                    last->sum.p, last->n, last->how);
         return;
     case HX_TIMING_SAME:
         return;
     case HX_TIMING_UNDECIDED:
-        hx_step_set(step, HX_STATUS_SKIP, limited ? "probe.rate-limited" : "probe.undecided",
-                    limited ? "could not decide: rate limited (429) after %zu pairs"
-                            : "could not decide: timings not clear after %zu pairs",
-                    n);
+        if (last->limited)
+            hx_step_set(step, HX_STATUS_SKIP, "probe.rate-limited",
+                        "could not decide: rate limited (429) after %zu pairs, %s", last->n,
+                        last->how);
+        else
+            hx_step_set(step, HX_STATUS_SKIP, "probe.undecided",
+                        "could not decide: timings not clear after %zu pairs sent together "
+                        "and %zu sent one request after another",
+                        ph[0].n, last == &ph[1] ? ph[1].n : (size_t)0);
         return;
     }
 }
