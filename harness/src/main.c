@@ -617,6 +617,8 @@ main_needs_text(const struct hx_scenario *s, char *buf, size_t size)
         o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? "," : "", s->need_keys[i]);
     if (s->floods && o < size)
         o += (size_t)snprintf(buf + o, size - o, "%sfloods", o ? "," : "");
+    if (s->exclusive && o < size)
+        o += (size_t)snprintf(buf + o, size - o, "%sexclusive", o ? "," : "");
     return o ? buf : "-";
 }
 

@@ -556,7 +556,9 @@ struct run_loop {
     struct hx_run *run;
     CURLM *multi;
     struct run_scen *scens;
+    size_t *order; /* the start order: exclusive scenarios first */
     size_t n, next, running, done;
+    bool alone; /* an exclusive scenario runs: nothing else starts */
     int pipe_r, pipe_w;
     const struct hx_runner_hooks *hooks;
 };
@@ -580,6 +582,8 @@ scen_finish(struct run_loop *L, struct run_scen *s)
             s->kase->seconds = 1e-6;
     }
     s->state = SCEN_DONE;
+    if (s->sc->exclusive)
+        L->alone = false;
     json_decref(s->expanded);
     s->expanded = NULL;
     run_req_cleanup(&s->rq);
@@ -590,6 +594,17 @@ scen_finish(struct run_loop *L, struct run_scen *s)
     L->done++;
     if (L->hooks && L->hooks->case_done)
         L->hooks->case_done(L->hooks->ud, s->kase, L->running, L->done, L->n);
+}
+
+/* Whether the next scenario in the start order may start now: there is
+ * room, no exclusive scenario runs, and an exclusive one starts only when
+ * nothing else runs (so that what it measures is the target alone). */
+static bool
+loop_may_start(const struct run_loop *L, size_t jobs)
+{
+    if (L->next >= L->n || L->running >= jobs || L->alone)
+        return false;
+    return !L->scens[L->order[L->next]].sc->exclusive || L->running == 0;
 }
 
 /* Ends the current step with a verdict (PASS moves on, anything else ends
@@ -1119,8 +1134,21 @@ hx_run_execute(struct hx_run *run, struct hx_scenario *const *sc, size_t n,
     long jobs = run->cfg->jobs > 0 ? run->cfg->jobs : 1;
 
     L.scens = calloc(n ? n : 1, sizeof *L.scens);
-    if (L.scens == NULL)
+    L.order = calloc(n ? n : 1, sizeof *L.order);
+    if (L.scens == NULL || L.order == NULL) {
+        free(L.scens);
+        free(L.order);
         return HX_E_NOMEM;
+    }
+    /* exclusive scenarios first, each alone, while the target is quiet
+     * anyway (after the others, the run would first wait out their tail) */
+    for (i = 0; i < n; i++)
+        if (sc[i]->exclusive)
+            L.order[L.next++] = i;
+    for (i = 0; i < n; i++)
+        if (!sc[i]->exclusive)
+            L.order[L.next++] = i;
+    L.next = 0;
     for (i = 0; i < n; i++) {
         struct run_scen *s = &L.scens[i];
         const struct hx_scenario *x = sc[i];
@@ -1185,16 +1213,19 @@ hx_run_execute(struct hx_run *run, struct hx_scenario *const *sc, size_t n,
         double now;
 
         /* start scenarios while there is room */
-        while (!stopping && L.next < n && L.running < (size_t)jobs) {
+        while (!stopping && loop_may_start(&L, (size_t)jobs)) {
             size_t before = L.running;
-            scen_begin(&L, &L.scens[L.next++], buf, sizeof buf);
+            struct run_scen *s = &L.scens[L.order[L.next++]];
+            if (s->sc->exclusive)
+                L.alone = true;
+            scen_begin(&L, s, buf, sizeof buf);
             if (L.running != before)
                 loop_progress(&L);
         }
         if (stopping) {
             for (; L.next < n; L.next++) {
-                hx_case_skip(L.scens[L.next].kase, "interrupted before it ran");
-                scen_finish(&L, &L.scens[L.next]);
+                hx_case_skip(L.scens[L.order[L.next]].kase, "interrupted before it ran");
+                scen_finish(&L, &L.scens[L.order[L.next]]);
             }
         }
         /* start the steps that can start; a step may end at once */
@@ -1254,7 +1285,7 @@ hx_run_execute(struct hx_run *run, struct hx_scenario *const *sc, size_t n,
                     timeout_ms = ms < 0 ? 0 : (int)ms + 1;
             }
         }
-        if (!stopping && L.next < n && L.running < (size_t)jobs)
+        if (!stopping && loop_may_start(&L, (size_t)jobs))
             timeout_ms = 0;
         if (timeout_ms > 0)
             curl_multi_poll(L.multi, &wfd, 1, timeout_ms, NULL);
@@ -1289,5 +1320,6 @@ out:
     if (L.pipe_w >= 0)
         close(L.pipe_w);
     free(L.scens);
+    free(L.order);
     return rc;
 }

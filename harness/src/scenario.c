@@ -36,7 +36,7 @@ static const char *const checklist_items[] = {
 
 static const char *const scenario_keys[] = {
     "id",    "title",  "description", "checklist", "asvs",  "severity", "remediation",
-    "needs", "floods", "identities",  "steps",     "notes", NULL,
+    "needs", "floods", "exclusive", "identities",  "steps",     "notes", NULL,
 };
 static const char *const step_keys[] = {"name",  "request", "expect", "capture",
                                         "probe", "args",    "notes",  NULL};
@@ -442,6 +442,10 @@ hx_scenario_load(const char *file, const char *group, struct hx_scenario **out,
     if (v != NULL && !json_is_boolean(v))
         hx_errlist_add(errs, file, 0, "floods: expected true or false");
     s->floods = json_is_true(v);
+    v = json_object_get(doc, "exclusive");
+    if (v != NULL && !json_is_boolean(v))
+        hx_errlist_add(errs, file, 0, "exclusive: expected true or false");
+    s->exclusive = json_is_true(v);
 
     s->identities = scenario_strings(json_object_get(doc, "identities"), &s->n_identities, file,
                                      "identities", errs);

@@ -46,6 +46,7 @@ struct hx_scenario {
     char **need_keys; /* profile members the scenario needs ("paths.signout") */
     size_t n_need_keys;
     bool floods;
+    bool exclusive; /* runs alone, before the others: no other traffic while it measures */
     char **identities; /* signed up before the first step */
     size_t n_identities;
     struct hx_step *steps;
