@@ -182,12 +182,8 @@ slow_conn_main(void *arg)
         sscanf(buf, "%*s %63s", path);
         if (strcmp(path, "/slow") == 0)
             usleep(150 * 1000);
-        {
-            static const char answer[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                         "Content-Length: 2\r\n\r\n{}";
-            if (send(c->fd, answer, sizeof answer - 1, MSG_NOSIGNAL) < 0)
-                break;
-        }
+        /* noted before the answer leaves: the client cannot see an answer
+         * whose request is not in the list yet */
         pthread_mutex_lock(&c->srv->lock);
         if (c->srv->n_seen < SEEN_MAX) {
             struct seen *s = &c->srv->seen[c->srv->n_seen++];
@@ -196,6 +192,12 @@ slow_conn_main(void *arg)
             s->t1 = now_s();
         }
         pthread_mutex_unlock(&c->srv->lock);
+        {
+            static const char answer[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                         "Content-Length: 2\r\n\r\n{}";
+            if (send(c->fd, answer, sizeof answer - 1, MSG_NOSIGNAL) < 0)
+                break;
+        }
         /* requests without bodies only: drop what was read */
         have = 0;
     }
@@ -285,6 +287,7 @@ test_runner_runs_an_exclusive_scenario_alone_before_the_others(void)
     cfg.timeout_s = 10;
     CU_ASSERT_EQUAL_FATAL(hx_run_new(&cfg, p, NULL, &run), 0);
     CU_ASSERT_EQUAL(hx_run_execute(run, list, 4, r, NULL), 0);
+    pthread_mutex_lock(&srv.lock);
     CU_ASSERT_EQUAL(r->n_cases, 4);
     /* the report keeps the order of the list */
     CU_ASSERT_STRING_EQUAL(r->cases[3]->id, "X-ALONE");
@@ -295,7 +298,7 @@ test_runner_runs_an_exclusive_scenario_alone_before_the_others(void)
             x0 = srv.seen[i].t0;
             x1 = srv.seen[i].t1;
         }
-    CU_ASSERT_FATAL(x0 > 0);
+    CU_ASSERT(x0 > 0);
     for (size_t i = 0; i < srv.n_seen; i++) {
         if (strcmp(srv.seen[i].path, "/slow") != 0)
             continue;
@@ -316,6 +319,7 @@ test_runner_runs_an_exclusive_scenario_alone_before_the_others(void)
             }
         CU_ASSERT(last_start < first_end);
     }
+    pthread_mutex_unlock(&srv.lock);
     hx_run_free(run);
     hx_result_free(r);
     hx_profile_free(p);
