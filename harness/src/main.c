@@ -14,6 +14,7 @@
 
 #include <curl/curl.h>
 
+#include "cmn/clock.h"
 #include "cmn/env.h"
 #include "cmn/log.h"
 #include "cmn/version.h"
@@ -477,7 +478,7 @@ main_run(int argc, char **argv)
     bool help = false, version = false, spawned = false;
     size_t n_chosen = 0;
     int rc, exit_code = EXIT_USAGE;
-    struct timespec t0, t1;
+    double t0;
     struct sigaction sa;
 
     memset(&sp, 0, sizeof sp);
@@ -556,10 +557,9 @@ main_run(int argc, char **argv)
     printf("authconform %s: %zu scenarios against %s (profile %s, run %s)\n", CMN_VERSION, n_chosen,
            cfg.target, profile->name, hx_run_id(run));
     fflush(stdout);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    t0 = cmn_clock_now_s();
     rc = hx_run_execute(run, chosen, n_chosen, result, &hooks);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    result->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    result->seconds = cmn_clock_now_s() - t0;
     if (rc != 0 && rc != HX_E_UNREACHABLE) {
         fprintf(stderr, "authconform: the run failed: %s\n", hx_strerror(rc));
         exit_code = EXIT_USAGE;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmn/clock.h"
 #include "cmn/json.h"
 #include "cmn/log.h"
 #include "cmn/version.h"
@@ -69,14 +70,6 @@ struct run_scen {
 };
 
 /* ------------------------------------------------------------------ helpers */
-
-static double
-run_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 run_req_cleanup(struct run_req *rq)
@@ -577,7 +570,7 @@ scen_finish(struct run_loop *L, struct run_scen *s)
         return;
     if (s->state != SCEN_PENDING) {
         L->running--;
-        s->kase->seconds = run_now() - s->case_t0;
+        s->kase->seconds = cmn_clock_now_s() - s->case_t0;
         if (s->kase->seconds <= 0)
             s->kase->seconds = 1e-6;
     }
@@ -612,7 +605,7 @@ loop_may_start(const struct run_loop *L, size_t jobs)
 static void
 scen_step_end(struct run_loop *L, struct run_scen *s)
 {
-    s->cur->seconds = run_now() - s->step_t0;
+    s->cur->seconds = cmn_clock_now_s() - s->step_t0;
     s->cur_open = false;
     json_decref(s->expanded);
     s->expanded = NULL;
@@ -830,7 +823,7 @@ scen_start_step(struct run_loop *L, struct run_scen *s)
             return;
         }
         s->cur_open = true;
-        s->step_t0 = run_now();
+        s->step_t0 = cmn_clock_now_s();
     }
     run_req_cleanup(&s->rq);
 
@@ -1012,7 +1005,7 @@ scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code)
         if (s->attempts < run->cfg->retry && !(run->stop && *run->stop)) {
             s->attempts++;
             hx_step_add_note(s->cur, "attempt %d: %s; retrying", s->attempts, s->resp.error_text);
-            s->wake_at = run_now() + 0.2 * s->attempts;
+            s->wake_at = cmn_clock_now_s() + 0.2 * s->attempts;
             s->state = SCEN_SLEEP;
             return;
         }
@@ -1029,7 +1022,7 @@ scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code)
             s->waits429++;
             hx_step_add_note(s->cur, "rate limited (429): waiting %.1f s before trying again",
                              wait);
-            s->wake_at = run_now() + wait;
+            s->wake_at = cmn_clock_now_s() + wait;
             s->state = SCEN_SLEEP;
             return;
         }
@@ -1094,7 +1087,7 @@ scen_begin(struct run_loop *L, struct run_scen *s, char *buf, size_t buf_size)
         return;
     }
     s->kase->started = time(NULL);
-    s->case_t0 = run_now();
+    s->case_t0 = cmn_clock_now_s();
     s->state = SCEN_READY;
     L->running++;
 }
@@ -1229,7 +1222,7 @@ hx_run_execute(struct hx_run *run, struct hx_scenario *const *sc, size_t n,
             }
         }
         /* start the steps that can start; a step may end at once */
-        now = run_now();
+        now = cmn_clock_now_s();
         for (bool again = true; again;) {
             again = false;
             for (i = 0; i < n; i++) {
@@ -1275,7 +1268,7 @@ hx_run_execute(struct hx_run *run, struct hx_scenario *const *sc, size_t n,
                 scen_http_done(&L, s, msg->data.result);
         }
         /* how long may we sleep? */
-        now = run_now();
+        now = cmn_clock_now_s();
         for (i = 0; i < n; i++) {
             if (L.scens[i].state == SCEN_READY)
                 timeout_ms = 0;

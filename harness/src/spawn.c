@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmn/b64url.h"
+#include "cmn/clock.h"
 #include "cmn/env.h"
 #include "cmn/log.h"
 #include "hx/http.h"
@@ -26,14 +27,6 @@
 /* spawn_authref's outcomes besides 0 and HX_E_SPAWN */
 #define SPAWN_TWIN_TAKEN 1
 #define SPAWN_INTERRUPTED 2
-
-static double
-spawn_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 spawn_sleep_ms(long ms)
@@ -157,7 +150,7 @@ spawn_authref(struct hx_spawn *sp, const char *port_path, const char *secret_pat
     char *extra = NULL;
     const char *extra_env = cmn_env_get("AUTHCONFORM_AUTHREF_ARGS");
     pid_t parent = getpid();
-    double t0 = spawn_now();
+    double t0 = cmn_clock_now_s();
 
     snprintf(twin, sizeof twin, "%ld", sp->http_port);
     unlink(port_path);
@@ -242,7 +235,7 @@ spawn_authref(struct hx_spawn *sp, const char *port_path, const char *secret_pat
         }
         if (spawn_stopped(stop))
             return SPAWN_INTERRUPTED;
-        if (spawn_now() - t0 > SPAWN_START_TIMEOUT) {
+        if (cmn_clock_now_s() - t0 > SPAWN_START_TIMEOUT) {
             spawn_log_tail(sp->work_dir, tail, sizeof tail);
             hx_error_set(err, NULL, 0,
                          "embedded default: authref wrote no port file within %.0f s:\n%s",
@@ -290,7 +283,7 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
     }
 
     /* PostgreSQL, started by the watchdog that stops it again */
-    t0 = spawn_now();
+    t0 = cmn_clock_now_s();
     rc = hx__spawn_watch_start(&sp->watch, throwaway, sp->pg_dir, sp->work_dir, stop, out,
                                sizeof out);
     if (rc == 1)
@@ -309,7 +302,7 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
     }
     out[strcspn(out, "\r\n")] = '\0';
     snprintf(sp->database_url, sizeof sp->database_url, "%.500s", out);
-    sp->pg_seconds = spawn_now() - t0;
+    sp->pg_seconds = cmn_clock_now_s() - t0;
     if (spawn_stopped(stop))
         goto interrupted;
 
@@ -345,7 +338,7 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
     /* authref, its http twin on a port picked here: another program may
      * take that port before authref binds it, so a start that failed on it
      * is tried again with another */
-    t0 = spawn_now();
+    t0 = cmn_clock_now_s();
     for (int attempt = 1;; attempt++) {
         sp->http_port = spawn_free_port();
         if (sp->http_port < 0) {
@@ -382,7 +375,7 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
             break;
         if (spawn_stopped(stop))
             goto interrupted;
-        if (spawn_now() - t0 > SPAWN_START_TIMEOUT) {
+        if (cmn_clock_now_s() - t0 > SPAWN_START_TIMEOUT) {
             spawn_log_tail(sp->work_dir, tail, sizeof tail);
             hx_error_set(err, NULL, 0,
                          "embedded default: authref not ready within %.0f s "
@@ -395,7 +388,7 @@ hx_spawn_start(struct hx_spawn *sp, const char *datadir, volatile sig_atomic_t *
     /* authref read its key at start: the file has done its work */
     unlink(sp->tls.key);
     unlink(sp->tls.cert);
-    sp->authref_seconds = spawn_now() - t0;
+    sp->authref_seconds = cmn_clock_now_s() - t0;
     return 0;
 interrupted:
     hx_error_set(err, NULL, 0, "embedded default: interrupted while starting");
@@ -424,10 +417,10 @@ hx_spawn_stop(struct hx_spawn *sp)
 {
     if (sp->authref_pid > 0) {
         int status;
-        double t0 = spawn_now();
+        double t0 = cmn_clock_now_s();
         kill(sp->authref_pid, SIGTERM);
         while (waitpid(sp->authref_pid, &status, WNOHANG) == 0) {
-            if (spawn_now() - t0 > 5.0) {
+            if (cmn_clock_now_s() - t0 > 5.0) {
                 cmn_log(CMN_LOG_WARN, "spawn: authref did not stop in 5 s: killing it");
                 kill(sp->authref_pid, SIGKILL);
                 waitpid(sp->authref_pid, &status, 0);

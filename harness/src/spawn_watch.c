@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmn/clock.h"
 #include "cmn/log.h"
 #include "hx/error.h"
 
@@ -46,14 +47,6 @@ static const char watch_script[] =
     "fi\n"
     "\"$0\" stop \"$1\"\n"
     "case $2 in */authconform-run.?*) rm -rf -- \"$2\" ;; esac\n";
-
-static double
-watch_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* In the child, between fork and exec: only async-signal-safe calls. */
 static void
@@ -168,7 +161,7 @@ hx__spawn_watch_pid(struct hx_spawn_watch *w, pid_t authref)
 void
 hx__spawn_watch_end(struct hx_spawn_watch *w)
 {
-    double t0 = watch_now();
+    double t0 = cmn_clock_now_s();
     int status;
 
     if (!w->running)
@@ -184,7 +177,7 @@ hx__spawn_watch_end(struct hx_spawn_watch *w)
         pid_t r = waitpid(w->pid, &status, WNOHANG);
         if (r == w->pid || (r < 0 && errno != EINTR))
             break;
-        if (watch_now() - t0 > WATCH_END_SECONDS) {
+        if (cmn_clock_now_s() - t0 > WATCH_END_SECONDS) {
             cmn_log(CMN_LOG_WARN,
                     "spawn: the throwaway PostgreSQL is still being stopped after %.0f s; "
                     "leaving that to its watchdog (pid %ld)",

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmn/b64url.h"
+#include "cmn/clock.h"
 #include "cmn/error.h"
 
 #define SWEEP_CHUNK 2048
@@ -640,14 +641,6 @@ sweep_thread(void *arg)
     return NULL;
 }
 
-static double
-sweep_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int
 hx_sweep_run(const struct hx_sweep_target *t, const struct hx_wordlist *wl,
              const struct hx_sweep_opts *o, struct hx_sweep_result *r)
@@ -698,7 +691,7 @@ hx_sweep_run(const struct hx_sweep_target *t, const struct hx_wordlist *wl,
     atomic_init(&j->tried, 0);
     pthread_mutex_init(&j->lock, NULL);
 
-    t0 = sweep_now();
+    t0 = cmn_clock_now_s();
     for (unsigned i = 0; i < nt; i++) {
         if (pthread_create(&threads[i], NULL, sweep_thread, j) != 0)
             break;
@@ -708,7 +701,7 @@ hx_sweep_run(const struct hx_sweep_target *t, const struct hx_wordlist *wl,
         sweep_thread(j); /* no thread could start: do the work here */
     for (unsigned i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
-    r->seconds = sweep_now() - t0;
+    r->seconds = cmn_clock_now_s() - t0;
     r->candidates = atomic_load(&j->tried);
     r->threads = started > 0 ? started : 1;
     r->per_second = r->seconds > 0 ? (double)r->candidates / r->seconds : 0;

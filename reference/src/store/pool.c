@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cmn/clock.h"
 #include "cmn/log.h"
 #include "rs/error.h"
 #include "store_int.h"
@@ -34,9 +35,7 @@ struct rs_db {
 static long long
 pool_now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (long long)(cmn_clock_now_s() * 1000.0);
 }
 
 int
