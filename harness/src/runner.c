@@ -1135,13 +1135,15 @@ hx_run_execute(struct hx_run *run, struct hx_scenario *const *sc, size_t n,
     }
     /* exclusive scenarios first, each alone, while the target is quiet
      * anyway (after the others, the run would first wait out their tail) */
-    for (i = 0; i < n; i++)
-        if (sc[i]->exclusive)
-            L.order[L.next++] = i;
-    for (i = 0; i < n; i++)
-        if (!sc[i]->exclusive)
-            L.order[L.next++] = i;
-    L.next = 0;
+    {
+        size_t k = 0;
+        for (i = 0; i < n; i++)
+            if (sc[i]->exclusive)
+                L.order[k++] = i;
+        for (i = 0; i < n; i++)
+            if (!sc[i]->exclusive)
+                L.order[k++] = i;
+    }
     for (i = 0; i < n; i++) {
         struct run_scen *s = &L.scens[i];
         const struct hx_scenario *x = sc[i];

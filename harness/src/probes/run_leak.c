@@ -366,14 +366,12 @@ timing_phase_note(struct hx_step_result *step, const struct timing_phase *ph)
 static void
 timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
 {
-    static const struct timing_phase phases[2] = {
+    struct timing_phase ph[2] = {
         {.how = "each pair sent together", .together = true},
         {.how = "one request after another", .together = false},
     };
-    struct timing_phase ph[2];
     const struct timing_phase *last = NULL;
 
-    memcpy(ph, phases, sizeof(ph));
     for (size_t k = 0; k < 2; k++) {
         if (!timing_phase_run(ctx, args, &ph[k], step))
             return;
