@@ -246,8 +246,22 @@ hx_case_add_step(struct hx_case *c, const char *name, const char *kind)
         return NULL;
     s->name = result_strdup(name);
     s->kind = result_strdup(kind);
-    s->status = HX_STATUS_PASS;
+    /* fail closed: nothing passes until a verdict says so */
+    s->status = HX_STATUS_ERROR;
+    s->message = strdup(HX_STEP_NO_VERDICT);
+    s->failure_type = strdup("harness.no-verdict");
     return s;
+}
+
+int
+hx_step_pass(struct hx_step_result *s)
+{
+    s->status = HX_STATUS_PASS;
+    free(s->message);
+    s->message = NULL;
+    free(s->failure_type);
+    s->failure_type = NULL;
+    return 0;
 }
 
 static char *
@@ -436,4 +450,15 @@ hx_result_count_group(const struct hx_result *r, const char *group, struct hx_co
     for (size_t i = 0; i < r->n_cases; i++)
         if (r->cases[i]->group != NULL && strcmp(r->cases[i]->group, group) == 0)
             result_count_one(r->cases[i], out);
+}
+
+int
+hx_result_exit_code(const struct hx_result *r, enum hx_severity fail_on)
+{
+    for (size_t i = 0; i < r->n_cases; i++) {
+        const struct hx_case *c = r->cases[i];
+        if ((c->status == HX_STATUS_FAIL || c->status == HX_STATUS_ERROR) && c->severity >= fail_on)
+            return HX_EXIT_FAILED;
+    }
+    return HX_EXIT_PASS;
 }

@@ -3,7 +3,14 @@
 /* Validators for the text formats of the contract. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
+
+/* Decodes the code point at p (n > 0 bytes left) into *cp and returns the
+ * bytes it takes; a byte that does not start a well-formed sequence (overlong,
+ * surrogate, beyond U+10FFFF, cut short) gives U+FFFD and 1. The one UTF-8
+ * decoder of both programs. */
+size_t cmn_text_utf8_next(const char *p, size_t n, uint32_t *cp);
 
 /* True when (p, n) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool cmn_text_is_utf8(const char *p, size_t n);

@@ -26,13 +26,13 @@ struct hx_http_config {
 
 struct hx_request {
     const char *method;
-    const char *url; /* absolute */
+    const char *url;                 /* absolute */
     const struct hx_header *headers; /* borrowed */
     size_t n_headers;
     const char *body; /* may be NULL; any bytes */
     size_t body_len;
     bool follow_redirects;
-    long timeout_ms; /* 0: the configuration's */
+    long timeout_ms;      /* 0: the configuration's */
     long tls_max_version; /* 0, or CURL_SSLVERSION_MAX_* for TLS probes */
     long tls_version;     /* 0, or CURL_SSLVERSION_* (minimum) for TLS probes */
     /* Send the URL's path byte for byte: "/./" and "/../" are not squashed

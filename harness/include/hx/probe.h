@@ -10,9 +10,13 @@
  * A probe decides through its step: hx_step_set(step, HX_STATUS_FAIL, ...)
  * for a verdict against the target, HX_STATUS_ERROR when the check could
  * not run (5xx, timeout), HX_STATUS_SKIP when it cannot decide (missing
- * secret, rate limited, calibration failed), and leaves HX_STATUS_PASS only
- * when the evidence shows the target does what it must. Never a pass by
- * default on missing evidence. Measurements go into hx_step_add_note().
+ * secret, rate limited, calibration failed), and hx_step_pass() only when
+ * the evidence shows the target does what it must. A step starts with no
+ * verdict: a probe that returns without one is reported as an error, never
+ * as a pass. Measurements go into hx_step_add_note().
+ *
+ * One probe, one file: probes/<name>.c holds its arguments, its run and its
+ * judgement, and one line in probes/probe_list.h registers it.
  */
 #include <jansson.h>
 #include <stdbool.h>
@@ -99,16 +103,68 @@ int hx_probe_record(struct hx_probe_ctx *ctx, const struct hx_request *req,
 
 /* --- The registry --- */
 
+/* One argument a probe takes. Checked at load time (authconform validate)
+ * by hx_probe_validate_args(): unknown keys, wrong types and values out of
+ * range are errors naming the field. */
+struct hx_probe_arg {
+    const char *key;
+    char type;          /* 's' string, 'i' integer, 'n' number, 'b' boolean, 'a' array of strings */
+    long long min, max; /* 'i': the allowed range, when min < max */
+    const char *const *choices; /* 's' and 'a': the allowed values (NULL-terminated), or NULL */
+};
+
+/* The rows of an argument table. */
+#define HX_ARG_STR(key)                                                                            \
+    {                                                                                              \
+        (key), 's', 0, 0, NULL                                                                     \
+    }
+#define HX_ARG_STR_OF(key, choices)                                                                \
+    {                                                                                              \
+        (key), 's', 0, 0, (choices)                                                                \
+    }
+#define HX_ARG_INT(key, min, max)                                                                  \
+    {                                                                                              \
+        (key), 'i', (min), (max), NULL                                                             \
+    }
+#define HX_ARG_NUM(key)                                                                            \
+    {                                                                                              \
+        (key), 'n', 0, 0, NULL                                                                     \
+    }
+#define HX_ARG_BOOL(key)                                                                           \
+    {                                                                                              \
+        (key), 'b', 0, 0, NULL                                                                     \
+    }
+#define HX_ARG_LIST(key)                                                                           \
+    {                                                                                              \
+        (key), 'a', 0, 0, NULL                                                                     \
+    }
+#define HX_ARG_LIST_OF(key, choices)                                                               \
+    {                                                                                              \
+        (key), 'a', 0, 0, (choices)                                                                \
+    }
+#define HX_ARG_END                                                                                 \
+    {                                                                                              \
+        NULL, 0, 0, 0, NULL                                                                        \
+    }
+
 struct hx_probe_def {
-    const char *name;    /* as scenario files call it, e.g. "jwt_forge" */
+    const char *name;    /* as scenario files call it, e.g. "jwt_forge"; also its file name */
     const char *summary; /* one line for `authconform list` */
     bool floods;         /* creates load: skipped under --safe */
-    /* Checks a step's arguments at load time (authconform validate);
-     * NULL when the probe takes none. Sets err with the field at fault. */
-    int (*validate)(const json_t *args, struct hx_error *err);
-    /* Runs the check and records the verdict in step. */
+    /* The arguments it takes (NULL-key terminated); NULL when it takes none. */
+    const struct hx_probe_arg *args;
+    /* Rules between arguments that the table cannot say (min <= max);
+     * NULL when there are none. Sets err with the field at fault. */
+    int (*check_args)(const json_t *args, struct hx_error *err);
+    /* Runs the check and records the verdict in step: the step starts
+     * without one, and a run that sets none is reported as an error. */
     void (*run)(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step);
 };
+
+/* Checks a step's arguments against def: returns 0 or HX_E_PARSE with err
+ * naming the field. args may be NULL. */
+int hx_probe_validate_args(const struct hx_probe_def *def, const json_t *args,
+                           struct hx_error *err);
 
 /* Borrowed (static): the probe called `name`, or NULL. */
 const struct hx_probe_def *hx_probe_find(const char *name);

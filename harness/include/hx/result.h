@@ -10,8 +10,10 @@
  *   here may contain a password, token, secret or cookie value whole.
  * - Text is arbitrary bytes from a possibly hostile target: writers must
  *   escape it for their format (XML, HTML, Markdown, JSON).
- * - A case's status is the worst of its steps' (FAIL > ERROR > PASS), or
- *   SKIP when it was never run; hx_case_finish() computes it.
+ * - Fail closed: a step starts with no verdict, reported as ERROR ("the
+ *   check gave no verdict"), until hx_step_pass() or hx_step_set() gives it
+ *   one. A case's status is the worst of its steps' (FAIL > ERROR > SKIP >
+ *   PASS), or SKIP when it was never run; hx_case_finish() computes it.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -55,7 +57,7 @@ struct hx_exchange {
     size_t request_body_len;
     bool request_body_truncated;
 
-    long status; /* 0 when no response arrived */
+    long status;        /* 0 when no response arrived */
     char *http_version; /* "HTTP/1.1" */
     struct hx_header *response_headers;
     size_t n_response_headers;
@@ -83,10 +85,10 @@ struct hx_step_result {
 
 /* The outcome of one scenario. */
 struct hx_case {
-    char *id;    /* stable id, e.g. "QS-SIGNUP-001" */
+    char *id; /* stable id, e.g. "QS-SIGNUP-001" */
     char *title;
-    char *group; /* the scenario's folder: becomes the JUnit testsuite */
-    char *file;  /* the scenario file, relative to the data directory */
+    char *group;      /* the scenario's folder: becomes the JUnit testsuite */
+    char *file;       /* the scenario file, relative to the data directory */
     char **checklist; /* checklist item ids, e.g. "hs256" */
     size_t n_checklist;
     char **asvs; /* OWASP ASVS references, e.g. "V3.5.3" */
@@ -95,9 +97,9 @@ struct hx_case {
     char *remediation; /* one line: what to change when it fails */
 
     enum hx_status status;
-    char *message;      /* first non-passing step's message, or the skip reason */
+    char *message; /* first non-passing step's message, or the skip reason */
     char *failure_type;
-    char *diagnosis;    /* likely cause and fix when a known failure pattern matched */
+    char *diagnosis; /* likely cause and fix when a known failure pattern matched */
     struct hx_step_result *steps;
     size_t n_steps;
     time_t started;
@@ -133,12 +135,19 @@ int hx_case_add_checklist(struct hx_case *c, const char *item);
 int hx_case_add_asvs(struct hx_case *c, const char *ref);
 int hx_case_set_remediation(struct hx_case *c, const char *text);
 
-/* Appends a step. Borrowed return: valid until the next step is added to
- * the same case. */
+/* The message of a step that no check decided. */
+#define HX_STEP_NO_VERDICT "the check gave no verdict"
+
+/* Appends a step, without a verdict (ERROR, HX_STEP_NO_VERDICT) until one
+ * is given. Borrowed return: valid until the next step is added to the
+ * same case. */
 struct hx_step_result *hx_case_add_step(struct hx_case *c, const char *name, const char *kind);
 /* Sets status and message (copied; message may be NULL). */
 int hx_step_set(struct hx_step_result *s, enum hx_status status, const char *failure_type,
                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The step's evidence shows the target does what it must: PASS, message
+ * and failure type cleared. Returns 0. */
+int hx_step_pass(struct hx_step_result *s);
 int hx_step_add_note(struct hx_step_result *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Appends a zeroed exchange for the caller to fill with new strings, which
@@ -155,6 +164,18 @@ void hx_case_finish(struct hx_case *c);
 int hx_case_set_diagnosis(struct hx_case *c, const char *text);
 
 void hx_result_count(const struct hx_result *r, struct hx_counts *out);
+
+/* The exit codes of authconform. */
+enum hx_exit {
+    HX_EXIT_PASS = 0,        /* every check passed or was skipped */
+    HX_EXIT_FAILED = 1,      /* a check failed or errored at or above --fail-on */
+    HX_EXIT_USAGE = 2,       /* usage or file error */
+    HX_EXIT_UNREACHABLE = 3, /* the target could not be reached */
+};
+/* The verdict of a finished run as an exit code: HX_EXIT_FAILED when a case
+ * of severity >= fail_on failed or could not run (error), else
+ * HX_EXIT_PASS. */
+int hx_result_exit_code(const struct hx_result *r, enum hx_severity fail_on);
 /* Counts of the cases whose group equals `group`. */
 void hx_result_count_group(const struct hx_result *r, const char *group, struct hx_counts *out);
 

@@ -46,7 +46,7 @@ struct hx_scenario {
     char **need_keys; /* profile members the scenario needs ("paths.signout") */
     size_t n_need_keys;
     bool floods;
-    bool exclusive; /* runs alone, before the others: no other traffic while it measures */
+    bool exclusive;    /* runs alone, before the others: no other traffic while it measures */
     char **identities; /* signed up before the first step */
     size_t n_identities;
     struct hx_step *steps;
@@ -78,8 +78,5 @@ int hx_scenario_set_finish(struct hx_scenario_set *set, struct hx_errlist *errs)
 /* True when id matches one of patterns (fnmatch globs, case-insensitive;
  * a pattern without glob characters matches as a prefix). n == 0 matches all. */
 bool hx_scenario_matches(const struct hx_scenario *s, char *const *patterns, size_t n);
-
-/* The checklist item ids of the quickstart's security checklist, NULL-terminated. */
-const char *const *hx_checklist_items(void);
 
 #endif

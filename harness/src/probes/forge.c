@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cmn/error.h"
-#include "hx/probes/jwt.h"
+#include "hx/jwt.h"
 
 #define FORGE_OVERSIZE 12000
 

@@ -1,7 +1,7 @@
 #ifndef HX_PROBE_INT_H
 #define HX_PROBE_INT_H
 /*
- * Shared by the probes' run functions (harness/src/probes/run_*.c): reading
+ * Shared by the probes (harness/src/probes/<name>.c): reading
  * arguments and the profile, sending one request through the run, and the
  * steps every forging probe takes first (calibration). Only for probes/.
  */
@@ -14,18 +14,7 @@
 #include "hx/probe.h"
 #include "hx/result.h"
 
-/* --- arguments (validated at load time by each probe's validate) --- */
-
-/* One allowed argument: key and JSON type ('s' string, 'i' integer, 'b'
- * boolean, 'a' array of strings, 'n' number). */
-struct hx__arg_spec {
-    const char *key;
-    char type;
-};
-
-/* Checks args against spec (NULL-key terminated): unknown keys and wrong
- * types are errors naming the field. args may be NULL. */
-int hx__probe_validate(const json_t *args, const struct hx__arg_spec *spec, struct hx_error *err);
+/* --- arguments (declared in each probe's definition, checked at load time) --- */
 
 const char *hx__arg_str(const json_t *args, const char *key, const char *dflt);
 long long hx__arg_int(const json_t *args, const char *key, long long dflt);
@@ -96,22 +85,25 @@ bool hx__error_if_broken(struct hx_step_result *step, int rc, const struct hx_re
 bool hx__skip_if_limited(struct hx_step_result *step, const struct hx_response *r,
                          const char *what);
 
-/* --- the probes (one run_*.c each; listed in registry.c) --- */
-extern const struct hx_probe_def hx__probe_secret_sweep;
-extern const struct hx_probe_def hx__probe_secret_strength;
-extern const struct hx_probe_def hx__probe_secret_exposure;
-extern const struct hx_probe_def hx__probe_bcrypt_cost;
-extern const struct hx_probe_def hx__probe_jwt_forge;
-extern const struct hx_probe_def hx__probe_token_expiry;
-extern const struct hx_probe_def hx__probe_signin_enumeration;
-extern const struct hx_probe_def hx__probe_signin_timing;
-extern const struct hx_probe_def hx__probe_error_leaks;
-extern const struct hx_probe_def hx__probe_isolation;
-extern const struct hx_probe_def hx__probe_cors;
-extern const struct hx_probe_def hx__probe_tls;
-extern const struct hx_probe_def hx__probe_rate_limit;
-extern const struct hx_probe_def hx__probe_token_cookie;
-extern const struct hx_probe_def hx__probe_csp;
-extern const struct hx_probe_def hx__probe_signup_race;
+/* --- small things several probes do --- */
+
+struct hx_wordlist;
+/* Loads the word list args.wordlist names (relative to the data directory,
+ * or absolute; fixtures/wordlists/secrets.txt by default); path receives
+ * the file name for messages. Returns 0 or an error of hx_wordlist_load. */
+int hx__wordlist_from_args(const json_t *args, struct hx_wordlist *wl, char *path,
+                           size_t path_size);
+
+/* Appends "; text" (no separator the first time) to a bounded list; the
+ * list stays as it was when text does not fit. */
+void hx__list_add(char *list, size_t size, const char *text);
+
+/* Writes a judgement's one-line reason into why (NULL or size 0: nothing). */
+void hx__whyf(char *why, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* n-1 random lowercase letters and digits, NUL-terminated (at most 48),
+ * from the run's generator: email local parts and passwords no account
+ * has. */
+void hx__random_word(struct hx_probe_ctx *ctx, char *out, size_t n);
 
 #endif

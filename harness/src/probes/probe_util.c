@@ -1,6 +1,7 @@
 /* Helpers of the probes' run functions (see probe_int.h). */
 #include "probe_int.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,67 +9,34 @@
 #include <time.h>
 
 #include "cmn/json.h"
+#include "hx/datadir.h"
 #include "hx/probes/diag.h"
+#include "hx/probes/sweep.h"
 #include "hx/probes/variants.h"
 
-int
-hx__probe_validate(const json_t *args, const struct hx__arg_spec *spec, struct hx_error *err)
+void
+hx__list_add(char *list, size_t size, const char *text)
 {
-    const char *key;
-    json_t *v;
+    size_t len = strlen(list);
+    int k = snprintf(list + len, size - len, "%s%s", len > 0 ? "; " : "", text);
+    if (k < 0 || (size_t)k >= size - len)
+        list[len] = '\0';
+}
 
-    if (args == NULL)
-        return 0;
-    if (!json_is_object(args)) {
-        hx_error_set(err, NULL, 0, "args: expected an object");
-        return HX_E_PARSE;
-    }
-    json_object_foreach((json_t *)args, key, v)
-    {
-        const struct hx__arg_spec *s = spec;
-        bool ok;
-        while (s != NULL && s->key != NULL && strcmp(s->key, key) != 0)
-            s++;
-        if (s == NULL || s->key == NULL) {
-            hx_error_set(err, NULL, 0, "args.%s: unknown argument", key);
-            return HX_E_PARSE;
-        }
-        switch (s->type) {
-        case 's':
-            ok = json_is_string(v);
-            break;
-        case 'i':
-            ok = json_is_integer(v);
-            break;
-        case 'n':
-            ok = json_is_number(v);
-            break;
-        case 'b':
-            ok = json_is_boolean(v);
-            break;
-        case 'a': {
-            size_t i;
-            json_t *e;
-            ok = json_is_array(v);
-            json_array_foreach(v, i, e) if (!json_is_string(e)) ok = false;
-            break;
-        }
-        default:
-            ok = false;
-        }
-        if (!ok) {
-            static const char *const names[] = {"a string", "an integer", "a number",
-                                                "true or false", "an array of strings"};
-            const char *what = s->type == 's'   ? names[0]
-                               : s->type == 'i' ? names[1]
-                               : s->type == 'n' ? names[2]
-                               : s->type == 'b' ? names[3]
-                                                : names[4];
-            hx_error_set(err, NULL, 0, "args.%s: expected %s", key, what);
-            return HX_E_PARSE;
-        }
-    }
-    return 0;
+void
+hx__random_word(struct hx_probe_ctx *ctx, char *out, size_t n)
+{
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    unsigned char rnd[48];
+
+    if (n == 0)
+        return;
+    if (n > sizeof rnd + 1)
+        n = sizeof rnd + 1;
+    hx_probe_random(ctx, rnd, n - 1);
+    for (size_t i = 0; i + 1 < n; i++)
+        out[i] = alphabet[rnd[i] % (sizeof alphabet - 1)];
+    out[n - 1] = '\0';
 }
 
 const char *
@@ -358,4 +326,35 @@ hx__signin_body(const struct hx_probe_ctx *ctx, const char *email, const char *p
     text = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     return text;
+}
+
+int
+hx__wordlist_from_args(const json_t *args, struct hx_wordlist *wl, char *path, size_t path_size)
+{
+    const char *rel = hx__arg_str(args, "wordlist", "fixtures/wordlists/secrets.txt");
+    char dir[1024];
+    int n;
+
+    if (rel[0] == '/') {
+        n = snprintf(path, path_size, "%s", rel);
+    } else {
+        if (hx_datadir_find(dir, sizeof(dir)) != 0)
+            return HX_E_NOTFOUND;
+        n = snprintf(path, path_size, "%s/%s", dir, rel);
+    }
+    if (n < 0 || (size_t)n >= path_size)
+        return HX_E_TOOLONG;
+    return hx_wordlist_load(path, wl);
+}
+
+void
+hx__whyf(char *why, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (why == NULL || size == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(why, size, fmt, ap);
+    va_end(ap);
 }

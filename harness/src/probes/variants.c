@@ -116,39 +116,3 @@ hx_variants_paths(const char *tmpl, const char *self_id, const char *other_id,
     *n = s.n;
     return s.rc;
 }
-
-static void
-origin_add(struct hx_origin_variant *out, size_t max, size_t *n, const char *name,
-           const char *origin)
-{
-    if (*n >= max || strlen(origin) >= HX_ORIGIN_MAX)
-        return;
-    snprintf(out[*n].name, sizeof(out[*n].name), "%s", name);
-    snprintf(out[*n].origin, sizeof(out[*n].origin), "%s", origin);
-    (*n)++;
-}
-
-size_t
-hx_variants_origins(const char *trusted, struct hx_origin_variant *out, size_t max)
-{
-    size_t n = 0;
-    char buf[HX_ORIGIN_MAX];
-    const char *host;
-
-    origin_add(out, max, &n, "foreign", "https://evil.example");
-    origin_add(out, max, &n, "null", "null");
-    if (trusted == NULL || (host = strstr(trusted, "://")) == NULL)
-        return n;
-    host += 3;
-    snprintf(buf, sizeof(buf), "%s.evil.example", trusted);
-    origin_add(out, max, &n, "lookalike-suffix", buf);
-    snprintf(buf, sizeof(buf), "%.*sevil%s", (int)(host - trusted), trusted, host);
-    origin_add(out, max, &n, "lookalike-prefix", buf);
-    snprintf(buf, sizeof(buf), "%.*sevil-%s", (int)(host - trusted), trusted, host);
-    origin_add(out, max, &n, "lookalike-prefix-hyphen", buf);
-    if (strncmp(trusted, "https://", 8) == 0) {
-        snprintf(buf, sizeof(buf), "http://%s", host);
-        origin_add(out, max, &n, "other-scheme", buf);
-    }
-    return n;
-}

@@ -199,9 +199,9 @@ static void
 html_item_row(struct hx__w *w, const struct hx_result *r, const struct hx_case **sorted,
               size_t number, const char *id, const char *title)
 {
-    struct hx__item_summary sum;
+    struct hx_item_summary sum;
 
-    hx__checklist_summarise(r, id, &sum);
+    hx_checklist_summarise(r, id, &sum);
     hx__w_fmt(w, "<tr class=\"%s\"><td class=\"num\">%zu</td><td><strong>",
              sum.covered ? html_class(sum.status) : "st-none", number);
     html_text(w, id);
@@ -221,7 +221,7 @@ html_item_row(struct hx__w *w, const struct hx_result *r, const struct hx_case *
         hx__w_fmt(w, "%zu/%zu passed", sum.counts.passed, sum.counts.total);
     hx__w_raw(w, "</td><td>");
     for (size_t i = 0; i < r->n_cases; i++) {
-        if (!hx__case_has_item(sorted[i], id))
+        if (!hx_case_has_item(sorted[i], id))
             continue;
         hx__w_fmt(w, "<a class=\"chip\" href=\"#");
         html_anchor(w, i, sorted[i]);
@@ -236,7 +236,7 @@ static void
 html_checklist(struct hx__w *w, const struct hx_result *r, const struct hx_case **sorted)
 {
     size_t n_items, number = 0;
-    const struct hx__checklist_item *items = hx__checklist(&n_items);
+    const struct hx_checklist_item *items = hx_checklist_items(&n_items);
 
     hx__w_raw(w,
              "<section id=\"checklist\">\n<h2>Security checklist</h2>\n<table class=\"matrix\">\n"

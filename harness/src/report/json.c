@@ -211,16 +211,16 @@ json_item(struct json_ctx *j, const struct hx_result *r, const struct hx_case **
           const char *id, const char *title)
 {
     json_t *o = json_object(), *cases = json_array();
-    struct hx__item_summary sum;
+    struct hx_item_summary sum;
 
-    hx__checklist_summarise(r, id, &sum);
+    hx_checklist_summarise(r, id, &sum);
     json_set(j, o, "id", json_str_or_null(id));
     json_set(j, o, "title", json_str_or_null(title));
     json_set(j, o, "covered", json_boolean(sum.covered));
     json_set(j, o, "status", json_string(hx_status_name(sum.status)));
     json_set(j, o, "counts", json_counts(j, &sum.counts));
     for (size_t i = 0; i < r->n_cases; i++)
-        if (hx__case_has_item(sorted[i], id))
+        if (hx_case_has_item(sorted[i], id))
             json_push(j, cases, json_str_or_null(sorted[i]->id != NULL ? sorted[i]->id : ""));
     json_set(j, o, "cases", cases);
     return o;
@@ -230,7 +230,7 @@ static bool
 json_item_known(const char *id)
 {
     size_t n;
-    const struct hx__checklist_item *items = hx__checklist(&n);
+    const struct hx_checklist_item *items = hx_checklist_items(&n);
 
     for (size_t i = 0; i < n; i++)
         if (strcmp(items[i].id, id) == 0)
@@ -275,7 +275,7 @@ hx_report_json_build(const struct hx_result *r)
     json_t *items = json_array(), *cases = json_array();
     struct hx_counts n;
     size_t n_items;
-    const struct hx__checklist_item *list = hx__checklist(&n_items);
+    const struct hx_checklist_item *list = hx_checklist_items(&n_items);
 
     if (sorted == NULL)
         j.ok = false;

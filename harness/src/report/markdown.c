@@ -66,13 +66,13 @@ static void
 md_checklist(struct hx__w *w, const struct hx_result *r)
 {
     size_t n_items;
-    const struct hx__checklist_item *items = hx__checklist(&n_items);
+    const struct hx_checklist_item *items = hx_checklist_items(&n_items);
 
     hx__w_raw(w, "### Security checklist\n\n| # | Item | Verdict | Passed |\n|---:|---|---|---:|\n");
     for (size_t i = 0; i < n_items; i++) {
-        struct hx__item_summary sum;
+        struct hx_item_summary sum;
 
-        hx__checklist_summarise(r, items[i].id, &sum);
+        hx_checklist_summarise(r, items[i].id, &sum);
         hx__w_fmt(w, "| %zu | ", i + 1);
         md_text(w, items[i].title);
         hx__w_raw(w, " | ");

@@ -18,6 +18,7 @@
 
 #include "cmn/buf.h"
 #include "hx/error.h"
+#include "hx/checklist.h"
 #include "hx/result.h"
 
 /* A writer's output: appends to b until the first failure, which it keeps
@@ -34,10 +35,6 @@ void hx__w_fmt(struct hx__w *w, const char *fmt, ...) __attribute__((format(prin
 /* Largest report a writer builds in memory before giving up (HX_E_TOOBIG). */
 #define HX__REPORT_MAX ((size_t)256 << 20)
 
-/* Decodes one code point of (p, n), n > 0. Returns the bytes consumed (>= 1);
- * *cp is U+FFFD for a malformed, overlong, surrogate or truncated sequence,
- * which then consumes one byte. */
-size_t hx__utf8_next(const char *p, size_t n, uint32_t *cp);
 /* Appends cp (<= U+10FFFF, not a surrogate) as UTF-8. */
 int hx__utf8_put(struct cmn_buf *out, uint32_t cp);
 /* True for the code points no report shows as they are: C0 controls but tab,
@@ -74,27 +71,6 @@ int hx__md_text(struct cmn_buf *out, const char *s, size_t max_cps);
  * the span cannot end a GFM table cell. */
 int hx__md_code(struct cmn_buf *out, const char *p, size_t n, size_t max_cps, bool in_table);
 
-/* The twelve items of the security checklist, in the order the quickstart
- * lists them. */
-struct hx__checklist_item {
-    const char *id;    /* the `checklist` id scenarios use, e.g. "hs256" */
-    const char *title; /* the line of the quickstart's checklist */
-};
-/* Borrowed static table; *n gets its length (12). */
-const struct hx__checklist_item *hx__checklist(size_t *n);
-
-/* How the cases covering one checklist item came out. status is the worst
- * of theirs (FAIL > ERROR > PASS > SKIP), SKIP when none ran; covered is
- * false when no case names the item. */
-struct hx__item_summary {
-    struct hx_counts counts;
-    enum hx_status status;
-    bool covered;
-};
-void hx__checklist_summarise(const struct hx_result *r, const char *item,
-                             struct hx__item_summary *out);
-/* True when c names item in its checklist. */
-bool hx__case_has_item(const struct hx_case *c, const char *item);
 
 /* The verdict of a whole run. */
 enum hx__verdict {

@@ -12,52 +12,6 @@
 
 #include "cmn/text.h"
 
-size_t
-hx__utf8_next(const char *p, size_t n, uint32_t *cp)
-{
-    const unsigned char *s = (const unsigned char *)p;
-    uint32_t c = s[0], min;
-    size_t len;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        c &= 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        c &= 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        c &= 0x07;
-        min = 0x10000;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if (n < len) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    *cp = c;
-    return len;
-}
-
 int
 hx__utf8_put(struct cmn_buf *out, uint32_t cp)
 {
@@ -106,7 +60,7 @@ hx__cp_unsafe(uint32_t cp)
 static size_t
 shared_next_safe(const char *p, size_t n, unsigned flags, uint32_t *cp, bool *replaced)
 {
-    size_t used = hx__utf8_next(p, n, cp);
+    size_t used = cmn_text_utf8_next(p, n, cp);
 
     *replaced = false;
     if (*cp == 0xFFFD && !(used == 3 && memcmp(p, "\xEF\xBF\xBD", 3) == 0))
@@ -251,85 +205,6 @@ hx__md_code(struct cmn_buf *out, const char *p, size_t n, size_t max_cps, bool i
 cleanup:
     cmn_buf_cleanup(&safe);
     return rc;
-}
-
-static const struct hx__checklist_item checklist_items[] = {
-    {"strong-secret", "The signing secret is strong (32+ characters, random)"},
-    {"secrets-not-exposed", "Secrets are not exposed (.env and config stay private)"},
-    {"bcrypt-cost", "Passwords are hashed with bcrypt, cost 12 or more"},
-    {"hs256", "Tokens are signed with HS256, and only HS256 is accepted"},
-    {"token-expiry", "Tokens expire after 7 days, and expired tokens are refused"},
-    {"no-info-leak", "401/403 responses do not leak information"},
-    {"user-isolation", "User id checks prevent cross-user access"},
-    {"cors", "CORS allows only trusted origins"},
-    {"https-tls13", "HTTPS is enforced (TLS 1.3)"},
-    {"rate-limiting", "Auth endpoints are rate limited"},
-    {"httponly-cookies", "Tokens are stored in httpOnly cookies"},
-    {"csp", "A Content Security Policy header is set"},
-};
-
-const struct hx__checklist_item *
-hx__checklist(size_t *n)
-{
-    *n = sizeof checklist_items / sizeof checklist_items[0];
-    return checklist_items;
-}
-
-bool
-hx__case_has_item(const struct hx_case *c, const char *item)
-{
-    for (size_t i = 0; i < c->n_checklist; i++)
-        if (c->checklist[i] != NULL && strcmp(c->checklist[i], item) == 0)
-            return true;
-    return false;
-}
-
-/* For a checklist item a failure is the finding that matters most: it wins
- * over an error, which wins over a pass, which wins over a skip. */
-static int
-shared_item_rank(enum hx_status s)
-{
-    switch (s) {
-    case HX_STATUS_FAIL:
-        return 3;
-    case HX_STATUS_ERROR:
-        return 2;
-    case HX_STATUS_PASS:
-        return 1;
-    case HX_STATUS_SKIP:
-        return 0;
-    }
-    return 0;
-}
-
-void
-hx__checklist_summarise(const struct hx_result *r, const char *item, struct hx__item_summary *out)
-{
-    memset(out, 0, sizeof *out);
-    out->status = HX_STATUS_SKIP;
-    for (size_t i = 0; i < r->n_cases; i++) {
-        const struct hx_case *c = r->cases[i];
-        if (!hx__case_has_item(c, item))
-            continue;
-        out->covered = true;
-        out->counts.total++;
-        switch (c->status) {
-        case HX_STATUS_PASS:
-            out->counts.passed++;
-            break;
-        case HX_STATUS_FAIL:
-            out->counts.failed++;
-            break;
-        case HX_STATUS_ERROR:
-            out->counts.errors++;
-            break;
-        case HX_STATUS_SKIP:
-            out->counts.skipped++;
-            break;
-        }
-        if (shared_item_rank(c->status) > shared_item_rank(out->status))
-            out->status = c->status;
-    }
 }
 
 enum hx__verdict

@@ -102,6 +102,7 @@ sample_result(int variant)
         sample_exchange(s, "GET", "http://127.0.0.1:8000/api/users/u1/tasks", 200, "[]", 2);
         hx_case_set_diagnosis(c, "The server does not check the alg header of a token.");
     } else {
+        hx_step_pass(s);
         sample_exchange(s, "GET", "http://127.0.0.1:8000/api/users/u1/tasks", 401,
                         "{\"detail\":\"Invalid token\"}", 26);
     }
@@ -113,6 +114,7 @@ sample_result(int variant)
     hx_case_set_remediation(c, "Answer POST /api/auth/signup with 201 and the token body.");
     s = hx_case_add_step(c, "signup alice", "request");
     if (variant == 0) {
+        hx_step_pass(s);
         sample_exchange(s, "POST", "http://127.0.0.1:8000/api/auth/signup", 201, ok, strlen(ok));
     } else {
         hx_step_set(s, HX_STATUS_FAIL, "expect.status", "expected status 201, got %d", 500);
@@ -126,6 +128,7 @@ sample_result(int variant)
     hx_case_set_remediation(c, "Answer a wrong password with 401 {\"detail\":\"Invalid "
                                "credentials\"} | and nothing else.");
     s = hx_case_add_step(c, "create alice", "request");
+    hx_step_pass(s);
     sample_exchange(s, "POST", "http://127.0.0.1:8000/api/auth/signup", 201, ok, strlen(ok));
     s->seconds = 0.25;
     s = hx_case_add_step(c, "wrong password", "request");
@@ -155,6 +158,7 @@ sample_result(int variant)
                     "V14.4.6", HX_SEV_MEDIUM);
     if (variant == 0) {
         s = hx_case_add_step(c, "read headers", "request");
+        hx_step_pass(s);
         sample_exchange(s, "GET", "http://127.0.0.1:8000/health", 200, "{\"status\":\"ok\"}", 15);
         s->seconds = 0.01;
         hx_case_finish(c);
@@ -166,6 +170,7 @@ sample_result(int variant)
                     "user-isolation", "V4.1.3", HX_SEV_CRITICAL);
     hx_case_add_checklist(c, "custom-extra");
     s = hx_case_add_step(c, "read B as A", "request");
+    hx_step_pass(s);
     sample_exchange(s, "GET", "http://127.0.0.1:8000/api/users/b/tasks", 403,
                     "{\"detail\":\"Access denied: cannot access other users' resources\"}", 61);
     s->seconds = 0.02;
@@ -175,6 +180,7 @@ sample_result(int variant)
         c = sample_case(r, "SEC-RACE-001", "Concurrent signups make one account", "checklist", NULL,
                         NULL, HX_SEV_HIGH);
         s = hx_case_add_step(c, "race", "probe:race");
+        hx_step_pass(s);
         s->seconds = 0.5;
         hx_case_finish(c);
     }

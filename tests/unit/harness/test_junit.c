@@ -63,7 +63,7 @@ test_junit_document_has_flat_suites_and_the_right_elements(void)
     FILE *m;
 
     c = hx_result_add_case(r, "QS-A-001", "passes", "quickstart", "scenarios/quickstart/a.json");
-    hx_case_add_step(c, "one", "request");
+    hx_step_pass(hx_case_add_step(c, "one", "request"));
     hx_case_finish(c);
     c = hx_result_add_case(r, "QS-A-002", "fails <badly>", "quickstart", "b.json");
     s = hx_case_add_step(c, "two", "request");

@@ -1,6 +1,11 @@
 #include <string.h>
 
+#include "hx/probes/cors.h"
+#include "hx/probes/csp.h"
+#include "hx/probes/error_leaks.h"
 #include "hx/probes/headers.h"
+#include "hx/probes/tls.h"
+#include "hx/probes/token_cookie.h"
 #include "unit.h"
 
 static void

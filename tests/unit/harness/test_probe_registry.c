@@ -37,30 +37,30 @@ test_registry_validators_name_unknown_and_mistyped_arguments(void)
     struct hx_error err;
 
     for (size_t i = 0; all[i] != NULL; i++) {
-        if (all[i]->validate == NULL)
-            continue;
-        CU_ASSERT_EQUAL(all[i]->validate(NULL, &err), 0);
+        CU_ASSERT_EQUAL(hx_probe_validate_args(all[i], NULL, &err), 0);
         memset(&err, 0, sizeof(err));
-        CU_ASSERT_NOT_EQUAL(all[i]->validate(unknown, &err), 0);
+        CU_ASSERT_NOT_EQUAL(hx_probe_validate_args(all[i], unknown, &err), 0);
         CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "args.nonsense"));
-        CU_ASSERT_NOT_EQUAL(all[i]->validate(not_object, &err), 0);
+        CU_ASSERT_NOT_EQUAL(hx_probe_validate_args(all[i], not_object, &err), 0);
+        CU_ASSERT_PTR_NOT_NULL(all[i]->run);
+        CU_ASSERT_PTR_NOT_NULL(all[i]->summary);
     }
     json_decref(unknown);
     json_decref(not_object);
     {
         json_t *bad = json_pack("{s:s}", "short_max", "four");
-        CU_ASSERT_NOT_EQUAL(hx_probe_find("secret_sweep")->validate(bad, &err), 0);
+        CU_ASSERT_NOT_EQUAL(hx_probe_validate_args(hx_probe_find("secret_sweep"), bad, &err), 0);
         CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "args.short_max: expected an integer"));
         json_decref(bad);
         bad = json_pack("{s:i}", "short_max", 9);
-        CU_ASSERT_NOT_EQUAL(hx_probe_find("secret_sweep")->validate(bad, &err), 0);
+        CU_ASSERT_NOT_EQUAL(hx_probe_validate_args(hx_probe_find("secret_sweep"), bad, &err), 0);
         json_decref(bad);
         bad = json_pack("{s:[s]}", "scopes", "planet");
-        CU_ASSERT_NOT_EQUAL(hx_probe_find("rate_limit")->validate(bad, &err), 0);
+        CU_ASSERT_NOT_EQUAL(hx_probe_validate_args(hx_probe_find("rate_limit"), bad, &err), 0);
         CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "scopes[0]"));
         json_decref(bad);
         bad = json_pack("{s:i}", "concurrency", 1);
-        CU_ASSERT_NOT_EQUAL(hx_probe_find("signup_race")->validate(bad, &err), 0);
+        CU_ASSERT_NOT_EQUAL(hx_probe_validate_args(hx_probe_find("signup_race"), bad, &err), 0);
         json_decref(bad);
     }
 }
@@ -102,9 +102,9 @@ test_registry_every_checklist_scenario_calls_known_probes_with_valid_args(void)
                 continue;
             p = hx_probe_find(name);
             CU_ASSERT_PTR_NOT_NULL(p);
-            if (p != NULL && p->validate != NULL) {
+            if (p != NULL) {
                 memset(&err, 0, sizeof(err));
-                CU_ASSERT_EQUAL(p->validate(json_object_get(st, "args"), &err), 0);
+                CU_ASSERT_EQUAL(hx_probe_validate_args(p, json_object_get(st, "args"), &err), 0);
                 if (err.text[0] != '\0')
                     fprintf(stderr, "%s: %s\n", e->d_name, err.text);
             }

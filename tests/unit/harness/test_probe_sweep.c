@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cmn/error.h"
-#include "hx/probes/jwt.h"
+#include "hx/jwt.h"
 #include "hx/probes/sweep.h"
 #include "unit.h"
 

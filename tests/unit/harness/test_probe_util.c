@@ -7,19 +7,39 @@
 #include "hx/probes/diag.h"
 #include "unit.h"
 
+static const char *const util_colours[] = {"red", "blue", NULL};
+
+static const struct hx_probe_arg util_args[] = {
+    HX_ARG_STR("name"), HX_ARG_INT("count", 1, 5), HX_ARG_NUM("ratio"),
+    HX_ARG_BOOL("on"),  HX_ARG_LIST("list"),       HX_ARG_LIST_OF("colours", util_colours),
+    HX_ARG_END,
+};
+
+static int
+util_check_args(const json_t *args, struct hx_error *err)
+{
+    if (hx__arg_int(args, "count", 1) > 3 && hx__arg_bool(args, "on", false)) {
+        hx_error_set(err, NULL, 0, "args.count: at most 3 when on");
+        return HX_E_PARSE;
+    }
+    return 0;
+}
+
+static const struct hx_probe_def util_def = {
+    .name = "util", .summary = "", .args = util_args, .check_args = util_check_args};
+
 static void
 test_probe_validate_accepts_known_typed_arguments(void)
 {
-    static const struct hx__arg_spec spec[] = {{"name", 's'}, {"count", 'i'}, {"ratio", 'n'},
-                                               {"on", 'b'},   {"list", 'a'},  {NULL, 0}};
-    json_t *ok = json_pack("{s:s,s:i,s:f,s:b,s:[s,s]}", "name", "x", "count", 3, "ratio", 0.5, "on",
-                           1, "list", "a", "b");
+    json_t *ok = json_pack("{s:s,s:i,s:f,s:b,s:[s,s],s:[s]}", "name", "x", "count", 3, "ratio", 0.5,
+                           "on", 1, "list", "a", "b", "colours", "blue");
     json_t *int_ratio = json_pack("{s:i}", "ratio", 2);
     struct hx_error err;
 
-    CU_ASSERT_EQUAL(hx__probe_validate(ok, spec, &err), 0);
-    CU_ASSERT_EQUAL(hx__probe_validate(NULL, spec, &err), 0);
-    CU_ASSERT_EQUAL(hx__probe_validate(int_ratio, spec, &err), 0); /* integers are numbers */
+    CU_ASSERT_EQUAL(hx_probe_validate_args(&util_def, ok, &err), 0);
+    CU_ASSERT_EQUAL(hx_probe_validate_args(&util_def, NULL, &err), 0);
+    CU_ASSERT_EQUAL(hx_probe_validate_args(&util_def, int_ratio, &err),
+                    0); /* integers are numbers */
     CU_ASSERT_STRING_EQUAL(hx__arg_str(ok, "name", "d"), "x");
     CU_ASSERT_STRING_EQUAL(hx__arg_str(ok, "missing", "d"), "d");
     CU_ASSERT_EQUAL(hx__arg_int(ok, "count", 7), 3);
@@ -35,17 +55,26 @@ test_probe_validate_accepts_known_typed_arguments(void)
 static void
 test_probe_validate_names_the_field_at_fault(void)
 {
-    static const struct hx__arg_spec spec[] = {{"list", 'a'}, {"count", 'i'}, {NULL, 0}};
-    json_t *bad_list = json_pack("{s:[s,i]}", "list", "a", 1);
-    json_t *bad_count = json_pack("{s:f}", "count", 1.5);
-    struct hx_error err;
+    static const struct {
+        const char *json, *message;
+    } cases[] = {
+        {"{\"list\": [\"a\", 1]}", "args.list: expected an array of strings"},
+        {"{\"count\": 1.5}", "args.count: expected an integer"},
+        {"{\"count\": 9}", "args.count: expected 1..5"},
+        {"{\"colours\": [\"red\", \"green\"]}",
+         "args.colours[1]: \"green\" is not one of the allowed values"},
+        {"{\"nme\": \"x\"}", "args.nme: unknown argument of probe util"},
+        {"{\"count\": 4, \"on\": true}", "args.count: at most 3 when on"},
+        {"[1]", "args: expected an object"},
+    };
 
-    CU_ASSERT_NOT_EQUAL(hx__probe_validate(bad_list, spec, &err), 0);
-    CU_ASSERT_STRING_EQUAL(err.text, "args.list: expected an array of strings");
-    CU_ASSERT_NOT_EQUAL(hx__probe_validate(bad_count, spec, &err), 0);
-    CU_ASSERT_STRING_EQUAL(err.text, "args.count: expected an integer");
-    json_decref(bad_list);
-    json_decref(bad_count);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *args = json_loads(cases[i].json, JSON_DECODE_ANY, NULL);
+        struct hx_error err = {0};
+        CU_ASSERT_NOT_EQUAL(hx_probe_validate_args(&util_def, args, &err), 0);
+        CU_ASSERT_STRING_EQUAL(err.text, cases[i].message);
+        json_decref(args);
+    }
 }
 
 static void

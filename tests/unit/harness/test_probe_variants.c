@@ -2,6 +2,7 @@
 
 #include "cmn/error.h"
 #include "hx/probes/tally.h"
+#include "hx/probes/cors.h"
 #include "hx/probes/variants.h"
 #include "unit.h"
 
@@ -50,7 +51,7 @@ static void
 test_variants_origins_make_lookalikes_of_the_trusted_one(void)
 {
     struct hx_origin_variant o[8];
-    size_t n = hx_variants_origins("https://trusted.example", o, 8);
+    size_t n = hx_cors_origins("https://trusted.example", o, 8);
     bool suffix = false, prefix = false, null = false;
 
     for (size_t i = 0; i < n; i++) {
@@ -60,7 +61,7 @@ test_variants_origins_make_lookalikes_of_the_trusted_one(void)
         CU_ASSERT_STRING_NOT_EQUAL(o[i].origin, "https://trusted.example");
     }
     CU_ASSERT_TRUE(suffix && prefix && null);
-    CU_ASSERT_EQUAL(hx_variants_origins(NULL, o, 8), 2);
+    CU_ASSERT_EQUAL(hx_cors_origins(NULL, o, 8), 2);
 }
 
 static void

@@ -89,7 +89,7 @@ test_report_html_matrix_shows_each_checklist_item_with_symbol_and_word(void)
     struct hx_result *r = sample_result(0);
     char *html = render(r);
     size_t n;
-    const struct hx__checklist_item *items = hx__checklist(&n);
+    const struct hx_checklist_item *items = hx_checklist_items(&n);
     const char *matrix = strstr(html, "<section id=\"checklist\">");
     const char *end = strstr(html, "<section id=\"scenarios\">");
     char *m;

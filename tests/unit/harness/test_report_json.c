@@ -302,6 +302,7 @@ test_report_json_stays_valid_for_random_bytes(void)
         struct hx_result *r = hx_result_new("t", "p", "id");
         struct hx_case *c = hx_result_add_case(r, "A", "a", "g", "f");
         struct hx_step_result *s = hx_case_add_step(c, "s", "request");
+        hx_step_pass(s);
         struct hx_exchange *x = hx_step_add_exchange(s);
         char bytes[64];
         size_t n = (size_t)(round % 64);

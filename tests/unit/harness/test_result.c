@@ -11,6 +11,7 @@ test_result_case_status_is_worst_step(void)
     struct hx_step_result *s;
 
     s = hx_case_add_step(c, "one", "request");
+    hx_step_pass(s);
     s->seconds = 0.25;
     s = hx_case_add_step(c, "two", "request");
     hx_step_set(s, HX_STATUS_FAIL, "expect.status", "expected %d, got %d", 201, 200);
@@ -56,7 +57,7 @@ test_result_case_pointers_survive_many_adds(void)
 
     for (int i = 0; i < 100; i++) {
         struct hx_case *c = hx_result_add_case(r, "B", "b", i % 2 ? "g1" : "g2", "f");
-        hx_case_add_step(c, "s", "request");
+        hx_step_pass(hx_case_add_step(c, "s", "request"));
         hx_case_finish(c);
     }
     CU_ASSERT_PTR_EQUAL(r->cases[0], first);
@@ -74,6 +75,7 @@ test_result_notes_accumulate_as_lines(void)
     struct hx_result *r = hx_result_new("t", "p", "id");
     struct hx_case *c = hx_result_add_case(r, "A", "a", "g", "f");
     struct hx_step_result *s = hx_case_add_step(c, "s", "probe:timing");
+    hx_step_pass(s);
     struct hx_exchange *x;
 
     hx_step_add_note(s, "samples: %d", 40);
@@ -91,6 +93,7 @@ test_result_case_diagnosis_comes_from_a_step_note(void)
     struct hx_result *r = hx_result_new("t", "p", "id");
     struct hx_case *c = hx_result_add_case(r, "A", "a", "g", "f");
     struct hx_step_result *s = hx_case_add_step(c, "s", "probe:hs256");
+    hx_step_pass(s);
 
     hx_step_add_note(s, "calibration: genuine token refused (401)");
     hx_step_add_note(s, "diagnosis: the token does not verify with the given secret");
@@ -101,9 +104,41 @@ test_result_case_diagnosis_comes_from_a_step_note(void)
 
     c = hx_result_add_case(r, "B", "b", "g", "f");
     s = hx_case_add_step(c, "s", "request");
+    hx_step_pass(s);
     hx_step_add_note(s, "nothing to diagnose; diagnosis: not at the start");
     hx_case_finish(c);
     CU_ASSERT_PTR_NULL(c->diagnosis);
+    hx_result_free(r);
+}
+
+static void
+test_result_step_without_a_verdict_is_an_error_not_a_pass(void)
+{
+    struct hx_result *r = hx_result_new("t", "p", "id");
+    struct hx_case *c = hx_result_add_case(r, "A", "a", "g", "f");
+    struct hx_step_result *s = hx_case_add_step(c, "s", "probe:x");
+
+    CU_ASSERT_EQUAL(s->status, HX_STATUS_ERROR);
+    hx_step_add_note(s, "sent 3 requests"); /* notes are no verdict */
+    hx_case_finish(c);
+    CU_ASSERT_EQUAL(c->status, HX_STATUS_ERROR);
+    CU_ASSERT_STRING_EQUAL(c->message, "the check gave no verdict");
+    CU_ASSERT_STRING_EQUAL(c->failure_type, "harness.no-verdict");
+
+    c = hx_result_add_case(r, "B", "b", "g", "f");
+    s = hx_case_add_step(c, "s", "probe:x");
+    hx_step_pass(s);
+    s = hx_case_add_step(c, "t", "probe:x");
+    hx_case_finish(c);
+    CU_ASSERT_EQUAL(c->status, HX_STATUS_ERROR); /* one decided step is not enough */
+
+    c = hx_result_add_case(r, "C", "c", "g", "f");
+    s = hx_case_add_step(c, "s", "probe:x");
+    hx_step_set(s, HX_STATUS_FAIL, "t", "bad");
+    hx_step_pass(s);
+    hx_case_finish(c);
+    CU_ASSERT_EQUAL(c->status, HX_STATUS_PASS);
+    CU_ASSERT_PTR_NULL(c->message);
     hx_result_free(r);
 }
 
@@ -127,6 +162,7 @@ main(void)
         TU_TEST(test_result_case_pointers_survive_many_adds),
         TU_TEST(test_result_notes_accumulate_as_lines),
         TU_TEST(test_result_case_diagnosis_comes_from_a_step_note),
+        TU_TEST(test_result_step_without_a_verdict_is_an_error_not_a_pass),
         TU_TEST(test_result_severity_names_round_trip),
         {NULL, NULL},
     };

@@ -1,8 +1,8 @@
 #ifndef HX_PROBES_VARIANTS_H
 #define HX_PROBES_VARIANTS_H
 /*
- * Inputs the probes send: the path tricks of the user-isolation check and
- * the untrusted origins of the CORS check. Pure string building.
+ * The path tricks of the user-isolation check (probes/isolation.c), also
+ * used to fill {user_id} in route templates. Pure string building.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,16 +25,5 @@ int hx_variants_paths(const char *tmpl, const char *self_id, const char *other_i
 
 /* Substitutes {user_id} in tmpl. Returns 0, CMN_E_INVAL, CMN_E_TOOBIG. */
 int hx_variants_path_for(const char *tmpl, const char *id, char *out, size_t out_size);
-
-#define HX_ORIGIN_MAX 300
-
-struct hx_origin_variant {
-    char name[48];
-    char origin[HX_ORIGIN_MAX];
-};
-
-/* Untrusted origins: a foreign one, "null", and lookalikes of trusted
- * (suffix and prefix tricks, another scheme). Returns the count. */
-size_t hx_variants_origins(const char *trusted, struct hx_origin_variant *out, size_t max);
 
 #endif

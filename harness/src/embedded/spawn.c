@@ -20,7 +20,7 @@
 #include "cmn/env.h"
 #include "cmn/log.h"
 #include "hx/http.h"
-#include "spawn_int.h"
+#include "embedded/spawn_int.h"
 
 #define SPAWN_START_TIMEOUT 30.0
 #define SPAWN_TWIN_ATTEMPTS 3

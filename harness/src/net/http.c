@@ -7,7 +7,7 @@
 
 #include <openssl/ssl.h>
 
-#include "http_int.h"
+#include "net/http_int.h"
 #include "hx/error.h"
 
 /* CURLOPT_PATH_AS_IS (hx_request.path_as_is) arrived in libcurl 7.42.0. */

@@ -15,6 +15,7 @@
 #include "cmn/json.h"
 #include "cmn/text.h"
 #include "hx/jsonpath.h"
+#include "hx/jwt.h"
 
 #define EXPECT_MSG_MAX 8192
 #define EXPECT_SHOW 96 /* characters of a value quoted in a message */
@@ -406,12 +407,9 @@ expect_is_email(const char *s)
 static bool
 expect_is_jwt(const char *s)
 {
-    const char *why;
-    json_t *h = hx_jwt_decode_part(s, 0, &why);
-    json_t *p = h ? hx_jwt_decode_part(s, 1, &why) : NULL;
-    bool ok = h != NULL && p != NULL;
-    json_decref(h);
-    json_decref(p);
+    struct hx_jwt j = {0};
+    bool ok = hx_jwt_parse(s, &j, NULL, 0) == 0;
+    hx_jwt_cleanup(&j);
     return ok;
 }
 
@@ -617,8 +615,8 @@ expect_status(struct expect_ctx *e, const json_t *spec, const struct hx_response
     /* Show the start of the body: it usually says why. */
     hx_expect_body_preview(r, body, sizeof body);
     if (body[0] != '\0')
-        expect_fail(e, "expect.status", "status: expected %s, got %ld (body: %s)", want,
-                    r->status, body);
+        expect_fail(e, "expect.status", "status: expected %s, got %ld (body: %s)", want, r->status,
+                    body);
     else
         expect_fail(e, "expect.status", "status: expected %s, got %ld", want, r->status);
     return;
@@ -738,39 +736,6 @@ expect_body(struct expect_ctx *e, const json_t *spec, const struct hx_response *
     }
 }
 
-json_t *
-hx_jwt_decode_part(const char *token, int which, const char **why)
-{
-    const char *start = token, *dot;
-    unsigned char *raw = NULL;
-    size_t raw_len;
-    json_t *j;
-    char err[64];
-    int dots = 0;
-
-    for (const char *p = token; *p; p++)
-        dots += *p == '.';
-    if (dots != 2) {
-        *why = "it does not have three dot-separated parts";
-        return NULL;
-    }
-    for (int i = 0; i < which; i++)
-        start = strchr(start, '.') + 1;
-    dot = strchr(start, '.');
-    if (cmn_b64url_decode(start, (size_t)(dot - start), &raw, &raw_len) != 0) {
-        *why = which == 0 ? "its header is not base64url" : "its payload is not base64url";
-        return NULL;
-    }
-    j = cmn_json_parse_strict((const char *)raw, raw_len, 16, err, sizeof err);
-    free(raw);
-    if (!json_is_object(j)) {
-        json_decref(j);
-        *why = which == 0 ? "its header is not a JSON object" : "its payload is not a JSON object";
-        return NULL;
-    }
-    return j;
-}
-
 char *
 hx_response_cookie(const struct hx_response *resp, const char *name)
 {
@@ -794,8 +759,10 @@ expect_jwt(struct expect_ctx *e, const json_t *spec, const struct hx_response *r
 {
     const char *from = json_string_value(json_object_get(spec, "from"));
     char *token = NULL;
-    const char *why = NULL;
-    json_t *hdr = NULL, *pay = NULL, *v;
+    char why[160] = "";
+    struct hx_jwt jwt = {0};
+    const json_t *hdr, *pay;
+    json_t *v;
     const char *k;
     char subject[300];
 
@@ -828,12 +795,12 @@ expect_jwt(struct expect_ctx *e, const json_t *spec, const struct hx_response *r
             expect_fail(e, "expect.jwt", "jwt: expected %lld segments, got %lld", (long long)want,
                         (long long)got);
     }
-    hdr = hx_jwt_decode_part(token, 0, &why);
-    pay = hdr ? hx_jwt_decode_part(token, 1, &why) : NULL;
-    if (hdr == NULL || pay == NULL) {
+    if (hx_jwt_parse(token, &jwt, why, sizeof why) != 0) {
         expect_fail(e, "expect.jwt", "jwt at %s: not a JWT: %s", from, why);
         goto out;
     }
+    hdr = jwt.header;
+    pay = jwt.payload;
     json_object_foreach(json_object_get(spec, "header"), k, v)
     {
         snprintf(subject, sizeof subject, "jwt header %s", k);
@@ -879,8 +846,7 @@ expect_jwt(struct expect_ctx *e, const json_t *spec, const struct hx_response *r
     }
 out:
     free(token);
-    json_decref(hdr);
-    json_decref(pay);
+    hx_jwt_cleanup(&jwt);
 }
 
 void

@@ -1,16 +1,18 @@
-#ifndef HX_PROBES_JWT_H
-#define HX_PROBES_JWT_H
+#ifndef HX_JWT_H
+#define HX_JWT_H
 /*
- * JSON Web Tokens as the probes see them: split, decode, sign with HMAC,
- * and build tokens by hand (forged headers, raw payload text, any signature).
- * No network, no validation policy: the target decides, the probes judge.
- * Pure functions, unit-tested.
+ * JSON Web Tokens, the harness's one decoder: split and decode strictly
+ * (three segments, base64url, JSON objects without duplicate keys), read
+ * claims, sign and verify with HMAC, and build tokens by hand (forged
+ * headers, raw payload text, any signature). Expectations ("jwt", "is":
+ * "jwt") and probes both use it. No network, no validation policy: the
+ * target decides, the harness judges. Pure functions, unit-tested.
  */
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Largest token the probes parse (bytes). */
+/* Largest token the harness parses (bytes). */
 #define HX_JWT_MAX 65536
 
 /* A decoded token. Every member is owned by the struct. */
@@ -24,8 +26,11 @@ struct hx_jwt {
     char *sig_b64; /* new: the signature segment as sent */
 };
 
-/* Parses a compact JWS (exactly three segments, base64url JSON objects).
- * Returns 0, or CMN_E_INVAL with a short reason in why (when given). */
+/* Parses a compact JWS (exactly three segments; header and payload
+ * base64url JSON objects, parsed strictly; the signature base64url).
+ * Returns 0, or CMN_E_INVAL with a short reason in why (when given):
+ * "it does not have three dot-separated parts", "its header is not
+ * base64url", "its payload is not a JSON object", ... */
 int hx_jwt_parse(const char *token, struct hx_jwt *out, char *why, size_t why_size);
 void hx_jwt_cleanup(struct hx_jwt *j); /* NULL-safe, idempotent */
 

@@ -1,4 +1,4 @@
-/* Probe bcrypt-cost (bcrypt_cost): the stored hashes of the run's accounts,
+/* Probe bcrypt_cost (checklist item 3, bcrypt-cost): the stored hashes of the run's accounts,
  * read through libpq in a read-only transaction; without a database, the
  * signin latency as information. */
 #include <libpq-fe.h>
@@ -10,24 +10,12 @@
 #include "hx/probes/strength.h"
 #include "probe_int.h"
 
-static const struct hx__arg_spec bcrypt_args[] = {
-    {"min_cost", 'i'},
-    {"identities", 'a'},
-    {"latency_samples", 'i'},
-    {NULL, 0},
+static const struct hx_probe_arg bcrypt_args[] = {
+    HX_ARG_INT("min_cost", 4, 31),
+    HX_ARG_LIST("identities"),
+    HX_ARG_INT("latency_samples", 0, 20),
+    HX_ARG_END,
 };
-
-static int
-bcrypt_validate(const json_t *args, struct hx_error *err)
-{
-    int rc = hx__probe_validate(args, bcrypt_args, err);
-    if (rc == 0 && (hx__arg_int(args, "latency_samples", 3) < 0 ||
-                    hx__arg_int(args, "latency_samples", 3) > 20)) {
-        hx_error_set(err, NULL, 0, "args.latency_samples: expected 0..20");
-        return HX_E_PARSE;
-    }
-    return rc;
-}
 
 /* Signin latency of one identity: information about the hashing cost. */
 static void
@@ -156,6 +144,10 @@ bcrypt_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
                     "%zu of %zu stored passwords are not "
                     "bcrypt with cost >= %d: %s",
                     n_bad, checked, min_cost, bad);
+    else if (checked == 0)
+        hx_step_set(step, HX_STATUS_SKIP, "probe.no-account", "no account named to check");
+    else
+        hx_step_pass(step);
 cleanup:
     PQclear(res);
     PQfreemem(qt);
@@ -170,6 +162,6 @@ const struct hx_probe_def hx__probe_bcrypt_cost = {
     .name = "bcrypt_cost",
     .summary = "stored hashes of the run's accounts are bcrypt $2a/$2b/$2y$ with cost >= 12",
     .floods = false,
-    .validate = bcrypt_validate,
+    .args = bcrypt_args,
     .run = bcrypt_run,
 };

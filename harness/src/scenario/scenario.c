@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "hx/checklist.h"
 #include "hx/expect.h"
 #include "hx/jsonpath.h"
 #include "hx/probe.h"
@@ -18,25 +19,9 @@
 
 #define SCENARIO_MAX_FILES 5000
 
-static const char *const checklist_items[] = {
-    "strong-secret",
-    "secrets-not-exposed",
-    "bcrypt-cost",
-    "hs256",
-    "token-expiry",
-    "no-info-leak",
-    "user-isolation",
-    "cors",
-    "https-tls13",
-    "rate-limiting",
-    "httponly-cookies",
-    "csp",
-    NULL,
-};
-
 static const char *const scenario_keys[] = {
-    "id",    "title",  "description", "checklist", "asvs",  "severity", "remediation",
-    "needs", "floods", "exclusive", "identities",  "steps",     "notes", NULL,
+    "id",    "title",  "description", "checklist",  "asvs",  "severity", "remediation",
+    "needs", "floods", "exclusive",   "identities", "steps", "notes",    NULL,
 };
 static const char *const step_keys[] = {"name",  "request", "expect", "capture",
                                         "probe", "args",    "notes",  NULL};
@@ -49,12 +34,6 @@ static const char *const profile_roots[] = {"name",     "paths",    "fields", "c
                                             "database", "identity", NULL};
 static const char *const identity_attrs[] = {"email", "password", "username",
                                              "token", "user_id",  NULL};
-
-const char *const *
-hx_checklist_items(void)
-{
-    return checklist_items;
-}
 
 static bool
 scenario_in(const char *const *list, const char *s)
@@ -398,14 +377,14 @@ hx_scenario_load(const char *file, const char *group, struct hx_scenario **out,
 
     s->checklist = scenario_strings(json_object_get(doc, "checklist"), &s->n_checklist, file,
                                     "checklist", errs);
-    for (i = 0; i < s->n_checklist; i++)
-        if (!scenario_in(checklist_items, s->checklist[i]))
-            hx_errlist_add(errs, file, 0,
-                           "checklist[%zu]: unknown item \"%s\" (one of strong-secret, "
-                           "secrets-not-exposed, bcrypt-cost, hs256, token-expiry, no-info-leak, "
-                           "user-isolation, cors, https-tls13, rate-limiting, httponly-cookies, "
-                           "csp)",
-                           i, s->checklist[i]);
+    for (i = 0; i < s->n_checklist; i++) {
+        if (hx_checklist_find(s->checklist[i]) == NULL) {
+            char ids[400];
+            hx_checklist_ids(ids, sizeof ids);
+            hx_errlist_add(errs, file, 0, "checklist[%zu]: unknown item \"%s\" (one of %s)", i,
+                           s->checklist[i], ids);
+        }
+    }
     s->asvs = scenario_strings(json_object_get(doc, "asvs"), &s->n_asvs, file, "asvs", errs);
 
     s->severity = HX_SEV_MEDIUM;
@@ -535,12 +514,8 @@ hx_scenario_load(const char *file, const char *group, struct hx_scenario **out,
                                    "authconform list)",
                                    where, st->probe);
                 } else {
-                    if (def->validate != NULL && def->validate(st->args, &e) != 0)
+                    if (hx_probe_validate_args(def, st->args, &e) != 0)
                         hx_errlist_add(errs, file, 0, "%s.args: %s", where, e.text);
-                    else if (def->validate == NULL && st->args != NULL &&
-                             !(json_is_object(st->args) && json_object_size(st->args) == 0))
-                        hx_errlist_add(errs, file, 0, "%s.args: probe %s takes no arguments", where,
-                                       st->probe);
                     if (def->floods)
                         s->floods = true;
                 }

@@ -12,17 +12,11 @@
 
 #define ISO_VARIANTS 32
 
-static const struct hx__arg_spec iso_args[] = {
-    {"tasks_path", 's'},
-    {"task_path", 's'},
-    {NULL, 0},
+static const struct hx_probe_arg iso_args[] = {
+    HX_ARG_STR("tasks_path"),
+    HX_ARG_STR("task_path"),
+    HX_ARG_END,
 };
-
-static int
-iso_validate(const json_t *args, struct hx_error *err)
-{
-    return hx__probe_validate(args, iso_args, err);
-}
 
 struct iso_state {
     char breaches[1500];
@@ -181,8 +175,8 @@ iso_raw_paths(const char *tmpl, const char *self_id, const char *other_id,
     if (mark == NULL)
         return HX_E_INVAL;
     for (size_t i = 0; i < ISO_RAW_VARIANTS - 1; i++) {
-        n = snprintf(id, sizeof(id), "%s%s%s%s", shapes[i].from_self ? self_id : "",
-                     shapes[i].lead, other_id, shapes[i].tail);
+        n = snprintf(id, sizeof(id), "%s%s%s%s", shapes[i].from_self ? self_id : "", shapes[i].lead,
+                     other_id, shapes[i].tail);
         if (n < 0 || (size_t)n >= sizeof(id))
             return HX_E_TOOLONG;
         out[i].name = shapes[i].name;
@@ -238,8 +232,8 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
     hx_probe_random(ctx, rnd, sizeof(rnd));
     /* B's marker and the titles A writes must not contain one another: a
      * body holding A's own titles must never read as B's data. */
-    snprintf(marker, sizeof(marker), "isolation-b-%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1],
-             rnd[2], rnd[3], rnd[4], rnd[5]);
+    snprintf(marker, sizeof(marker), "isolation-b-%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
+             rnd[3], rnd[4], rnd[5]);
     snprintf(marker2, sizeof(marker2), "isolation-a-%02x%02x%02x%02x%02x%02x-via-body", rnd[0],
              rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
     if (writes) {
@@ -288,12 +282,11 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         }
         for (size_t i = 0; i < ISO_RAW_VARIANTS; i++) {
             struct hx_response r;
-            int rc = hx__probe_send(ctx,
-                                    &(struct hx__send){.path = raw[i].path,
-                                                       .token = a.token,
-                                                       .path_as_is = true,
-                                                       .quiet = true},
-                                    &r);
+            int rc = hx__probe_send(
+                ctx,
+                &(struct hx__send){
+                    .path = raw[i].path, .token = a.token, .path_as_is = true, .quiet = true},
+                &r);
             if (rc == 0 && r.status >= 200 && r.status < 300 && iso_has(&r, marker)) {
                 hx_response_cleanup(&r);
                 rc = hx__probe_send(
@@ -301,8 +294,7 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
                     &(struct hx__send){.path = raw[i].path, .token = a.token, .path_as_is = true},
                     &r);
             }
-            snprintf(what, sizeof(what), "GET %.600s sent as is (%.47s)", raw[i].path,
-                     raw[i].name);
+            snprintf(what, sizeof(what), "GET %.600s sent as is (%.47s)", raw[i].path, raw[i].name);
             iso_judge(&s, rc, &r, what, marker, true);
             hx_response_cleanup(&r);
         }
@@ -435,6 +427,7 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         return;
     }
     hx_step_add_note(step, "%zu cross-user requests, all refused", s.n_refused);
+    hx_step_pass(step);
 }
 
 const struct hx_probe_def hx__probe_isolation = {
@@ -442,6 +435,6 @@ const struct hx_probe_def hx__probe_isolation = {
     .summary =
         "A cannot reach B's data: B's id in the path, encoding tricks, body tricks, task ids",
     .floods = false,
-    .validate = iso_validate,
+    .args = iso_args,
     .run = iso_run,
 };

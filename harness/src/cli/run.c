@@ -1,6 +1,7 @@
-/* authconform: judges a deployment of the auth contract on the wire.
- * This file turns the command line and the environment into a
- * configuration and calls the modules; nothing else. */
+/* authconform run: the options of a run, the embedded target when none is
+ * given, the run itself, the exit code and the reports. */
+#include "cli_int.h"
+
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -29,44 +30,18 @@
 #include "hx/scenario.h"
 #include "hx/spawn.h"
 
-enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
-
 /* Allowed global (CONVENTIONS 5): the Ctrl-C flag the signal handler sets. */
-static volatile sig_atomic_t main_stop;
+static volatile sig_atomic_t run_stop;
 
 static void
-main_on_signal(int sig)
+run_on_signal(int sig)
 {
     (void)sig;
-    main_stop = 1;
+    run_stop = 1;
 }
 
 static void
-main_version(FILE *out)
-{
-    char dir[4096];
-    fprintf(out, "authconform %s\n  %s\n", CMN_VERSION, curl_version());
-    if (hx_datadir_find(dir, sizeof dir) == 0)
-        fprintf(out, "  data: %s\n", dir);
-}
-
-static void
-main_usage(FILE *out)
-{
-    fprintf(out, "usage: authconform run [options]        replay the scenarios against a target\n"
-                 "       authconform list [--scenarios PATH]...   every scenario and check\n"
-                 "       authconform validate PATH...     check scenario and profile files\n");
-    for (const struct hx_report_command *const *c = hx_report_commands(); *c; c++)
-        fprintf(out, "       authconform %s\n", (*c)->usage);
-    fprintf(out, "       authconform --help | --version   (also after any subcommand)\n"
-                 "\n"
-                 "Checks that a deployment of the auth contract does what the contract\n"
-                 "and its security checklist promise, and writes JUnit XML for CI.\n"
-                 "`authconform run --help` lists the options of a run.\n");
-}
-
-static void
-main_run_usage(FILE *out)
+run_run_usage(FILE *out)
 {
     fprintf(
         out,
@@ -132,13 +107,13 @@ enum {
     OPT_RETRY,
 };
 
-struct main_opt {
+struct run_opt {
     int id;
     const char *flag;
     const char *env;
 };
 
-static const struct main_opt main_opts[] = {
+static const struct run_opt run_opts[] = {
     {OPT_TARGET, "target", "AUTHCONFORM_TARGET"},
     {OPT_PROFILE, "profile", "AUTHCONFORM_PROFILE"},
     {OPT_SCENARIOS, "scenarios", "AUTHCONFORM_SCENARIOS"},
@@ -164,39 +139,39 @@ static const struct main_opt main_opts[] = {
 };
 
 static bool
-main_is_flag_only(int id)
+run_is_flag_only(int id)
 {
     return id == OPT_INSECURE || id == OPT_SAFE || id == 'v' || id == OPT_ALLOW_HTTP;
 }
 
 /* Applies one setting; from says where it came from ("--jobs" or
- * "AUTHCONFORM_JOBS") for the error message. Returns 0 or EXIT_USAGE. */
+ * "AUTHCONFORM_JOBS") for the error message. Returns 0 or HX_EXIT_USAGE. */
 static int
-main_apply(struct hx_config *cfg, int id, const char *value, const char *from, bool from_env)
+run_apply(struct hx_config *cfg, int id, const char *value, const char *from, bool from_env)
 {
     long n;
     bool b = true;
 
-    if (main_is_flag_only(id) && from_env && cmn_parse_bool(value, &b) != 0) {
+    if (run_is_flag_only(id) && from_env && cmn_parse_bool(value, &b) != 0) {
         fprintf(stderr, "authconform: %s: expected true or false, got '%s'\n", from, value);
-        return EXIT_USAGE;
+        return HX_EXIT_USAGE;
     }
     switch (id) {
     case OPT_TARGET:
         if (strncasecmp(value, "http://", 7) != 0 && strncasecmp(value, "https://", 8) != 0) {
             fprintf(stderr, "authconform: %s: expected an http:// or https:// URL, got '%s'\n",
                     from, value);
-            return EXIT_USAGE;
+            return HX_EXIT_USAGE;
         }
-        return hx_config_set(&cfg->target, value) == 0 ? 0 : EXIT_USAGE;
+        return hx_config_set(&cfg->target, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_PROFILE:
-        return hx_config_set(&cfg->profile, value) == 0 ? 0 : EXIT_USAGE;
+        return hx_config_set(&cfg->profile, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_SCENARIOS:
     case OPT_FILTER: {
         char *copy = strdup(value), *save = NULL;
         const char *sep = id == OPT_SCENARIOS ? ":" : ",";
         if (copy == NULL)
-            return EXIT_USAGE;
+            return HX_EXIT_USAGE;
         /* a list from the environment; one value per flag */
         for (char *tok = from_env ? strtok_r(copy, sep, &save) : copy; tok;
              tok = from_env ? strtok_r(NULL, sep, &save) : NULL) {
@@ -214,48 +189,48 @@ main_apply(struct hx_config *cfg, int id, const char *value, const char *from, b
         if (rc != 0) {
             fprintf(stderr, "authconform: %s: cannot read %s: %s\n", from, value,
                     rc == CMN_E_TOOBIG ? "larger than 4096 bytes" : "no such readable file");
-            return EXIT_USAGE;
+            return HX_EXIT_USAGE;
         }
         if (s[0] == '\0') {
             fprintf(stderr, "authconform: %s: %s is empty\n", from, value);
             free(s);
-            return EXIT_USAGE;
+            return HX_EXIT_USAGE;
         }
         free(cfg->secret);
         cfg->secret = s;
-        return hx_config_set(&cfg->secret_from, value) == 0 ? 0 : EXIT_USAGE;
+        return hx_config_set(&cfg->secret_from, value) == 0 ? 0 : HX_EXIT_USAGE;
     }
     case OPT_SECRET_ENV: {
         const char *s = cmn_env_get(value);
         if (s == NULL) {
             fprintf(stderr, "authconform: %s: the variable %s is not set\n", from, value);
-            return EXIT_USAGE;
+            return HX_EXIT_USAGE;
         }
         if (hx_config_set(&cfg->secret, s) != 0)
-            return EXIT_USAGE;
-        return hx_config_set(&cfg->secret_from, value) == 0 ? 0 : EXIT_USAGE;
+            return HX_EXIT_USAGE;
+        return hx_config_set(&cfg->secret_from, value) == 0 ? 0 : HX_EXIT_USAGE;
     }
     case OPT_DATABASE_URL:
-        return hx_config_set(&cfg->database_url, value) == 0 ? 0 : EXIT_USAGE;
+        return hx_config_set(&cfg->database_url, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_ORIGIN:
-        return hx_config_set(&cfg->origin, value) == 0 ? 0 : EXIT_USAGE;
+        return hx_config_set(&cfg->origin, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_REPO: {
         struct stat st;
         if (stat(value, &st) != 0 || !S_ISDIR(st.st_mode)) {
             fprintf(stderr, "authconform: %s: '%s' is not a folder\n", from, value);
-            return EXIT_USAGE;
+            return HX_EXIT_USAGE;
         }
-        return hx_config_set(&cfg->repo, value) == 0 ? 0 : EXIT_USAGE;
+        return hx_config_set(&cfg->repo, value) == 0 ? 0 : HX_EXIT_USAGE;
     }
     case OPT_JUNIT:
-        return hx_config_set(&cfg->junit, value) == 0 ? 0 : EXIT_USAGE;
+        return hx_config_set(&cfg->junit, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_REPORT_DIR:
-        return hx_config_set(&cfg->report_dir, value) == 0 ? 0 : EXIT_USAGE;
+        return hx_config_set(&cfg->report_dir, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_JOBS:
         if (cmn_parse_long(value, 1, 256, &n) != 0) {
             fprintf(stderr, "authconform: %s: expected an integer from 1 to 256, got '%s'\n", from,
                     value);
-            return EXIT_USAGE;
+            return HX_EXIT_USAGE;
         }
         cfg->jobs = n;
         return 0;
@@ -263,16 +238,16 @@ main_apply(struct hx_config *cfg, int id, const char *value, const char *from, b
         if (cmn_parse_duration(value, 1, 3600, &n) != 0) {
             fprintf(stderr, "authconform: %s: expected seconds from 1 to 3600, got '%s'\n", from,
                     value);
-            return EXIT_USAGE;
+            return HX_EXIT_USAGE;
         }
         cfg->timeout_s = n;
         return 0;
     case OPT_CACERT:
         if (access(value, R_OK) != 0) {
             fprintf(stderr, "authconform: %s: cannot read %s\n", from, value);
-            return EXIT_USAGE;
+            return HX_EXIT_USAGE;
         }
-        return hx_config_set(&cfg->cacert, value) == 0 ? 0 : EXIT_USAGE;
+        return hx_config_set(&cfg->cacert, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_INSECURE:
         cfg->insecure = b;
         return 0;
@@ -291,7 +266,7 @@ main_apply(struct hx_config *cfg, int id, const char *value, const char *from, b
         if (*value == '\0' || *end != '\0' || *value == '-') {
             fprintf(stderr, "authconform: %s: expected a non-negative integer, got '%s'\n", from,
                     value);
-            return EXIT_USAGE;
+            return HX_EXIT_USAGE;
         }
         cfg->has_seed = true;
         cfg->seed = s;
@@ -302,23 +277,23 @@ main_apply(struct hx_config *cfg, int id, const char *value, const char *from, b
             fprintf(stderr,
                     "authconform: %s: expected info, low, medium, high or critical, got '%s'\n",
                     from, value);
-            return EXIT_USAGE;
+            return HX_EXIT_USAGE;
         }
         return 0;
     case OPT_RETRY:
         if (cmn_parse_long(value, 0, 10, &n) != 0) {
             fprintf(stderr, "authconform: %s: expected an integer from 0 to 10, got '%s'\n", from,
                     value);
-            return EXIT_USAGE;
+            return HX_EXIT_USAGE;
         }
         cfg->retry = n;
         return 0;
     }
-    return EXIT_USAGE;
+    return HX_EXIT_USAGE;
 }
 
 static void
-main_clear_list(char ***l, size_t *n)
+run_clear_list(char ***l, size_t *n)
 {
     for (size_t i = 0; i < *n; i++)
         free((*l)[i]);
@@ -328,16 +303,16 @@ main_clear_list(char ***l, size_t *n)
 }
 
 static int
-main_parse_run(int argc, char **argv, struct hx_config *cfg, bool *help, bool *version)
+run_parse_run(int argc, char **argv, struct hx_config *cfg, bool *help, bool *version)
 {
     struct option longopts[32];
     size_t k = 0;
     int c, rc;
     bool flag_scen = false, flag_filter = false, flag_secret = false;
 
-    for (const struct main_opt *o = main_opts; o->flag; o++, k++) {
+    for (const struct run_opt *o = run_opts; o->flag; o++, k++) {
         longopts[k].name = o->flag;
-        longopts[k].has_arg = main_is_flag_only(o->id) ? no_argument : required_argument;
+        longopts[k].has_arg = run_is_flag_only(o->id) ? no_argument : required_argument;
         longopts[k].flag = NULL;
         longopts[k].val = o->id;
     }
@@ -346,15 +321,15 @@ main_parse_run(int argc, char **argv, struct hx_config *cfg, bool *help, bool *v
     longopts[k] = (struct option){NULL, 0, NULL, 0};
 
     /* the environment first; flags override it */
-    for (const struct main_opt *o = main_opts; o->flag; o++) {
+    for (const struct run_opt *o = run_opts; o->flag; o++) {
         const char *v = cmn_env_get(o->env);
-        if (v != NULL && (rc = main_apply(cfg, o->id, v, o->env, true)) != 0)
+        if (v != NULL && (rc = run_apply(cfg, o->id, v, o->env, true)) != 0)
             return rc;
     }
     if (cmn_env_get("AUTHCONFORM_SECRET_FILE") && cmn_env_get("AUTHCONFORM_SECRET_ENV")) {
         fprintf(stderr, "authconform: AUTHCONFORM_SECRET_FILE and AUTHCONFORM_SECRET_ENV: give "
                         "one of them\n");
-        return EXIT_USAGE;
+        return HX_EXIT_USAGE;
     }
     optind = 1;
     while ((c = getopt_long(argc, argv, "hVv", longopts, NULL)) != -1) {
@@ -368,44 +343,44 @@ main_parse_run(int argc, char **argv, struct hx_config *cfg, bool *help, bool *v
             return 0;
         }
         if (c == '?')
-            return EXIT_USAGE;
-        for (const struct main_opt *o = main_opts; o->flag; o++)
+            return HX_EXIT_USAGE;
+        for (const struct run_opt *o = run_opts; o->flag; o++)
             if (o->id == c)
                 snprintf(from, sizeof from, "--%s", o->flag);
         /* a list flag given on the command line replaces the environment's list */
         if (c == OPT_SCENARIOS && !flag_scen) {
-            main_clear_list(&cfg->scenarios, &cfg->n_scenarios);
+            run_clear_list(&cfg->scenarios, &cfg->n_scenarios);
             flag_scen = true;
         }
         if (c == OPT_FILTER && !flag_filter) {
-            main_clear_list(&cfg->filters, &cfg->n_filters);
+            run_clear_list(&cfg->filters, &cfg->n_filters);
             flag_filter = true;
         }
         if (c == OPT_SECRET_FILE || c == OPT_SECRET_ENV) {
             if (flag_secret) {
                 fprintf(stderr, "authconform: --secret-file and --secret-env: give one of them\n");
-                return EXIT_USAGE;
+                return HX_EXIT_USAGE;
             }
             flag_secret = true;
         }
-        if ((rc = main_apply(cfg, c, optarg ? optarg : "1", from, false)) != 0)
+        if ((rc = run_apply(cfg, c, optarg ? optarg : "1", from, false)) != 0)
             return rc;
     }
     if (optind < argc) {
         fprintf(stderr, "authconform run: unexpected argument '%s'\n", argv[optind]);
-        return EXIT_USAGE;
+        return HX_EXIT_USAGE;
     }
     if (cfg->insecure && cfg->cacert) {
         fprintf(stderr, "authconform: --cacert and --insecure: give one of them\n");
-        return EXIT_USAGE;
+        return HX_EXIT_USAGE;
     }
     return 0;
 }
 
 /* Loads the profile and the scenarios the configuration names. */
 static int
-main_load(const struct hx_config *cfg, const char *datadir, struct hx_profile **profile,
-          struct hx_scenario_set *set)
+run_load(const struct hx_config *cfg, const char *datadir, struct hx_profile **profile,
+         struct hx_scenario_set *set)
 {
     char def[PATH_MAX], dir[PATH_MAX];
     struct hx_errlist errs;
@@ -416,7 +391,7 @@ main_load(const struct hx_config *cfg, const char *datadir, struct hx_profile **
     if (hx_profile_load(cfg->profile ? cfg->profile : def, def, profile, &errs) != 0) {
         hx_errlist_print(&errs, stderr);
         hx_errlist_cleanup(&errs);
-        return EXIT_USAGE;
+        return HX_EXIT_USAGE;
     }
     if (cfg->n_scenarios == 0) {
         snprintf(dir, sizeof dir, "%s/scenarios", datadir);
@@ -432,7 +407,7 @@ main_load(const struct hx_config *cfg, const char *datadir, struct hx_profile **
     if (rc != 0 || errs.n > 0) {
         hx_errlist_print(&errs, stderr);
         hx_errlist_cleanup(&errs);
-        return EXIT_USAGE;
+        return HX_EXIT_USAGE;
     }
     hx_errlist_cleanup(&errs);
     return 0;
@@ -440,7 +415,7 @@ main_load(const struct hx_config *cfg, const char *datadir, struct hx_profile **
 
 /* The scenario's file as reports show it: relative to the data folder. */
 static void
-main_relative_files(struct hx_scenario_set *set, const char *datadir)
+run_relative_files(struct hx_scenario_set *set, const char *datadir)
 {
     char real_dd[PATH_MAX], real_f[PATH_MAX];
     size_t l;
@@ -461,8 +436,8 @@ main_relative_files(struct hx_scenario_set *set, const char *datadir)
     }
 }
 
-static int
-main_run(int argc, char **argv)
+int
+hx__cli_run(int argc, char **argv)
 {
     struct hx_config cfg;
     struct hx_profile *profile = NULL;
@@ -477,31 +452,31 @@ main_run(int argc, char **argv)
     char datadir[PATH_MAX - 64];
     bool help = false, version = false, spawned = false;
     size_t n_chosen = 0;
-    int rc, exit_code = EXIT_USAGE;
+    int rc, exit_code = HX_EXIT_USAGE;
     double t0;
     struct sigaction sa;
 
     memset(&sp, 0, sizeof sp);
     sp.authref_pid = -1;
     hx_config_init(&cfg);
-    rc = main_parse_run(argc, argv, &cfg, &help, &version);
+    rc = run_parse_run(argc, argv, &cfg, &help, &version);
     if (rc != 0 || help || version) {
         if (help)
-            main_run_usage(stdout);
+            run_run_usage(stdout);
         else if (version)
-            main_version(stdout);
+            hx__cli_version(stdout);
         else
             fprintf(stderr, "Try 'authconform run --help'.\n");
         hx_config_cleanup(&cfg);
-        return rc != 0 ? EXIT_USAGE : 0;
+        return rc != 0 ? HX_EXIT_USAGE : 0;
     }
     if (hx_datadir_find(datadir, sizeof datadir) != 0) {
         fprintf(stderr, "authconform: cannot find the data folder (set AUTHCONFORM_DATA_DIR)\n");
         goto out;
     }
-    if (main_load(&cfg, datadir, &profile, &set) != 0)
+    if (run_load(&cfg, datadir, &profile, &set) != 0)
         goto out;
-    main_relative_files(&set, datadir);
+    run_relative_files(&set, datadir);
     chosen = calloc(set.n + 1, sizeof *chosen);
     if (chosen == NULL)
         goto out;
@@ -514,7 +489,7 @@ main_run(int argc, char **argv)
     }
 
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = main_on_signal;
+    sa.sa_handler = run_on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -522,9 +497,9 @@ main_run(int argc, char **argv)
     if (cfg.target == NULL) {
         struct hx_error err = {0};
         fprintf(stderr, "authconform: no --target: starting a throwaway PostgreSQL and authref\n");
-        if (hx_spawn_start(&sp, datadir, &main_stop, &err) != 0) {
+        if (hx_spawn_start(&sp, datadir, &run_stop, &err) != 0) {
             fprintf(stderr, "authconform: %s\n", err.text);
-            exit_code = main_stop ? 130 : EXIT_USAGE;
+            exit_code = run_stop ? 130 : HX_EXIT_USAGE;
             goto out;
         }
         spawned = true;
@@ -545,7 +520,7 @@ main_run(int argc, char **argv)
         cfg.embedded = true;
     }
 
-    if (hx_run_new(&cfg, profile, &main_stop, &run) != 0)
+    if (hx_run_new(&cfg, profile, &run_stop, &run) != 0)
         goto out;
     result = hx_result_new(cfg.target, profile->name, hx_run_id(run));
     if (result == NULL)
@@ -562,7 +537,7 @@ main_run(int argc, char **argv)
     result->seconds = cmn_clock_now_s() - t0;
     if (rc != 0 && rc != HX_E_UNREACHABLE) {
         fprintf(stderr, "authconform: the run failed: %s\n", hx_strerror(rc));
-        exit_code = EXIT_USAGE;
+        exit_code = HX_EXIT_USAGE;
         goto out;
     }
     hx_console_summary(&con, result);
@@ -572,17 +547,11 @@ main_run(int argc, char **argv)
         fprintf(stderr, "authconform: %s\n",
                 result->n_cases && result->cases[0]->message ? result->cases[0]->message
                                                              : "target unreachable");
-        exit_code = EXIT_UNREACHABLE;
+        exit_code = HX_EXIT_UNREACHABLE;
     } else {
-        exit_code = EXIT_PASS;
-        for (size_t i = 0; i < result->n_cases; i++) {
-            const struct hx_case *k = result->cases[i];
-            if ((k->status == HX_STATUS_FAIL || k->status == HX_STATUS_ERROR) &&
-                k->severity >= cfg.fail_on)
-                exit_code = EXIT_FAILED;
-        }
+        exit_code = hx_result_exit_code(result, cfg.fail_on);
     }
-    if (main_stop)
+    if (run_stop)
         exit_code = 130;
     ropt.dir = cfg.report_dir ? cfg.report_dir : "reports";
     ropt.junit = cfg.junit;
@@ -598,225 +567,4 @@ out:
     hx_profile_free(profile);
     hx_config_cleanup(&cfg);
     return exit_code;
-}
-
-static const char *
-main_needs_text(const struct hx_scenario *s, char *buf, size_t size)
-{
-    size_t o = 0;
-    buf[0] = '\0';
-    if (s->needs & HX_NEED_SECRET)
-        o += (size_t)snprintf(buf + o, size - o, "%ssecret", o ? "," : "");
-    if ((s->needs & HX_NEED_DATABASE) && o < size)
-        o += (size_t)snprintf(buf + o, size - o, "%sdatabase", o ? "," : "");
-    if ((s->needs & HX_NEED_TLS) && o < size)
-        o += (size_t)snprintf(buf + o, size - o, "%stls", o ? "," : "");
-    if ((s->needs & HX_NEED_TASK_WRITES) && o < size)
-        o += (size_t)snprintf(buf + o, size - o, "%stask_writes", o ? "," : "");
-    for (size_t i = 0; i < s->n_need_keys && o < size; i++)
-        o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? "," : "", s->need_keys[i]);
-    if (s->floods && o < size)
-        o += (size_t)snprintf(buf + o, size - o, "%sfloods", o ? "," : "");
-    if (s->exclusive && o < size)
-        o += (size_t)snprintf(buf + o, size - o, "%sexclusive", o ? "," : "");
-    return o ? buf : "-";
-}
-
-static int
-main_list(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        {"scenarios", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
-    struct hx_scenario_set set = {0};
-    struct hx_errlist errs;
-    char datadir[PATH_MAX - 64], dir[PATH_MAX];
-    int c, rc = 0;
-    bool any = false;
-
-    hx_errlist_init(&errs);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
-        if (c == 'h') {
-            printf("usage: authconform list [--scenarios PATH]...\n"
-                   "Every scenario and check: id, checklist items, ASVS, severity, needs, title;\n"
-                   "then the built-in probes.\n");
-            return 0;
-        }
-        if (c == 'V') {
-            main_version(stdout);
-            return 0;
-        }
-        if (c != 's')
-            return EXIT_USAGE;
-        any = true;
-        if (hx_scenario_set_load(&set, optarg, &errs) != 0)
-            rc = EXIT_USAGE;
-    }
-    if (!any) {
-        if (hx_datadir_find(datadir, sizeof datadir) != 0)
-            return EXIT_USAGE;
-        snprintf(dir, sizeof dir, "%s/scenarios", datadir);
-        if (hx_scenario_set_load(&set, dir, &errs) != 0)
-            rc = EXIT_USAGE;
-    }
-    if (hx_scenario_set_finish(&set, &errs) != 0)
-        rc = EXIT_USAGE;
-    if (errs.n > 0) {
-        hx_errlist_print(&errs, stderr);
-        rc = EXIT_USAGE;
-    }
-    printf("%-22s %-28s %-14s %-9s %-24s %s\n", "ID", "CHECKLIST", "ASVS", "SEVERITY", "NEEDS",
-           "TITLE");
-    for (size_t i = 0; i < set.n; i++) {
-        const struct hx_scenario *s = set.items[i];
-        char cl[256] = "", asvs[128] = "", needs[256];
-        size_t o = 0;
-        for (size_t k = 0; k < s->n_checklist && o < sizeof cl; k++)
-            o += (size_t)snprintf(cl + o, sizeof cl - o, "%s%s", k ? "," : "", s->checklist[k]);
-        o = 0;
-        for (size_t k = 0; k < s->n_asvs && o < sizeof asvs; k++)
-            o += (size_t)snprintf(asvs + o, sizeof asvs - o, "%s%s", k ? "," : "", s->asvs[k]);
-        printf("%-22s %-28s %-14s %-9s %-24s %s\n", s->id, cl[0] ? cl : "-", asvs[0] ? asvs : "-",
-               hx_severity_name(s->severity), main_needs_text(s, needs, sizeof needs), s->title);
-    }
-    printf("\n%zu scenarios\n\nProbes:\n", set.n);
-    for (const struct hx_probe_def *const *p = hx_probe_all(); *p; p++)
-        printf("  %-20s %s%s\n", (*p)->name, (*p)->summary, (*p)->floods ? " (floods)" : "");
-    hx_scenario_set_cleanup(&set);
-    hx_errlist_cleanup(&errs);
-    return rc;
-}
-
-/* A file is a profile when it lives under a profiles folder or says so by
- * its shape (a "paths" member and no "steps"). */
-static bool
-main_looks_like_profile(const char *path)
-{
-    json_t *j;
-    bool yes;
-
-    if (strstr(path, "/profiles/") != NULL || strncmp(path, "profiles/", 9) == 0)
-        return true;
-    j = json_load_file(path, 0, NULL);
-    yes = json_is_object(j) && json_object_get(j, "paths") != NULL &&
-          json_object_get(j, "steps") == NULL;
-    json_decref(j);
-    return yes;
-}
-
-static int
-main_validate(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
-    struct hx_scenario_set set = {0};
-    struct hx_errlist errs;
-    char datadir[PATH_MAX - 64], def[PATH_MAX];
-    size_t profiles = 0;
-    int c;
-
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
-        if (c == 'h') {
-            printf("usage: authconform validate PATH...\n"
-                   "Checks scenario files, folders of them, and profiles, without running\n"
-                   "anything; reports every problem with its file and field. Exit 0 when all\n"
-                   "are valid, 2 otherwise.\n");
-            return 0;
-        }
-        if (c == 'V') {
-            main_version(stdout);
-            return 0;
-        }
-        return EXIT_USAGE;
-    }
-    if (optind >= argc) {
-        fprintf(stderr, "usage: authconform validate PATH...\n");
-        return EXIT_USAGE;
-    }
-    hx_errlist_init(&errs);
-    if (hx_datadir_find(datadir, sizeof datadir) != 0)
-        datadir[0] = '\0';
-    snprintf(def, sizeof def, "%s/fixtures/profiles/quickstart.json", datadir);
-    for (int i = optind; i < argc; i++) {
-        struct stat st;
-        size_t l = strlen(argv[i]);
-        if (stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) && l > 5 &&
-            strcmp(argv[i] + l - 5, ".json") == 0 && main_looks_like_profile(argv[i])) {
-            struct hx_profile *p = NULL;
-            if (hx_profile_load(argv[i], access(def, R_OK) == 0 ? def : NULL, &p, &errs) == 0)
-                profiles++;
-            hx_profile_free(p);
-            continue;
-        }
-        hx_scenario_set_load(&set, argv[i], &errs);
-    }
-    hx_scenario_set_finish(&set, &errs);
-    if (errs.n > 0 || errs.dropped > 0) {
-        hx_errlist_print(&errs, stderr);
-        fprintf(stderr, "validate: %zu problems\n", errs.n + errs.dropped);
-        hx_errlist_cleanup(&errs);
-        hx_scenario_set_cleanup(&set);
-        return EXIT_USAGE;
-    }
-    printf("validate: ok (%zu scenarios, %zu profiles)\n", set.n, profiles);
-    hx_errlist_cleanup(&errs);
-    hx_scenario_set_cleanup(&set);
-    return 0;
-}
-
-int
-main(int argc, char **argv)
-{
-    enum cmn_log_level level;
-    int rc;
-
-    /* Allowed global state (CONVENTIONS 5): library init and the log level. */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf(stderr, "authconform: cannot initialise libcurl\n");
-        return EXIT_USAGE;
-    }
-    if (cmn_env_get("AUTHCONFORM_LOG_LEVEL") &&
-        cmn_log_level_parse(cmn_env_get("AUTHCONFORM_LOG_LEVEL"), &level) == 0)
-        cmn_log_set_level(level);
-
-    if (argc < 2) {
-        main_usage(stderr);
-        rc = EXIT_USAGE;
-    } else if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-               strcmp(argv[1], "help") == 0) {
-        main_usage(stdout);
-        rc = 0;
-    } else if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-        main_version(stdout);
-        rc = 0;
-    } else if (strcmp(argv[1], "run") == 0) {
-        rc = main_run(argc - 1, argv + 1);
-    } else if (strcmp(argv[1], "list") == 0) {
-        rc = main_list(argc - 1, argv + 1);
-    } else if (strcmp(argv[1], "validate") == 0) {
-        rc = main_validate(argc - 1, argv + 1);
-    } else {
-        const struct hx_report_command *const *c = hx_report_commands();
-        for (; *c != NULL; c++)
-            if (strcmp((*c)->name, argv[1]) == 0)
-                break;
-        if (*c != NULL) {
-            rc = (*c)->main(argc - 1, argv + 1);
-        } else {
-            fprintf(stderr, "authconform: unknown command '%s'%s\n", argv[1],
-                    strcmp(argv[1], "diff") == 0 ? " (not part of this build)" : "");
-            main_usage(stderr);
-            rc = EXIT_USAGE;
-        }
-    }
-    curl_global_cleanup();
-    return rc;
 }

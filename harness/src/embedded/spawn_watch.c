@@ -1,5 +1,5 @@
 /* The watchdog of an embedded run (see spawn_int.h). */
-#include "spawn_int.h"
+#include "embedded/spawn_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

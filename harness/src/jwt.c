@@ -1,5 +1,5 @@
-/* JWT parsing and hand-building for the probes (see hx/probes/jwt.h). */
-#include "hx/probes/jwt.h"
+/* JWT parsing and hand-building for the probes (see hx/jwt.h). */
+#include "hx/jwt.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -10,6 +10,7 @@
 
 #include "cmn/b64url.h"
 #include "cmn/error.h"
+#include "cmn/json.h"
 
 static void
 jwt_why(char *why, size_t why_size, const char *text)
@@ -18,20 +19,28 @@ jwt_why(char *why, size_t why_size, const char *text)
         snprintf(why, why_size, "%s", text);
 }
 
+/* Decodes one segment into a JSON object, strictly (no duplicate keys,
+ * valid UTF-8, nesting at most 16). what: "header" or "payload". */
 static json_t *
-jwt_decode_object(const char *seg, size_t n)
+jwt_decode_object(const char *seg, size_t n, const char *what, char *why, size_t why_size)
 {
     unsigned char *raw = NULL;
     size_t raw_len = 0;
     json_t *obj;
-    json_error_t jerr;
+    char err[64], text[160];
 
-    if (cmn_b64url_decode(seg, n, &raw, &raw_len) != 0)
+    if (cmn_b64url_decode(seg, n, &raw, &raw_len) != 0) {
+        snprintf(text, sizeof text, "its %s is not base64url", what);
+        jwt_why(why, why_size, text);
         return NULL;
-    obj = json_loadb((const char *)raw, raw_len, JSON_DECODE_ANY, &jerr);
+    }
+    obj = cmn_json_parse_strict((const char *)raw, raw_len, 16, err, sizeof err);
     free(raw);
-    if (obj != NULL && !json_is_object(obj)) {
+    if (!json_is_object(obj)) {
         json_decref(obj);
+        snprintf(text, sizeof text, "its %s is not a JSON object%s%s%s", what,
+                 err[0] != '\0' ? " (" : "", err, err[0] != '\0' ? ")" : "");
+        jwt_why(why, why_size, text);
         return NULL;
     }
     return obj;
@@ -56,21 +65,17 @@ hx_jwt_parse(const char *token, struct hx_jwt *out, char *why, size_t why_size)
     dot1 = strchr(token, '.');
     dot2 = dot1 != NULL ? strchr(dot1 + 1, '.') : NULL;
     if (dot1 == NULL || dot2 == NULL || strchr(dot2 + 1, '.') != NULL) {
-        jwt_why(why, why_size, "not three dot-separated segments");
+        jwt_why(why, why_size, "it does not have three dot-separated parts");
         return CMN_E_INVAL;
     }
-    j.header = jwt_decode_object(token, (size_t)(dot1 - token));
-    if (j.header == NULL) {
-        jwt_why(why, why_size, "header is not base64url JSON object");
+    j.header = jwt_decode_object(token, (size_t)(dot1 - token), "header", why, why_size);
+    if (j.header == NULL)
         goto fail;
-    }
-    j.payload = jwt_decode_object(dot1 + 1, (size_t)(dot2 - dot1 - 1));
-    if (j.payload == NULL) {
-        jwt_why(why, why_size, "payload is not base64url JSON object");
+    j.payload = jwt_decode_object(dot1 + 1, (size_t)(dot2 - dot1 - 1), "payload", why, why_size);
+    if (j.payload == NULL)
         goto fail;
-    }
     if (cmn_b64url_decode(dot2 + 1, strlen(dot2 + 1), &j.sig, &j.sig_len) != 0) {
-        jwt_why(why, why_size, "signature is not base64url");
+        jwt_why(why, why_size, "its signature is not base64url");
         goto fail;
     }
     j.signing_input_len = (size_t)(dot2 - token);

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "runner_int.h"
+#include "run/runner_int.h"
 
 const char *
 hx_probe_target(const struct hx_probe_ctx *ctx)

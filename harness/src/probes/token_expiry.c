@@ -1,0 +1,158 @@
+/* Probe token_expiry (checklist item 5, token-expiry): exp - iat is the
+ * lifetime, and tokens outside their validity are refused. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "forge_send.h"
+#include "hx/probes/diag.h"
+
+static const struct hx_probe_arg expiry_args[] = {
+    HX_ARG_STR("tasks_path"),
+    HX_ARG_INT("lifetime", 1, 10LL * 366 * 86400), /* seconds */
+    HX_ARG_INT("tolerance", 0, 86400),             /* seconds */
+    HX_ARG_BOOL("forge"),
+    HX_ARG_BOOL("check_wording"),
+    HX_ARG_END,
+};
+
+static void
+expiry_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
+{
+    struct hx_identity a, b;
+    struct hx_jwt j = {0};
+    long long iat = 0, exp = 0, now = (long long)time(NULL);
+    long long lifetime = hx__arg_int(args, "lifetime", hx__prof_int(ctx, "token.lifetime", 604800));
+    long long tol =
+        hx__arg_int(args, "tolerance", hx__prof_int(ctx, "token.lifetime_tolerance", 5));
+    long unauth = (long)hx__prof_int(ctx, "codes.unauthenticated", 401);
+    char why[160];
+
+    if (!hx__forge_identities(ctx, &a, &b, step))
+        return;
+    if (hx_jwt_parse(a.token, &j, why, sizeof(why)) != 0) {
+        hx_step_set(step, HX_STATUS_FAIL, "probe.token-format",
+                    "the token the target issued is not a compact JWS: %s", why);
+        return;
+    }
+    if (hx_jwt_claim_int(&j, "exp", &exp) != 0 || hx_jwt_claim_int(&j, "iat", &iat) != 0) {
+        hx_step_set(step, HX_STATUS_FAIL, "probe.token-claims",
+                    "the issued token lacks an integer %s claim",
+                    hx_jwt_claim_int(&j, "exp", &exp) != 0 ? "exp" : "iat");
+        hx_jwt_cleanup(&j);
+        return;
+    }
+    hx_step_add_note(step, "issued token: exp - iat = %lld s (expected %lld +/- %lld)", exp - iat,
+                     lifetime, tol);
+    if (llabs(exp - iat - lifetime) > tol) {
+        hx_step_set(step, HX_STATUS_FAIL, "probe.token-lifetime",
+                    "token lifetime exp - iat = %lld s (%.2f days), expected %lld s", exp - iat,
+                    (double)(exp - iat) / 86400.0, lifetime);
+        hx_jwt_cleanup(&j);
+        return;
+    }
+    if (exp <= now) {
+        struct hx_response r;
+        char path[1024], diag[600];
+        long long skew = 0;
+        if (hx__tasks_path(ctx, args, a.user_id, path, sizeof(path)) == 0 &&
+            hx__probe_send(ctx, &(struct hx__send){.path = path}, &r) == 0)
+            skew = hx__clock_skew(&r);
+        hx_response_cleanup(&r);
+        hx_step_set(step, HX_STATUS_FAIL, "probe.token-expired",
+                    "a token issued just now has exp %lld s in the past", now - exp);
+        hx_diag_text(HX_DIAG_FRESH_EXPIRED, skew, NULL, diag, sizeof(diag));
+        hx__diagnose(ctx, step, diag);
+        hx_jwt_cleanup(&j);
+        return;
+    }
+    if (!hx__arg_bool(args, "forge", true)) {
+        hx_jwt_cleanup(&j);
+        hx_step_pass(step); /* the lifetime alone was asked */
+        return;
+    }
+
+    /* With the secret: tokens outside their validity must be refused. */
+    const char *secret = hx__forge_secret(ctx, &j, step);
+    hx_jwt_cleanup(&j);
+    if (secret == NULL) {
+        hx_step_set(step, HX_STATUS_SKIP, "probe.needs-secret",
+                    hx_probe_secret(ctx) == NULL
+                        ? "needs --secret-file or --secret-env to sign expired tokens"
+                        : "cannot decide: the given secret does not verify the target's token");
+        return;
+    }
+    if (!hx__calibrate(ctx, args, &a, step))
+        return;
+    {
+        struct hx_forgery f[HX_FORGE_MAX];
+        struct hx__forge_outcome o;
+        size_t n = 0;
+        unsigned char rnd[16];
+        char fake[40];
+        struct hx_response r;
+        char path[1024];
+        long long skew = 0;
+        const char *expired_words = hx__arg_bool(args, "check_wording", true)
+                                        ? hx__prof_str(ctx, "messages.expired", NULL)
+                                        : NULL;
+        struct hx_forge_in in = {.token = a.token,
+                                 .user_claim = hx__prof_str(ctx, "token.user_id_claim", "user_id"),
+                                 .secret = secret,
+                                 .secret_len = strlen(secret),
+                                 .lifetime = (long)lifetime};
+
+        memset(&o, 0, sizeof(o));
+        /* Sign against the target's clock (its Date header) so that skew
+         * does not decide for us. */
+        if (hx__tasks_path(ctx, args, a.user_id, path, sizeof(path)) == 0 &&
+            hx__probe_send(ctx, &(struct hx__send){.path = path, .quiet = true}, &r) == 0)
+            skew = hx__clock_skew(&r);
+        hx_response_cleanup(&r);
+        if (llabs(skew) > 5)
+            hx_step_add_note(step, "target clock differs by %lld s (Date header)", skew);
+        in.now = (time_t)(now + skew);
+        hx_probe_random(ctx, rnd, sizeof(rnd));
+        rnd[6] = (unsigned char)((rnd[6] & 0x0f) | 0x40);
+        rnd[8] = (unsigned char)((rnd[8] & 0x3f) | 0x80);
+        snprintf(fake, sizeof(fake),
+                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", rnd[0],
+                 rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], rnd[8], rnd[9], rnd[10],
+                 rnd[11], rnd[12], rnd[13], rnd[14], rnd[15]);
+        in.fake_user_id = fake;
+        if (hx_forge_expiry(&in, f, HX_FORGE_MAX, &n) != 0) {
+            hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "could not build the tokens");
+            return;
+        }
+        /* f[0] is the re-signed control: it must be accepted, or the
+         * refusals below prove nothing */
+        {
+            struct hx__forge_outcome c;
+            memset(&c, 0, sizeof(c));
+            hx__forge_send(ctx, args, &f[0], a.user_id, b.user_id, fake, NULL, step, &c);
+            if (c.n_accepted != 1) {
+                hx_step_set(step, HX_STATUS_SKIP, "probe.calibration",
+                            "cannot decide: a valid token re-signed with the given secret was "
+                            "not accepted");
+                hx_forge_free(f, n);
+                return;
+            }
+        }
+        for (size_t i = 1; i < n; i++)
+            hx__forge_send(ctx, args, &f[i], a.user_id, b.user_id, fake,
+                           strcmp(f[i].name, "expired") == 0 ? expired_words : NULL, step, &o);
+        hx_forge_free(f, n);
+        hx__forge_verdict(step, &o, n - 1, unauth, "token-expiry");
+    }
+}
+
+const struct hx_probe_def hx__probe_token_expiry = {
+    .name = "token_expiry",
+    .summary =
+        "exp - iat is the lifetime; expired, exp-less, future and unknown-user tokens get 401",
+    .floods = false,
+    .args = expiry_args,
+    .run = expiry_run,
+};
