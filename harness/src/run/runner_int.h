@@ -1,6 +1,13 @@
 #ifndef HX_RUNNER_INT_H
 #define HX_RUNNER_INT_H
-/* Shared by runner.c and probe_ctx.c only. */
+/*
+ * Shared by the files of run/ only: runner.c (the run and its main loop),
+ * scenario_steps.c (one scenario's state machine), identities.c (signups),
+ * evidence.c (what is kept of each exchange), request.c (building requests)
+ * and probe_ctx.c (what a probe may ask of the run).
+ */
+#include <curl/curl.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdbool.h>
 
@@ -10,6 +17,7 @@
 #include "hx/rng.h"
 #include "hx/runner.h"
 #include "hx/vars.h"
+#include "net/http_int.h"
 
 #define RUN_PROBE_EVIDENCE_MAX 24 /* exchanges a probe step keeps */
 
@@ -51,5 +59,91 @@ bool hx__run_client_address(const struct hx_run *run, unsigned scope, char *out,
 
 /* Creates a scenario's variable scope (with the identity generator). */
 struct hx_vars *hx__run_scope_new(struct hx_run *run, unsigned scope);
+
+#define RUN_MAX_429_WAITS 4
+#define RUN_MAX_429_SECONDS 65.0
+#define RUN_MAX_HEADERS 64
+
+enum scen_state {
+    SCEN_PENDING = 0,
+    SCEN_READY, /* the next step can start */
+    SCEN_HTTP,  /* a transfer is on the multi handle */
+    SCEN_PROBE, /* a probe thread runs the step */
+    SCEN_SLEEP, /* waiting until wake_at to retry the step */
+    SCEN_DONE,
+};
+
+/* A request with the storage it points into. */
+struct run_req {
+    struct hx_request req;
+    char *url;
+    char *body;
+    struct hx_header headers[RUN_MAX_HEADERS];
+    size_t n_headers;
+};
+
+struct run_scen {
+    struct hx_run *run;
+    const struct hx_scenario *sc;
+    struct hx_case *kase;
+    struct hx_vars *vars;
+    unsigned scope;
+    enum scen_state state;
+    size_t step; /* index into the plan: identities, then steps */
+    size_t plan_len;
+    struct hx_step_result *cur;
+    bool cur_open; /* cur belongs to the step being (re)tried */
+    int attempts;  /* transport retries used */
+    int waits429;
+    double wake_at;
+    double case_t0, step_t0;
+    json_t *expanded; /* the current step, expanded */
+    struct run_req rq;
+    struct hx_response resp;
+    struct hx__http_transfer *xfer;
+    /* probe */
+    pthread_t thread;
+    struct hx_probe_ctx pctx;
+    const struct hx_probe_def *probe;
+    int notify_fd;
+    size_t index;
+};
+
+/* The loop that runs every scenario of a run (runner.c). */
+struct run_loop {
+    struct hx_run *run;
+    CURLM *multi;
+    struct run_scen *scens;
+    size_t *order; /* the start order: exclusive scenarios first */
+    size_t n, next, running, done;
+    bool alone; /* an exclusive scenario runs: nothing else starts */
+    int pipe_r, pipe_w;
+    const struct hx_runner_hooks *hooks;
+};
+
+/* --- request.c: a request with its storage --- */
+void hx__run_req_cleanup(struct run_req *rq);
+int hx__run_req_header(struct run_req *rq, const char *name, const char *value);
+bool hx__run_req_has_header(const struct run_req *rq, const char *name);
+void hx__run_req_finish(struct run_req *rq, const char *method);
+char *hx__run_url(const struct hx_run *run, const char *path);
+int hx__run_req_client(struct hx_run *run, struct run_req *rq, unsigned scope);
+
+/* --- identities.c: signing the run's users up --- */
+int hx__run_signup_request(struct hx_run *run, struct hx_vars *vars, const char *name,
+                           struct run_req *rq);
+void hx__run_body_preview(struct hx_run *run, const struct hx_response *resp, char *out,
+                          size_t out_size);
+int hx__run_signup_judge(struct hx_run *run, struct hx_vars *vars, const char *name,
+                         const struct hx_response *resp, struct hx_step_result *step);
+
+/* --- scenario_steps.c: one scenario, step by step, on the loop --- */
+void hx__loop_progress(struct run_loop *L);
+void hx__scen_finish(struct run_loop *L, struct run_scen *s);
+void hx__scen_step_end(struct run_loop *L, struct run_scen *s);
+void hx__scen_start_step(struct run_loop *L, struct run_scen *s);
+void hx__scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code);
+void hx__scen_probe_done(struct run_loop *L, struct run_scen *s);
+void hx__scen_begin(struct run_loop *L, struct run_scen *s, char *buf, size_t buf_size);
 
 #endif

@@ -1,0 +1,95 @@
+/* Building the requests a scenario step or a signup sends (see run/runner_int.h). */
+#include "run/runner_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmn/clock.h"
+#include "cmn/json.h"
+#include "cmn/log.h"
+#include "cmn/version.h"
+#include "net/http_int.h"
+#include "hx/expect.h"
+#include "hx/jsonpath.h"
+#include "hx/jwt.h"
+#include "run/runner_int.h"
+
+void
+hx__run_req_cleanup(struct run_req *rq)
+{
+    free(rq->url);
+    free(rq->body);
+    for (size_t i = 0; i < rq->n_headers; i++) {
+        free(rq->headers[i].name);
+        free(rq->headers[i].value);
+    }
+    memset(rq, 0, sizeof *rq);
+}
+
+int
+hx__run_req_header(struct run_req *rq, const char *name, const char *value)
+{
+    if (rq->n_headers >= RUN_MAX_HEADERS)
+        return HX_E_TOOBIG;
+    rq->headers[rq->n_headers].name = strdup(name);
+    rq->headers[rq->n_headers].value = strdup(value);
+    if (rq->headers[rq->n_headers].name == NULL || rq->headers[rq->n_headers].value == NULL)
+        return HX_E_NOMEM;
+    rq->n_headers++;
+    return 0;
+}
+
+bool
+hx__run_req_has_header(const struct run_req *rq, const char *name)
+{
+    for (size_t i = 0; i < rq->n_headers; i++)
+        if (strcasecmp(rq->headers[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+void
+hx__run_req_finish(struct run_req *rq, const char *method)
+{
+    rq->req.method = method;
+    rq->req.url = rq->url;
+    rq->req.headers = rq->headers;
+    rq->req.n_headers = rq->n_headers;
+    rq->req.body = rq->body;
+}
+
+char *
+hx__run_url(const struct hx_run *run, const char *path)
+{
+    char *u;
+    if (asprintf(&u, "%s%s", run->target, path) < 0)
+        return NULL;
+    return u;
+}
+
+bool
+hx__run_client_address(const struct hx_run *run, unsigned scope, char *out, size_t size)
+{
+    if (!run->cfg->embedded)
+        return false;
+    snprintf(out, size, "127.1.%u.%u", (scope >> 8) & 255, scope & 255);
+    return true;
+}
+
+int
+hx__run_req_client(struct hx_run *run, struct run_req *rq, unsigned scope)
+{
+    char addr[32];
+    if (!hx__run_client_address(run, scope, addr, sizeof addr) ||
+        hx__run_req_has_header(rq, "X-Forwarded-For"))
+        return 0;
+    return hx__run_req_header(rq, "X-Forwarded-For", addr);
+}

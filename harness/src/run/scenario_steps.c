@@ -1,0 +1,555 @@
+/* One scenario on the run's loop, step by step: setup signups, requests with their
+ * expectations and captures, probe threads, retries and 429 waits (see run/runner_int.h). */
+#include "run/runner_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmn/clock.h"
+#include "cmn/json.h"
+#include "cmn/log.h"
+#include "cmn/version.h"
+#include "net/http_int.h"
+#include "hx/expect.h"
+#include "hx/jsonpath.h"
+#include "hx/jwt.h"
+#include "run/runner_int.h"
+
+void
+hx__loop_progress(struct run_loop *L)
+{
+    if (L->hooks && L->hooks->progress)
+        L->hooks->progress(L->hooks->ud, L->running, L->done, L->n);
+}
+
+void
+hx__scen_finish(struct run_loop *L, struct run_scen *s)
+{
+    if (s->state == SCEN_DONE)
+        return;
+    if (s->state != SCEN_PENDING) {
+        L->running--;
+        s->kase->seconds = cmn_clock_now_s() - s->case_t0;
+        if (s->kase->seconds <= 0)
+            s->kase->seconds = 1e-6;
+    }
+    s->state = SCEN_DONE;
+    if (s->sc->exclusive)
+        L->alone = false;
+    json_decref(s->expanded);
+    s->expanded = NULL;
+    hx__run_req_cleanup(&s->rq);
+    hx_response_cleanup(&s->resp);
+    hx_vars_free(s->vars);
+    s->vars = NULL;
+    hx_case_finish(s->kase);
+    L->done++;
+    if (L->hooks && L->hooks->case_done)
+        L->hooks->case_done(L->hooks->ud, s->kase, L->running, L->done, L->n);
+}
+
+/* Ends the current step with a verdict (PASS moves on, anything else ends
+ * the scenario). */
+void
+hx__scen_step_end(struct run_loop *L, struct run_scen *s)
+{
+    s->cur->seconds = cmn_clock_now_s() - s->step_t0;
+    s->cur_open = false;
+    json_decref(s->expanded);
+    s->expanded = NULL;
+    hx__run_req_cleanup(&s->rq);
+    hx_response_cleanup(&s->resp);
+    if (s->cur->status != HX_STATUS_PASS) {
+        hx__scen_finish(L, s);
+        return;
+    }
+    s->step++;
+    s->attempts = 0;
+    s->waits429 = 0;
+    s->state = SCEN_READY;
+}
+
+static void scen_error(struct run_loop *L, struct run_scen *s, const char *type, const char *fmt,
+                       ...) __attribute__((format(printf, 4, 5)));
+
+static void
+scen_error(struct run_loop *L, struct run_scen *s, const char *type, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    hx_step_set(s->cur, HX_STATUS_ERROR, type, "%s", msg);
+    hx__scen_step_end(L, s);
+}
+
+static bool
+scen_is_setup(const struct run_scen *s)
+{
+    return s->step < s->sc->n_identities;
+}
+
+static const struct hx_step *
+scen_step(const struct run_scen *s)
+{
+    return &s->sc->steps[s->step - s->sc->n_identities];
+}
+
+/* Builds the HTTP request of an expanded request step. */
+static int
+scen_build_request(struct run_scen *s, const json_t *req, struct hx_error *err)
+{
+    struct hx_run *run = s->run;
+    const struct hx_profile *p = run->profile;
+    const char *method = json_string_value(json_object_get(req, "method"));
+    const char *path = json_string_value(json_object_get(req, "path"));
+    const json_t *params = json_object_get(req, "path_params");
+    const json_t *hdrs = json_object_get(req, "headers");
+    const json_t *as = json_object_get(req, "as");
+    const json_t *tokj = json_object_get(req, "token");
+    const char *via = json_string_value(json_object_get(req, "via"));
+    const json_t *v;
+    const char *k;
+    char filled[4096];
+    const char *token = NULL;
+    int rc;
+
+    if (method == NULL || path == NULL) {
+        hx_error_set(err, NULL, 0, "request: method and path are required");
+        return HX_E_PARSE;
+    }
+    rc = hx_path_fill(path, params, filled, sizeof filled, err);
+    if (rc != 0)
+        return rc;
+    s->rq.url = hx__run_url(run, filled);
+    if (s->rq.url == NULL)
+        return HX_E_NOMEM;
+    json_object_foreach((json_t *)hdrs, k, v)
+    {
+        if (!json_is_string(v)) {
+            hx_error_set(err, NULL, 0, "request.headers.%s: expected a string", k);
+            return HX_E_PARSE;
+        }
+        if ((rc = hx__run_req_header(&s->rq, k, json_string_value(v))) != 0)
+            return rc;
+    }
+    if (json_is_string(tokj)) {
+        token = json_string_value(tokj);
+    } else if (json_is_string(as)) {
+        char key[128];
+        snprintf(key, sizeof key, "%s.token", json_string_value(as));
+        token = hx_vars_get(s->vars, key);
+        if (token == NULL) {
+            hx_error_set(err, NULL, 0, "request.as: %s has no token (not signed up)",
+                         json_string_value(as));
+            return HX_E_PARSE;
+        }
+    }
+    if (token != NULL) {
+        bool header, cookie;
+        if (via == NULL || strcmp(via, "profile") == 0) {
+            header = p->transport != HX_TRANSPORT_COOKIE;
+            cookie = p->transport == HX_TRANSPORT_COOKIE;
+        } else {
+            header = strcmp(via, "header") == 0 || strcmp(via, "both") == 0;
+            cookie = strcmp(via, "cookie") == 0 || strcmp(via, "both") == 0;
+        }
+        if (header && !hx__run_req_has_header(&s->rq, "Authorization")) {
+            char *line;
+            if (asprintf(&line, "%s %s", p->scheme, token) < 0)
+                return HX_E_NOMEM;
+            rc = hx__run_req_header(&s->rq, "Authorization", line);
+            free(line);
+            if (rc != 0)
+                return rc;
+        }
+        if (cookie) {
+            char *line;
+            if (asprintf(&line, "%s=%s", p->cookie_name, token) < 0)
+                return HX_E_NOMEM;
+            rc = hx__run_req_header(&s->rq, "Cookie", line);
+            free(line);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    if ((v = json_object_get(req, "json")) != NULL) {
+        s->rq.body = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (s->rq.body == NULL)
+            return HX_E_NOMEM;
+        if (!hx__run_req_has_header(&s->rq, "Content-Type") &&
+            (rc = hx__run_req_header(&s->rq, "Content-Type", "application/json")) != 0)
+            return rc;
+    } else if ((v = json_object_get(req, "body")) != NULL) {
+        s->rq.body = strdup(json_string_value(v));
+        if (s->rq.body == NULL)
+            return HX_E_NOMEM;
+    }
+    if ((rc = hx__run_req_client(run, &s->rq, s->scope)) != 0)
+        return rc;
+    s->rq.req.body_len = s->rq.body ? strlen(s->rq.body) : 0;
+    s->rq.req.follow_redirects = json_is_true(json_object_get(req, "follow_redirects"));
+    if (json_is_number(json_object_get(req, "timeout")))
+        s->rq.req.timeout_ms = (long)(json_number_value(json_object_get(req, "timeout")) * 1000);
+    s->rq.req.method = NULL;
+    hx__run_req_finish(&s->rq, method);
+    return 0;
+}
+
+static int
+scen_add_transfer(struct run_loop *L, struct run_scen *s)
+{
+    int rc;
+
+    hx_response_cleanup(&s->resp);
+    hx_response_init(&s->resp, HX_BODY_MAX);
+    rc = hx__http_transfer_new(&L->run->http, &s->rq.req, &s->resp, &s->xfer);
+    if (rc != 0)
+        return rc;
+    curl_easy_setopt(hx__http_transfer_easy(s->xfer), CURLOPT_PRIVATE, s);
+    if (curl_multi_add_handle(L->multi, hx__http_transfer_easy(s->xfer)) != CURLM_OK) {
+        hx__http_transfer_free(s->xfer);
+        s->xfer = NULL;
+        return HX_E_NOMEM;
+    }
+    s->state = SCEN_HTTP;
+    return 0;
+}
+
+static void *
+scen_probe_main(void *arg)
+{
+    struct run_scen *s = arg;
+    size_t idx = s->index;
+    ssize_t w;
+
+    s->probe->run(&s->pctx, s->expanded, s->cur);
+    do
+        w = write(s->notify_fd, &idx, sizeof idx);
+    while (w < 0 && errno == EINTR);
+    return NULL;
+}
+
+void
+hx__scen_start_step(struct run_loop *L, struct run_scen *s)
+{
+    struct hx_error err = {0};
+    char kind[96];
+    int rc;
+
+    if (s->step >= s->plan_len) {
+        hx__scen_finish(L, s);
+        return;
+    }
+    if (L->run->stop != NULL && *L->run->stop) {
+        if (!s->cur_open) {
+            s->cur = hx_case_add_step(s->kase, "interrupted", "request");
+            s->cur_open = s->cur != NULL;
+        }
+        if (s->cur != NULL)
+            hx_step_set(s->cur, HX_STATUS_SKIP, "interrupted", "interrupted before this step ran");
+        hx__scen_finish(L, s);
+        return;
+    }
+    if (!s->cur_open) {
+        if (scen_is_setup(s)) {
+            char name[160];
+            snprintf(name, sizeof name, "sign up %s", s->sc->identities[s->step]);
+            s->cur = hx_case_add_step(s->kase, name, "setup");
+        } else {
+            const struct hx_step *st = scen_step(s);
+            if (st->probe != NULL)
+                snprintf(kind, sizeof kind, "probe:%s", st->probe);
+            else
+                snprintf(kind, sizeof kind, "request");
+            s->cur = hx_case_add_step(s->kase, st->name, kind);
+        }
+        if (s->cur == NULL) {
+            hx__scen_finish(L, s);
+            return;
+        }
+        s->cur_open = true;
+        s->step_t0 = cmn_clock_now_s();
+    }
+    hx__run_req_cleanup(&s->rq);
+
+    if (scen_is_setup(s)) {
+        rc = hx__run_signup_request(L->run, s->vars, s->sc->identities[s->step], &s->rq);
+        if (rc == 0)
+            rc = scen_add_transfer(L, s);
+        if (rc != 0)
+            scen_error(L, s, "setup", "setup: cannot build the signup request: %s",
+                       hx_strerror(rc));
+        return;
+    }
+
+    {
+        const struct hx_step *st = scen_step(s);
+        if (st->probe != NULL) {
+            s->probe = hx_probe_find(st->probe);
+            if (s->probe == NULL) {
+                scen_error(L, s, "scenario", "scenario: no probe called %s", st->probe);
+                return;
+            }
+            json_decref(s->expanded);
+            s->expanded = st->args ? hx_vars_expand_json(s->vars, st->args, &err) : json_object();
+            if (s->expanded == NULL) {
+                scen_error(L, s, "scenario", "scenario: args: %s", err.text);
+                return;
+            }
+            s->pctx.run = L->run;
+            s->pctx.vars = s->vars;
+            s->pctx.scope = s->scope;
+            s->pctx.step = s->cur;
+            s->pctx.kept = s->pctx.dropped = 0;
+            s->notify_fd = L->pipe_w;
+            s->state = SCEN_PROBE;
+            if (pthread_create(&s->thread, NULL, scen_probe_main, s) != 0) {
+                s->state = SCEN_READY;
+                scen_error(L, s, "runner", "runner: cannot start the probe thread: %s",
+                           strerror(errno));
+            }
+            return;
+        }
+        if (s->expanded == NULL) {
+            json_t *whole = json_object();
+            json_object_set(whole, "request", (json_t *)st->request);
+            if (st->expect)
+                json_object_set(whole, "expect", (json_t *)st->expect);
+            if (st->capture)
+                json_object_set(whole, "capture", (json_t *)st->capture);
+            s->expanded = hx_vars_expand_json(s->vars, whole, &err);
+            json_decref(whole);
+            if (s->expanded == NULL) {
+                scen_error(L, s, "scenario", "scenario: %s", err.text);
+                return;
+            }
+        }
+        rc = scen_build_request(s, json_object_get(s->expanded, "request"), &err);
+        if (rc != 0) {
+            scen_error(L, s, "scenario", "scenario: %s", err.text[0] ? err.text : hx_strerror(rc));
+            return;
+        }
+        rc = scen_add_transfer(L, s);
+        if (rc != 0)
+            scen_error(L, s, "runner", "runner: cannot start the request: %s", hx_strerror(rc));
+    }
+}
+
+static bool
+scen_expects_status(const json_t *expect, long status)
+{
+    const json_t *st = json_object_get(expect, "status");
+    size_t i;
+    json_t *c;
+
+    if (json_is_integer(st))
+        return json_integer_value(st) == status;
+    json_array_foreach((json_t *)st, i, c) if (json_integer_value(c) == status) return true;
+    return false;
+}
+
+static int
+scen_capture(struct run_scen *s, const json_t *capture, char *why, size_t why_size)
+{
+    const char *name;
+    json_t *src;
+    json_t *doc = NULL;
+    int rc = 0;
+
+    json_object_foreach((json_t *)capture, name, src)
+    {
+        const char *from = json_string_value(src);
+        char *value = NULL;
+        if (strncmp(from, "header:", 7) == 0) {
+            const char *h = hx_response_header(&s->resp, from + 7);
+            value = h ? strdup(h) : NULL;
+        } else if (strncmp(from, "cookie:", 7) == 0) {
+            value = hx_response_cookie(&s->resp, from + 7);
+        } else {
+            json_t *v = NULL;
+            if (doc == NULL && s->resp.body.len > 0)
+                doc = cmn_json_parse_strict(s->resp.body.data, s->resp.body.len, 64, NULL, 0);
+            if (doc != NULL && hx_jsonpath_get(doc, from, &v, NULL) == 0 && v != NULL &&
+                !json_is_string(v)) {
+                /* typed: "${user_id}" stays a number where the target sent one */
+                rc = hx_vars_set_json(s->vars, name, v);
+                json_decref(v);
+                if (rc != 0)
+                    break;
+                continue;
+            }
+            if (v != NULL)
+                value = strdup(json_string_value(v));
+            json_decref(v);
+        }
+        if (value == NULL) {
+            snprintf(why, why_size, "capture %s: nothing at %s in the response", name, from);
+            rc = HX_E_NOTFOUND;
+            break;
+        }
+        if (strstr(name, "token") || strstr(name, "password") || strstr(name, "secret") ||
+            strstr(name, "cookie"))
+            hx_redactor_add(&s->run->red, value);
+        rc = hx_vars_set(s->vars, name, value);
+        free(value);
+        if (rc != 0)
+            break;
+    }
+    json_decref(doc);
+    return rc;
+}
+
+static const char *
+run_transport_type(const struct hx_response *r)
+{
+    switch (r->curl_code) {
+    case CURLE_OPERATION_TIMEDOUT:
+        return "transport.timeout";
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+        return "transport.refused";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+        return "transport.tls";
+    case CURLE_TOO_MANY_REDIRECTS:
+        return "transport.redirects";
+    default:
+        return "transport.error";
+    }
+}
+
+static double
+run_retry_after(const struct hx_response *r)
+{
+    const char *h = hx_response_header(r, "Retry-After");
+    char *end;
+    double v;
+
+    if (h == NULL)
+        return 2.0;
+    v = strtod(h, &end);
+    if (end == h || v < 0)
+        return 2.0;
+    return v < 0.5 ? 0.5 : v;
+}
+
+void
+hx__scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code)
+{
+    struct hx_run *run = L->run;
+    const json_t *expect;
+
+    curl_multi_remove_handle(L->multi, hx__http_transfer_easy(s->xfer));
+    hx__http_transfer_done(s->xfer, code);
+    hx__http_transfer_free(s->xfer);
+    s->xfer = NULL;
+    hx__run_record(run, s->cur, &s->rq.req, &s->resp);
+
+    if (s->resp.error != 0) {
+        if (s->attempts < run->cfg->retry && !(run->stop && *run->stop)) {
+            s->attempts++;
+            hx_step_add_note(s->cur, "attempt %d: %s; retrying", s->attempts, s->resp.error_text);
+            s->wake_at = cmn_clock_now_s() + 0.2 * s->attempts;
+            s->state = SCEN_SLEEP;
+            return;
+        }
+        hx_step_set(s->cur, HX_STATUS_ERROR, run_transport_type(&s->resp), "transport: %s %s: %s",
+                    s->rq.req.method, s->rq.req.url, s->resp.error_text);
+        hx__scen_step_end(L, s);
+        return;
+    }
+    expect = s->expanded ? json_object_get(s->expanded, "expect") : NULL;
+    if (s->resp.status == 429 && !scen_expects_status(expect, 429)) {
+        double wait = run_retry_after(&s->resp);
+        if (s->waits429 < RUN_MAX_429_WAITS && wait <= RUN_MAX_429_SECONDS &&
+            !(run->stop && *run->stop)) {
+            s->waits429++;
+            hx_step_add_note(s->cur, "rate limited (429): waiting %.1f s before trying again",
+                             wait);
+            s->wake_at = cmn_clock_now_s() + wait;
+            s->state = SCEN_SLEEP;
+            return;
+        }
+        hx_step_set(s->cur, HX_STATUS_SKIP, "rate-limited",
+                    "the target kept answering 429 (rate limited) after %d waits: this step "
+                    "cannot be judged",
+                    s->waits429);
+        hx__scen_step_end(L, s);
+        return;
+    }
+    if (scen_is_setup(s)) {
+        if (hx__run_signup_judge(run, s->vars, s->sc->identities[s->step], &s->resp, s->cur) == 0)
+            hx_step_pass(s->cur);
+        hx__scen_step_end(L, s);
+        return;
+    }
+    if (expect != NULL) {
+        struct hx_expect_outcome o;
+        bool held = false;
+        if (hx_expect_check(expect, &s->resp, &run->red, &o) != 0) {
+            hx_step_set(s->cur, HX_STATUS_ERROR, "runner", "runner: out of memory");
+        } else if (o.mismatches > 0) {
+            hx_step_set(s->cur, o.scenario_error ? HX_STATUS_ERROR : HX_STATUS_FAIL, o.type, "%s",
+                        o.message);
+        } else {
+            held = true;
+        }
+        hx_expect_outcome_cleanup(&o);
+        if (!held) {
+            hx__scen_step_end(L, s);
+            return;
+        }
+    }
+    {
+        const json_t *capture = s->expanded ? json_object_get(s->expanded, "capture") : NULL;
+        char why[512];
+        if (capture != NULL && scen_capture(s, capture, why, sizeof why) != 0)
+            hx_step_set(s->cur, HX_STATUS_FAIL, "expect.capture", "%s", why);
+        else
+            hx_step_pass(s->cur); /* every expectation held (a step may only send) */
+    }
+    hx__scen_step_end(L, s);
+}
+
+void
+hx__scen_probe_done(struct run_loop *L, struct run_scen *s)
+{
+    pthread_join(s->thread, NULL);
+    if (s->pctx.dropped > 0)
+        hx_step_add_note(s->cur, "%zu more exchanges not kept as evidence", s->pctx.dropped);
+    hx__scen_step_end(L, s);
+}
+
+void
+hx__scen_begin(struct run_loop *L, struct run_scen *s, char *buf, size_t buf_size)
+{
+    const char *why = hx_run_skip_reason(L->run->cfg, L->run->profile, s->sc, buf, buf_size);
+
+    if (why != NULL) {
+        hx_case_skip(s->kase, "%s", why);
+        hx__scen_finish(L, s);
+        return;
+    }
+    s->vars = hx__run_scope_new(L->run, s->scope);
+    if (s->vars == NULL) {
+        hx_case_skip(s->kase, "runner: out of memory");
+        hx__scen_finish(L, s);
+        return;
+    }
+    s->kase->started = time(NULL);
+    s->case_t0 = cmn_clock_now_s();
+    s->state = SCEN_READY;
+    L->running++;
+}
