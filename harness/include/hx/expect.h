@@ -53,8 +53,5 @@ void hx_expect_outcome_cleanup(struct hx_expect_outcome *o);
  * transfer was cut at the size cap. Always NUL-terminated; "" for no body. */
 void hx_expect_body_preview(const struct hx_response *r, char *out, size_t out_size);
 
-/* Returns new (free()): the value of the cookie `name` set by resp
- * (Set-Cookie), or NULL. */
-char *hx_response_cookie(const struct hx_response *resp, const char *name);
 
 #endif

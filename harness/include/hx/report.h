@@ -43,9 +43,4 @@ int hx_report_write_all(const struct hx_result *r, const struct hx_report_option
 /* Creates dir and its parents (mode 0755). Returns 0 or HX_E_IO. */
 int hx_report_mkdirs(const char *dir);
 
-/* Opens path.tmp for writing; hx_report_commit() renames it into place.
- * For writers that want a file to appear whole or not at all. */
-FILE *hx_report_open(const char *path, struct hx_error *err);
-int hx_report_commit(FILE *f, const char *path, struct hx_error *err);
-
 #endif

@@ -11,23 +11,26 @@
  * "]]>" is split across CDATA sections, attributes are escaped.
  * fixtures/junit/junit.xsd is the schema it validates against.
  */
-#include <stdio.h>
+#include <stddef.h>
 
+#include "cmn/buf.h"
 #include "hx/error.h"
 #include "hx/result.h"
 
+/* Writes the report to path whole or not at all (like every report).
+ * Returns 0 or an error, with err naming the file. */
 int hx_report_junit_write(const struct hx_result *r, const char *path, struct hx_error *err);
-/* The same into an open stream. Returns 0 or HX_E_IO. */
-int hx_report_junit_fprint(const struct hx_result *r, FILE *out);
+/* The same appended to out. Returns 0 or CMN_E_TOOBIG / CMN_E_NOMEM. */
+int hx_report_junit_render(const struct hx_result *r, struct cmn_buf *out);
 
-/* Writes (p, n) as XML text: for attributes (escapes quotes, tabs and line
- * breaks too) or element content. */
-void hx_xml_escape(FILE *out, const char *p, size_t n, int attribute);
-/* Writes (p, n) as one or more CDATA sections. */
-void hx_xml_cdata(FILE *out, const char *p, size_t n);
+/* Appends (p, n) as XML text: for attributes (escapes quotes, tabs and line
+ * breaks too) or element content. Returns 0 or the buffer's error. */
+int hx_xml_escape(struct cmn_buf *out, const char *p, size_t n, int attribute);
+/* Appends (p, n) as one or more CDATA sections. */
+int hx_xml_cdata(struct cmn_buf *out, const char *p, size_t n);
 
 /* Appends a readable transcript of a step's exchanges to out (plain text,
  * already redacted since results are). */
-void hx_report_transcript(FILE *out, const struct hx_step_result *s, size_t index);
+int hx_report_transcript(struct cmn_buf *out, const struct hx_step_result *s, size_t index);
 
 #endif

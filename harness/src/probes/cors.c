@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "hx/probes/headers.h"
+#include "hx/header_values.h"
 #include "hx/probes/variants.h"
 #include "hx/probes/cors.h"
 #include "probe_int.h"

@@ -9,7 +9,7 @@
 
 #include "batch.h"
 #include "hx/probes/content.h"
-#include "hx/probes/headers.h"
+#include "hx/header_values.h"
 #include "hx/probes/stats.h"
 #include "hx/probes/variants.h"
 #include "hx/probes/error_leaks.h"

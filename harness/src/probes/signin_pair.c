@@ -10,7 +10,7 @@
 
 #include "batch.h"
 #include "hx/probes/content.h"
-#include "hx/probes/headers.h"
+#include "hx/header_values.h"
 #include "hx/probes/stats.h"
 #include "hx/probes/variants.h"
 #include "probe_int.h"

@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-#include "hx/probes/headers.h"
+#include "hx/header_values.h"
 
 void
 hx_race_add(struct hx_race_tally *t, long status, long created_status, long dup_status)

@@ -91,9 +91,13 @@ hx_console_case_done(void *ud, const struct hx_case *k, size_t running, size_t d
         fprintf(c->out, "%s\n", console_color(c, C_RESET));
     }
     if (c->verbose && (k->status == HX_STATUS_FAIL || k->status == HX_STATUS_ERROR)) {
+        struct cmn_buf b;
+        cmn_buf_init(&b, (size_t)64 << 20);
         for (size_t i = 0; i < k->n_steps; i++)
             if (k->steps[i].status != HX_STATUS_PASS)
-                hx_report_transcript(c->out, &k->steps[i], i);
+                hx_report_transcript(&b, &k->steps[i], i);
+        fwrite(cmn_buf_str(&b), 1, b.len, c->out);
+        cmn_buf_cleanup(&b);
     }
     console_live(c, running, done, total);
     fflush(c->out);

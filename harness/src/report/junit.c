@@ -1,249 +1,209 @@
 #include "hx/report_junit.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "cmn/text.h"
 #include "hx/report.h"
-
-/* Length of the valid UTF-8 sequence at p (n bytes available) and its code
- * point, or 0 when the bytes there are not valid UTF-8. */
-static size_t
-xml_utf8(const unsigned char *p, size_t n, unsigned *cp)
-{
-    unsigned c = p[0];
-    size_t len;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, c &= 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, c &= 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, c &= 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (p[i] & 0x3F);
-    }
-    if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-        (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
-}
+#include "report_int.h"
 
 /* Writes the characters of (p, n) that XML 1.0 allows; others replaced.
  * mode 0: element text, 1: attribute, 2: CDATA content (no escaping). */
 static void
-xml_filtered(FILE *out, const char *text, size_t n, int mode)
+xml_filtered(struct hx__w *w, const char *text, size_t n, int mode)
 {
     const unsigned char *p = (const unsigned char *)text;
     size_t i = 0;
 
     while (i < n) {
-        unsigned cp;
-        size_t len = xml_utf8(p + i, n - i, &cp);
-        if (len == 0) {
-            fputs("\xEF\xBF\xBD", out); /* U+FFFD */
+        uint32_t cp;
+        size_t len = cmn_text_utf8_next((const char *)p + i, n - i, &cp);
+        if (cp == 0xFFFD && len == 1) {
+            hx__w_raw(w, "\xEF\xBF\xBD"); /* U+FFFD for a broken sequence */
             i++;
             continue;
         }
         if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') {
-            fprintf(out, "\\x%02X", cp);
+            hx__w_fmt(w, "\\x%02X", cp);
         } else if (cp == 0xFFFE || cp == 0xFFFF) {
-            fputs("\xEF\xBF\xBD", out);
+            hx__w_raw(w, "\xEF\xBF\xBD");
         } else if (mode != 2 && cp == '&') {
-            fputs("&amp;", out);
+            hx__w_raw(w, "&amp;");
         } else if (mode != 2 && cp == '<') {
-            fputs("&lt;", out);
+            hx__w_raw(w, "&lt;");
         } else if (mode != 2 && cp == '>') {
-            fputs("&gt;", out);
+            hx__w_raw(w, "&gt;");
         } else if (mode == 1 && cp == '"') {
-            fputs("&quot;", out);
+            hx__w_raw(w, "&quot;");
         } else if (mode == 1 && cp == '\'') {
-            fputs("&apos;", out);
+            hx__w_raw(w, "&apos;");
         } else if (mode == 1 && (cp == '\t' || cp == '\n' || cp == '\r')) {
-            fprintf(out, "&#%u;", cp);
+            hx__w_fmt(w, "&#%u;", cp);
         } else if (mode == 0 && cp == '\r') {
-            fputs("&#13;", out); /* parsers turn a raw CR into LF */
+            hx__w_raw(w, "&#13;"); /* parsers turn a raw CR into LF */
         } else {
-            fwrite(p + i, 1, len, out);
+            hx__w_add(w, p + i, len);
         }
         i += len;
     }
 }
 
-void
-hx_xml_escape(FILE *out, const char *p, size_t n, int attribute)
+static void
+junit_escape(struct hx__w *w, const char *p, size_t n, int attribute)
 {
-    xml_filtered(out, p ? p : "", p ? n : 0, attribute ? 1 : 0);
+    xml_filtered(w, p ? p : "", p ? n : 0, attribute ? 1 : 0);
 }
 
-void
-hx_xml_cdata(FILE *out, const char *p, size_t n)
+static void
+junit_cdata(struct hx__w *w, const char *p, size_t n)
 {
     size_t start = 0;
 
     if (p == NULL)
         n = 0;
-    fputs("<![CDATA[", out);
+    hx__w_raw(w, "<![CDATA[");
     for (size_t i = 0; i < n; i++) {
         if (p[i] == ']' && i + 2 < n && p[i + 1] == ']' && p[i + 2] == '>') {
             /* "]]>" ends a CDATA section: write "]]" here, ">" in the next */
-            xml_filtered(out, p + start, i + 2 - start, 2);
-            fputs("]]><![CDATA[", out);
+            xml_filtered(w, p + start, i + 2 - start, 2);
+            hx__w_raw(w, "]]><![CDATA[");
             start = i + 2;
             i++;
         } else if (p[i] == '\r') {
-            xml_filtered(out, p + start, i - start, 2);
-            fputs("\\r", out);
+            xml_filtered(w, p + start, i - start, 2);
+            hx__w_raw(w, "\\r");
             start = i + 1;
         }
     }
-    xml_filtered(out, p + start, n - start, 2);
-    fputs("]]>", out);
+    xml_filtered(w, p + start, n - start, 2);
+    hx__w_raw(w, "]]>");
 }
 
 static void
-xml_attr(FILE *out, const char *name, const char *value)
+xml_attr(struct hx__w *w, const char *name, const char *value)
 {
-    fprintf(out, " %s=\"", name);
+    hx__w_fmt(w, " %s=\"", name);
     if (value != NULL)
-        hx_xml_escape(out, value, strlen(value), 1);
-    fputc('"', out);
+        junit_escape(w, value, strlen(value), 1);
+    hx__w_raw(w, "\"");
 }
 
 static void
-transcript_headers(FILE *out, const char *prefix, const struct hx_header *h, size_t n)
+transcript_headers(struct hx__w *w, const char *prefix, const struct hx_header *h, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        fprintf(out, "%s%s: %s\n", prefix, h[i].name, h[i].value);
+        hx__w_fmt(w, "%s%s: %s\n", prefix, h[i].name, h[i].value);
 }
 
-void
-hx_report_transcript(FILE *out, const struct hx_step_result *s, size_t index)
+static void
+junit_transcript(struct hx__w *w, const struct hx_step_result *s, size_t index)
 {
-    fprintf(out, "== step %zu: %s [%s, %s] %.3f s\n", index + 1, s->name ? s->name : "",
-            s->kind ? s->kind : "", hx_status_name(s->status), s->seconds);
+    hx__w_fmt(w, "== step %zu: %s [%s, %s] %.3f s\n", index + 1, s->name ? s->name : "",
+              s->kind ? s->kind : "", hx_status_name(s->status), s->seconds);
     if (s->message != NULL)
-        fprintf(out, "   %s\n", s->message);
+        hx__w_fmt(w, "   %s\n", s->message);
     if (s->notes != NULL)
-        fprintf(out, "   note: %s\n", s->notes);
+        hx__w_fmt(w, "   note: %s\n", s->notes);
     for (size_t i = 0; i < s->n_exchanges; i++) {
         const struct hx_exchange *x = &s->exchanges[i];
-        fprintf(out, "> %s %s\n", x->method ? x->method : "?", x->url ? x->url : "?");
-        transcript_headers(out, "> ", x->request_headers, x->n_request_headers);
+        hx__w_fmt(w, "> %s %s\n", x->method ? x->method : "?", x->url ? x->url : "?");
+        transcript_headers(w, "> ", x->request_headers, x->n_request_headers);
         if (x->request_body != NULL && x->request_body_len > 0) {
-            fputs(">\n> ", out);
-            fwrite(x->request_body, 1, x->request_body_len, out);
-            fprintf(out, "%s\n", x->request_body_truncated ? " …(cut)" : "");
+            hx__w_raw(w, ">\n> ");
+            hx__w_add(w, x->request_body, x->request_body_len);
+            hx__w_fmt(w, "%s\n", x->request_body_truncated ? " …(cut)" : "");
         }
         if (x->transport_error != NULL)
-            fprintf(out, "! %s\n", x->transport_error);
+            hx__w_fmt(w, "! %s\n", x->transport_error);
         if (x->status > 0) {
-            fprintf(out, "< %s %ld (%.3f s%s%s)\n", x->http_version ? x->http_version : "HTTP",
-                    x->status, x->seconds, x->tls_version ? ", " : "",
-                    x->tls_version ? x->tls_version : "");
-            transcript_headers(out, "< ", x->response_headers, x->n_response_headers);
+            hx__w_fmt(w, "< %s %ld (%.3f s%s%s)\n", x->http_version ? x->http_version : "HTTP",
+                      x->status, x->seconds, x->tls_version ? ", " : "",
+                      x->tls_version ? x->tls_version : "");
+            transcript_headers(w, "< ", x->response_headers, x->n_response_headers);
             if (x->response_body != NULL && x->response_body_len > 0) {
-                fputs("<\n< ", out);
-                fwrite(x->response_body, 1, x->response_body_len, out);
-                fprintf(out, "%s\n", x->response_body_truncated ? " …(cut)" : "");
+                hx__w_raw(w, "<\n< ");
+                hx__w_add(w, x->response_body, x->response_body_len);
+                hx__w_fmt(w, "%s\n", x->response_body_truncated ? " …(cut)" : "");
             }
         }
     }
 }
 
-/* The text of a case's transcript, built in memory. new (free()). */
-static char *
-junit_case_transcript(const struct hx_case *c, size_t *len, bool only_failing)
+/* The transcript of a case's steps (only those that did not pass when
+ * only_failing) into t. */
+static void
+junit_case_transcript(struct hx__w *t, const struct hx_case *c, bool only_failing)
 {
-    char *buf = NULL;
-    FILE *m = open_memstream(&buf, len);
-
-    if (m == NULL)
-        return NULL;
     for (size_t i = 0; i < c->n_steps; i++) {
         if (only_failing && c->steps[i].status == HX_STATUS_PASS)
             continue;
-        hx_report_transcript(m, &c->steps[i], i);
+        junit_transcript(t, &c->steps[i], i);
     }
-    fclose(m);
-    return buf;
 }
 
 static void
-junit_case(FILE *out, const struct hx_case *c)
+junit_case(struct hx__w *w, const struct hx_case *c)
 {
     char name[1024];
-    size_t len;
-    char *text;
+    struct cmn_buf b;
+    struct hx__w t = {&b, 0};
 
     snprintf(name, sizeof name, "%s %s", c->id ? c->id : "?", c->title ? c->title : "");
-    fputs("    <testcase", out);
-    xml_attr(out, "classname", c->group);
-    xml_attr(out, "name", name);
-    xml_attr(out, "file", c->file);
-    fprintf(out, " time=\"%.3f\">\n", c->seconds);
+    hx__w_raw(w, "    <testcase");
+    xml_attr(w, "classname", c->group);
+    xml_attr(w, "name", name);
+    xml_attr(w, "file", c->file);
+    hx__w_fmt(w, " time=\"%.3f\">\n", c->seconds);
     switch (c->status) {
     case HX_STATUS_PASS:
         break;
     case HX_STATUS_SKIP:
-        fputs("      <skipped", out);
-        xml_attr(out, "message", c->message ? c->message : "skipped");
-        fputs("/>\n", out);
+        hx__w_raw(w, "      <skipped");
+        xml_attr(w, "message", c->message ? c->message : "skipped");
+        hx__w_raw(w, "/>\n");
         break;
     case HX_STATUS_FAIL:
     case HX_STATUS_ERROR: {
         const char *el = c->status == HX_STATUS_FAIL ? "failure" : "error";
-        fprintf(out, "      <%s", el);
-        xml_attr(out, "message", c->message ? c->message : el);
-        xml_attr(out, "type", c->failure_type ? c->failure_type : el);
-        fputs(">", out);
-        text = junit_case_transcript(c, &len, true);
-        {
-            char *full = NULL;
-            size_t flen = 0;
-            FILE *m = open_memstream(&full, &flen);
-            if (m != NULL) {
-                fprintf(m, "%s\n", c->message ? c->message : "");
-                if (c->diagnosis)
-                    fprintf(m, "likely cause: %s\n", c->diagnosis);
-                if (c->remediation)
-                    fprintf(m, "remediation: %s\n", c->remediation);
-                if (text != NULL)
-                    fwrite(text, 1, len, m);
-                fclose(m);
-                hx_xml_cdata(out, full, flen);
-                free(full);
-            }
-        }
-        free(text);
-        fprintf(out, "</%s>\n", el);
+        hx__w_fmt(w, "      <%s", el);
+        xml_attr(w, "message", c->message ? c->message : el);
+        xml_attr(w, "type", c->failure_type ? c->failure_type : el);
+        hx__w_raw(w, ">");
+        cmn_buf_init(&b, HX__REPORT_MAX);
+        t.rc = 0;
+        hx__w_fmt(&t, "%s\n", c->message ? c->message : "");
+        if (c->diagnosis)
+            hx__w_fmt(&t, "likely cause: %s\n", c->diagnosis);
+        if (c->remediation)
+            hx__w_fmt(&t, "remediation: %s\n", c->remediation);
+        junit_case_transcript(&t, c, true);
+        if (t.rc != 0 && w->rc == 0)
+            w->rc = t.rc;
+        junit_cdata(w, b.data, b.len);
+        cmn_buf_cleanup(&b);
+        hx__w_fmt(w, "</%s>\n", el);
         break;
     }
     }
-    text = junit_case_transcript(c, &len, false);
-    if (text != NULL && len > 0) {
-        fputs("      <system-out>", out);
-        hx_xml_cdata(out, text, len);
-        fputs("</system-out>\n", out);
+    cmn_buf_init(&b, HX__REPORT_MAX);
+    t.rc = 0;
+    junit_case_transcript(&t, c, false);
+    if (t.rc != 0 && w->rc == 0)
+        w->rc = t.rc;
+    if (b.len > 0) {
+        hx__w_raw(w, "      <system-out>");
+        junit_cdata(w, b.data, b.len);
+        hx__w_raw(w, "</system-out>\n");
     }
-    free(text);
-    fputs("    </testcase>\n", out);
+    cmn_buf_cleanup(&b);
+    hx__w_raw(w, "    </testcase>\n");
 }
 
-int
-hx_report_junit_fprint(const struct hx_result *r, FILE *out)
+static int
+junit_render(const struct hx_result *r, struct hx__w *w)
 {
     struct hx_counts all;
     char ts[32];
@@ -266,10 +226,10 @@ hx_report_junit_fprint(const struct hx_result *r, FILE *out)
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
     hx_result_count(r, &all);
 
-    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", out);
-    xml_attr(out, "name", "authconform");
-    fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", all.total,
-            all.failed, all.errors, r->seconds);
+    hx__w_raw(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
+    xml_attr(w, "name", "authconform");
+    hx__w_fmt(w, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", all.total,
+              all.failed, all.errors, r->seconds);
     for (size_t k = 0; k < n_groups; k++) {
         struct hx_counts gc;
         double t = 0;
@@ -287,49 +247,79 @@ hx_report_junit_fprint(const struct hx_result *r, FILE *out)
                 if (r->cases[i]->group == NULL)
                     gc.total++;
         }
-        fputs("  <testsuite", out);
-        xml_attr(out, "name", groups[k]);
-        fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"",
-                gc.total, gc.failed, gc.errors, gc.skipped, t);
-        xml_attr(out, "timestamp", ts);
-        xml_attr(out, "hostname", r->hostname);
-        fprintf(out, " id=\"%zu\"", k);
-        xml_attr(out, "package", groups[k]);
-        fputs(">\n    <properties>\n", out);
-        fputs("      <property name=\"target\"", out);
-        xml_attr(out, "value", r->target);
-        fputs("/>\n      <property name=\"profile\"", out);
-        xml_attr(out, "value", r->profile);
-        fputs("/>\n      <property name=\"run_id\"", out);
-        xml_attr(out, "value", r->run_id);
-        fputs("/>\n      <property name=\"harness_version\"", out);
-        xml_attr(out, "value", r->harness_version);
-        fputs("/>\n    </properties>\n", out);
+        hx__w_raw(w, "  <testsuite");
+        xml_attr(w, "name", groups[k]);
+        hx__w_fmt(w, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"",
+                  gc.total, gc.failed, gc.errors, gc.skipped, t);
+        xml_attr(w, "timestamp", ts);
+        xml_attr(w, "hostname", r->hostname);
+        hx__w_fmt(w, " id=\"%zu\"", k);
+        xml_attr(w, "package", groups[k]);
+        hx__w_raw(w, ">\n    <properties>\n");
+        hx__w_raw(w, "      <property name=\"target\"");
+        xml_attr(w, "value", r->target);
+        hx__w_raw(w, "/>\n      <property name=\"profile\"");
+        xml_attr(w, "value", r->profile);
+        hx__w_raw(w, "/>\n      <property name=\"run_id\"");
+        xml_attr(w, "value", r->run_id);
+        hx__w_raw(w, "/>\n      <property name=\"harness_version\"");
+        xml_attr(w, "value", r->harness_version);
+        hx__w_raw(w, "/>\n    </properties>\n");
         for (size_t i = 0; i < r->n_cases; i++) {
             const struct hx_case *c = r->cases[i];
             if (strcmp(c->group ? c->group : "scenarios", groups[k]) == 0)
-                junit_case(out, c);
+                junit_case(w, c);
         }
-        fputs("  </testsuite>\n", out);
+        hx__w_raw(w, "  </testsuite>\n");
     }
-    fputs("</testsuites>\n", out);
+    hx__w_raw(w, "</testsuites>\n");
     free(groups);
-    return ferror(out) ? HX_E_IO : 0;
+    return w->rc;
+}
+
+int
+hx_report_junit_render(const struct hx_result *r, struct cmn_buf *out)
+{
+    struct hx__w w = {out, 0};
+    return junit_render(r, &w);
 }
 
 int
 hx_report_junit_write(const struct hx_result *r, const char *path, struct hx_error *err)
 {
-    FILE *f = hx_report_open(path, err);
+    struct cmn_buf b;
     int rc;
 
-    if (f == NULL)
-        return HX_E_IO;
-    rc = hx_report_junit_fprint(r, f);
-    if (rc != 0) {
-        hx_error_set(err, path, 0, "cannot write: %s", hx_strerror(rc));
-        fclose(f);
-        return rc;
-    }
-    return hx_report_commit(f, path, err);
+    cmn_buf_init(&b, HX__REPORT_MAX);
+    rc = hx_report_junit_render(r, &b);
+    if (rc != 0)
+        hx_error_set(err, path, 0, "%s: cannot build the JUnit report: %s", path, hx_strerror(rc));
+    else
+        rc = hx__report_write_file(path, cmn_buf_str(&b), b.len, err);
+    cmn_buf_cleanup(&b);
+    return rc;
+}
+
+int
+hx_xml_escape(struct cmn_buf *out, const char *p, size_t n, int attribute)
+{
+    struct hx__w w = {out, 0};
+    junit_escape(&w, p, n, attribute);
+    return w.rc;
+}
+
+int
+hx_xml_cdata(struct cmn_buf *out, const char *p, size_t n)
+{
+    struct hx__w w = {out, 0};
+    junit_cdata(&w, p, n);
+    return w.rc;
+}
+
+int
+hx_report_transcript(struct cmn_buf *out, const struct hx_step_result *s, size_t index)
+{
+    struct hx__w w = {out, 0};
+    junit_transcript(&w, s, index);
+    return w.rc;
 }

@@ -69,42 +69,6 @@ hx_report_mkdirs(const char *dir)
     return 0;
 }
 
-FILE *
-hx_report_open(const char *path, struct hx_error *err)
-{
-    char tmp[PATH_MAX];
-    FILE *f;
-
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-        hx_error_set(err, path, 0, "path too long");
-        return NULL;
-    }
-    f = fopen(tmp, "w");
-    if (f == NULL)
-        hx_error_set(err, path, 0, "cannot write: %s", strerror(errno));
-    return f;
-}
-
-int
-hx_report_commit(FILE *f, const char *path, struct hx_error *err)
-{
-    char tmp[PATH_MAX];
-    int bad = ferror(f);
-
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (fclose(f) != 0 || bad) {
-        hx_error_set(err, path, 0, "cannot write: %s", strerror(errno ? errno : EIO));
-        unlink(tmp);
-        return HX_E_IO;
-    }
-    if (rename(tmp, path) != 0) {
-        hx_error_set(err, path, 0, "cannot rename into place: %s", strerror(errno));
-        unlink(tmp);
-        return HX_E_IO;
-    }
-    return 0;
-}
-
 static int
 report_dir_of(const char *path, char *out, size_t out_size)
 {

@@ -1,7 +1,7 @@
 #ifndef HX_REPORT_INT_H
 #define HX_REPORT_INT_H
 /*
- * What the report writers (html.c, markdown.c, json.c, diff.c) share: text
+ * What the report writers (junit.c, html.c, markdown.c, json.c, diff.c) share: text
  * made safe for a format, the security checklist, the verdict of a run, the
  * order cases are written in, and writing a file whole or not at all.
  *
@@ -30,6 +30,8 @@ struct hx__w {
 /* Our own text and numbers only: never text from the result, which goes
  * through the escaping helpers of its format. */
 void hx__w_raw(struct hx__w *w, const char *s);
+/* Bytes already made safe for the format (a writer's own filtered output). */
+void hx__w_add(struct hx__w *w, const void *p, size_t n);
 void hx__w_fmt(struct hx__w *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Largest report a writer builds in memory before giving up (HX_E_TOOBIG). */

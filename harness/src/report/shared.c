@@ -398,6 +398,13 @@ hx__w_raw(struct hx__w *w, const char *s)
 }
 
 void
+hx__w_add(struct hx__w *w, const void *p, size_t n)
+{
+    if (w->rc == 0)
+        w->rc = cmn_buf_add(w->b, p, n);
+}
+
+void
 hx__w_fmt(struct hx__w *w, const char *fmt, ...)
 {
     va_list ap;

@@ -18,6 +18,7 @@
 #include "cmn/version.h"
 #include "net/http_int.h"
 #include "hx/expect.h"
+#include "hx/header_values.h"
 #include "hx/jsonpath.h"
 #include "hx/jwt.h"
 #include "run/runner_int.h"

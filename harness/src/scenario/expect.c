@@ -17,6 +17,7 @@
 #include "cmn/b64url.h"
 #include "cmn/json.h"
 #include "cmn/text.h"
+#include "hx/header_values.h"
 #include "hx/jsonpath.h"
 #include "hx/jwt.h"
 
@@ -491,24 +492,6 @@ expect_body(struct expect_ctx *e, const json_t *spec, const struct hx_response *
                         (long long)json_integer_value(v), r->body.len);
         }
     }
-}
-
-char *
-hx_response_cookie(const struct hx_response *resp, const char *name)
-{
-    size_t n = hx_response_header_count(resp, "Set-Cookie"), nl = strlen(name);
-
-    for (size_t i = n; i-- > 0;) { /* the last one set wins */
-        const char *v = hx_response_header_nth(resp, "Set-Cookie", i);
-        while (*v == ' ')
-            v++;
-        if (strncmp(v, name, nl) == 0 && v[nl] == '=') {
-            const char *s = v + nl + 1, *end = strchr(s, ';');
-            size_t len = end ? (size_t)(end - s) : strlen(s);
-            return strndup(s, len);
-        }
-    }
-    return NULL;
 }
 
 static void

@@ -3,7 +3,7 @@
 #include "hx/probes/cors.h"
 #include "hx/probes/csp.h"
 #include "hx/probes/error_leaks.h"
-#include "hx/probes/headers.h"
+#include "hx/header_values.h"
 #include "hx/probes/tls.h"
 #include "hx/probes/token_cookie.h"
 #include "unit.h"

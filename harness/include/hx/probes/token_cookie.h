@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "hx/probes/headers.h"
+#include "hx/header_values.h"
 
 /* Judges a token cookie: HttpOnly, SameSite (Lax or Strict; None only with
  * Secure), Secure when https. */

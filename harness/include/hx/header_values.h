@@ -1,11 +1,14 @@
-#ifndef HX_PROBES_HEADERS_H
-#define HX_PROBES_HEADERS_H
+#ifndef HX_HEADER_VALUES_H
+#define HX_HEADER_VALUES_H
 /*
- * Header values several probes parse: Set-Cookie and Retry-After. Each
- * probe's own judgement lives in its file (probes/<name>.c). Pure.
+ * Response header values the harness reads: Set-Cookie (attributes, and the
+ * value of a named cookie) and Retry-After. The one cookie parser of the
+ * harness; each probe's own judgement lives in its file (probes/<name>.c).
  */
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "hx/http.h"
 
 /* A Set-Cookie header, split. */
 struct hx_cookie {
@@ -23,5 +26,9 @@ int hx_cookie_parse(const char *set_cookie, struct hx_cookie *out);
 
 /* Retry-After: delta-seconds or HTTP-date; true when parseable. */
 bool hx_retry_after_ok(const char *value);
+
+/* Returns new (free()): the value of the cookie `name` set by resp
+ * (Set-Cookie), or NULL. */
+char *hx_response_cookie(const struct hx_response *resp, const char *name);
 
 #endif

@@ -1,5 +1,5 @@
-/* Header values several probes parse (see hx/probes/headers.h). */
-#include "hx/probes/headers.h"
+/* Response header values: Set-Cookie and Retry-After (see hx/header_values.h). */
+#include "hx/header_values.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -80,4 +80,22 @@ hx_retry_after_ok(const char *value)
     memset(&tm, 0, sizeof(tm));
     p = strptime(value, "%a, %d %b %Y %H:%M:%S GMT", &tm);
     return p != NULL && *p == '\0';
+}
+
+char *
+hx_response_cookie(const struct hx_response *resp, const char *name)
+{
+    size_t n = hx_response_header_count(resp, "Set-Cookie"), nl = strlen(name);
+
+    for (size_t i = n; i-- > 0;) { /* the last one set wins */
+        const char *v = hx_response_header_nth(resp, "Set-Cookie", i);
+        while (*v == ' ')
+            v++;
+        if (strncmp(v, name, nl) == 0 && v[nl] == '=') {
+            const char *s = v + nl + 1, *end = strchr(s, ';');
+            size_t len = end ? (size_t)(end - s) : strlen(s);
+            return strndup(s, len);
+        }
+    }
+    return NULL;
 }
