@@ -6,7 +6,8 @@
 
 #include "rs/defect.h"
 #include "rs/error.h"
-#include "rs/guard.h"
+#include "rs/guard/cors.h"
+#include "rs/guard/headers.h"
 
 int
 rs_reply_header(struct rs_request *r, const char *name, const char *value)

@@ -14,7 +14,6 @@
 #include "rs/ctx.h"
 #include "rs/defect.h"
 #include "rs/error.h"
-#include "rs/guard.h"
 #include "rs/password.h"
 #include "rs/reply.h"
 #include "rs/request.h"

@@ -9,7 +9,8 @@
 #include "rs/api.h"
 #include "rs/defect.h"
 #include "rs/error.h"
-#include "rs/guard.h"
+#include "rs/guard/ratelimit.h"
+#include "rs/password_async.h"
 #include "rs/reply.h"
 #include "rs/store/users.h"
 #include "rs/token.h"
@@ -166,7 +167,7 @@ rs_api_signup(struct rs_request *r)
     r->job.kind = RS_HASH_NEW;
     memcpy(r->job.password, password, strlen(password) + 1);
     json_decref(body);
-    rs_request_hash_async(r, signup_finish);
+    rs_password_async_submit(r, signup_finish);
     return MHD_YES;
 refused:
     json_decref(body);
@@ -260,7 +261,7 @@ rs_api_signin(struct rs_request *r)
     if (strlen(password) > RS_PASSWORD_MAX_BYTES) /* never matches: same work anyway */
         snprintf(r->job.hash, sizeof r->job.hash, "%s", r->ctx->dummy_hash);
     json_decref(body);
-    rs_request_hash_async(r, signin_finish);
+    rs_password_async_submit(r, signin_finish);
     return MHD_YES;
 done:
     json_decref(body);

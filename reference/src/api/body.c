@@ -5,7 +5,7 @@
 #include "cmn/json.h"
 #include "rs/defect.h"
 #include "rs/error.h"
-#include "rs/guard.h"
+#include "rs/guard/auth.h"
 #include "rs/store/db.h"
 #include "rs/reply.h"
 

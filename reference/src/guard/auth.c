@@ -1,4 +1,6 @@
 /* Authentication (token -> user) and ownership of the path's {user_id}. */
+#include "rs/guard/auth.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +11,6 @@
 #include "cmn/text.h"
 #include "rs/defect.h"
 #include "rs/error.h"
-#include "rs/guard.h"
 #include "rs/reply.h"
 #include "rs/store/users.h"
 #include "rs/token.h"

@@ -1,9 +1,10 @@
 /* Security headers on every response. */
+#include "rs/guard/headers.h"
+
 #include <stdio.h>
 
 #include "cmn/version.h"
 #include "rs/defect.h"
-#include "rs/guard.h"
 
 void
 rs_guard_headers_apply(const struct rs_request *r, struct MHD_Response *resp)
