@@ -68,14 +68,8 @@ rs_reply_detail(struct rs_request *r, unsigned status, const char *detail)
 {
     if (RS_DEFECT(VALIDATION_400) && status == MHD_HTTP_UNPROCESSABLE_CONTENT)
         status = MHD_HTTP_BAD_REQUEST;
-#ifdef AUTHREF_DEFECTS
     if (RS_DEFECT(LEAKY_ERRORS) && status == MHD_HTTP_UNPROCESSABLE_CONTENT)
-        return rs_reply_json(
-            r, status,
-            json_pack("{s:s, s:s}", "detail", detail, "debug",
-                      "raised in /usr/src/authref/reference/src/api/body.c before "
-                      "INSERT INTO users (email, hashed_password, username) VALUES ($1, $2, $3)"));
-#endif
+        return rs_reply_json(r, status, rs_defect_leaky_body(detail));
     return rs_reply_json(r, status, json_pack("{s:s}", "detail", detail));
 }
 

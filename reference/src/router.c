@@ -146,14 +146,8 @@ rs_router_dispatch(struct rs_request *r)
         r->resume = NULL;
         return fn(r);
     }
-#ifdef AUTHREF_DEFECTS
-    if (RS_DEFECT(SECRET_FILE_EXPOSED) && strcmp(r->path, "/.env") == 0) {
-        char env[4400];
-        snprintf(env, sizeof env, "BETTER_AUTH_SECRET=%s\nDATABASE_URL=%s\n", r->ctx->cfg->secret,
-                 r->ctx->cfg->database_url);
-        return rs_reply_json(r, MHD_HTTP_OK, json_string(env)) == MHD_YES ? MHD_YES : MHD_NO;
-    }
-#endif
+    if (RS_DEFECT(SECRET_FILE_EXPOSED) && strcmp(r->path, "/.env") == 0)
+        return rs_reply_json(r, MHD_HTTP_OK, rs_defect_env_file(r->ctx->cfg));
     if (n > RS_PATH_MAX)
         return rs_reply_detail(r, MHD_HTTP_URI_TOO_LONG, "URL too long");
     if (r->body_too_big)

@@ -9,19 +9,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cmn/b64url.h"
 #include "cmn/json.h"
 #include "cmn/text.h"
 #include "rs/defect.h"
 #include "rs/error.h"
-
-#ifdef AUTHREF_DEFECTS
-/* weak-secret: a word-list secret used instead of the configured one. */
-static const struct rs_token_key token_weak_key = {(const unsigned char *)"your-256-bit-secret",
-                                                   19};
-#endif
 
 int
 rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *email, time_t now,
@@ -33,10 +26,8 @@ rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *
 
     if (key->secret == NULL || key->secret_len == 0)
         return RS_E_INVAL;
-#ifdef AUTHREF_DEFECTS
     if (RS_DEFECT(WEAK_SECRET))
-        key = &token_weak_key;
-#endif
+        key = rs_defect_token_weak_key();
     if (jwt_new(&jwt) != 0)
         return RS_E_NOMEM;
     if (jwt_add_grant(jwt, "user_id", user_id) != 0 || jwt_add_grant(jwt, "email", email) != 0 ||
@@ -102,14 +93,8 @@ token_header_md(const char *p, size_t n, bool *unsigned_ok)
         a = "";
     if (strcmp(a, "HS256") == 0)
         md = EVP_sha256();
-    else if (RS_DEFECT(ANY_HMAC_ALG_ACCEPTED) && strcmp(a, "HS384") == 0)
-        md = EVP_sha384();
-    else if (RS_DEFECT(ANY_HMAC_ALG_ACCEPTED) && strcmp(a, "HS512") == 0)
-        md = EVP_sha512();
-    else if (RS_DEFECT(ALG_NONE_ACCEPTED) && strcasecmp(a, "none") == 0) {
-        md = EVP_sha256();
-        *unsigned_ok = true;
-    }
+    else if (RS_DEFECT(ANY_HMAC_ALG_ACCEPTED) || RS_DEFECT(ALG_NONE_ACCEPTED))
+        md = rs_defect_token_alg(a, unsigned_ok);
     json_decref(h);
     return md;
 }
@@ -211,11 +196,9 @@ rs_token_verify(const struct rs_token_key *key, const char *token, time_t now, l
             return RS_E_TOKEN;
         signed_ok = token_signature_ok(key, md, token, (size_t)(dot2 - token), dot2 + 1,
                                        strlen(dot2 + 1));
-#ifdef AUTHREF_DEFECTS
         if (!signed_ok && RS_DEFECT(WEAK_SECRET))
-            signed_ok = token_signature_ok(&token_weak_key, md, token, (size_t)(dot2 - token),
-                                           dot2 + 1, strlen(dot2 + 1));
-#endif
+            signed_ok = token_signature_ok(rs_defect_token_weak_key(), md, token,
+                                           (size_t)(dot2 - token), dot2 + 1, strlen(dot2 + 1));
         if (!signed_ok)
             return RS_E_TOKEN;
     }

@@ -150,13 +150,9 @@ rs_api_signup(struct rs_request *r)
                                                   : "username: must be a string or null");
         goto refused;
     }
-    if (RS_DEFECT(DUPLICATE_SIGNUP_RACE)) {
-        /* Check, then insert after hashing: the window the unique index closes. */
-        struct rs_user existing;
-        if (rs_store_user_by_email(r->ctx->db, norm, &existing) == 0) {
-            answered = rs_reply_detail(r, MHD_HTTP_BAD_REQUEST, "Email already registered");
-            goto refused;
-        }
+    if (RS_DEFECT(DUPLICATE_SIGNUP_RACE) && rs_defect_signup_email_taken(r->ctx->db, norm)) {
+        answered = rs_reply_detail(r, MHD_HTTP_BAD_REQUEST, "Email already registered");
+        goto refused;
     }
     r->state =
         json_pack("{s:s, s:O?}", "email", norm, "username", json_is_string(uname) ? uname : NULL);

@@ -29,11 +29,8 @@ rs_guard_cors_apply(const struct rs_request *r, struct MHD_Response *resp)
     const char *origin = cors_allowed_origin(r);
 
     MHD_add_response_header(resp, "Vary", "Origin");
-    if (RS_DEFECT(CORS_WILDCARD_CREDENTIALS)) {
-        MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
-        MHD_add_response_header(resp, "Access-Control-Allow-Credentials", "true");
+    if (RS_DEFECT(CORS_WILDCARD_CREDENTIALS) && rs_defect_cors_wildcard(resp))
         return;
-    }
     if (origin == NULL)
         return;
     MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
