@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <jwt.h>
+#include <limits.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -22,9 +23,12 @@ rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *
 {
     jwt_t *jwt = NULL;
     char *s = NULL;
+    long exp;
     int rc = RS_E_NOMEM;
 
     if (key->secret == NULL || key->secret_len == 0)
+        return RS_E_INVAL;
+    if (__builtin_add_overflow((long)now, lifetime_s, &exp))
         return RS_E_INVAL;
     if (RS_DEFECT(WEAK_SECRET))
         key = rs_defect_token_weak_key();
@@ -32,7 +36,7 @@ rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *
         return RS_E_NOMEM;
     if (jwt_add_grant(jwt, "user_id", user_id) != 0 || jwt_add_grant(jwt, "email", email) != 0 ||
         jwt_add_grant_int(jwt, "iat", (long)now) != 0 ||
-        jwt_add_grant_int(jwt, "exp", (long)now + lifetime_s) != 0 ||
+        jwt_add_grant_int(jwt, "exp", exp) != 0 ||
         jwt_set_alg(jwt, JWT_ALG_HS256, key->secret, (int)key->secret_len) != 0)
         goto cleanup;
     s = jwt_encode_str(jwt);
@@ -120,6 +124,23 @@ token_signature_ok(const struct rs_token_key *key, const EVP_MD *md, const char 
     return ok;
 }
 
+/* t + d, held at the ends of the range instead of overflowing: an exp near
+ * 2^63 plus the skew means "never", not a time before 1970. */
+static long long
+token_add_saturated(long long t, long long d)
+{
+    long long sum;
+
+    if (__builtin_add_overflow(t, d, &sum))
+        return d > 0 ? LLONG_MAX : LLONG_MIN;
+    return sum;
+}
+
+/* The claims of a verified token. exp and iat are NumericDates (RFC 7519
+ * section 2): JSON integers, anything an int64 holds, so every comparison
+ * with the clock is made without arithmetic that can overflow. An iat
+ * before the epoch or after now (beyond the skew) is no time this server
+ * issues tokens at. */
 static int
 token_claims(const char *p, size_t n, time_t now, long skew_s, struct rs_token_claims *out)
 {
@@ -150,9 +171,9 @@ token_claims(const char *p, size_t n, time_t now, long skew_s, struct rs_token_c
         memcpy(cl.email, json_string_value(email), strlen(json_string_value(email)) + 1);
     cl.exp = json_integer_value(exp);
     cl.iat = iat != NULL ? json_integer_value(iat) : 0;
-    if (iat != NULL && cl.iat > (long long)now + skew_s)
-        goto cleanup; /* issued in the future */
-    if ((long long)now > cl.exp + skew_s && !RS_DEFECT(EXP_NOT_CHECKED)) {
+    if (iat != NULL && (cl.iat < 0 || cl.iat > token_add_saturated(now, skew_s)))
+        goto cleanup;
+    if ((long long)now > token_add_saturated(cl.exp, skew_s) && !RS_DEFECT(EXP_NOT_CHECKED)) {
         rc = RS_E_EXPIRED;
         goto cleanup;
     }

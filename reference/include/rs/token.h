@@ -27,13 +27,15 @@ struct rs_token_claims {
 };
 
 /* Returns 0 and *out new (free()): a token for user_id/email issued at now
- * and valid for lifetime_s seconds. */
+ * and valid for lifetime_s seconds; RS_E_INVAL when now + lifetime_s does
+ * not fit in a long. */
 int rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *email,
                    time_t now, long lifetime_s, char **out);
 
 /* Returns 0 (claims filled), RS_E_EXPIRED (valid signature, exp + skew has
  * passed) or RS_E_TOKEN (anything else: malformed, other algorithm, bad
- * signature, missing claims, issued in the future). */
+ * signature, missing claims, iat before the epoch or in the future). exp
+ * and iat may be any int64: exp + skew past 2^63 - 1 counts as never. */
 int rs_token_verify(const struct rs_token_key *key, const char *token, time_t now, long skew_s,
                     struct rs_token_claims *out);
 
