@@ -35,8 +35,7 @@ rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *
     if (jwt_new(&jwt) != 0)
         return RS_E_NOMEM;
     if (jwt_add_grant(jwt, "user_id", user_id) != 0 || jwt_add_grant(jwt, "email", email) != 0 ||
-        jwt_add_grant_int(jwt, "iat", (long)now) != 0 ||
-        jwt_add_grant_int(jwt, "exp", exp) != 0 ||
+        jwt_add_grant_int(jwt, "iat", (long)now) != 0 || jwt_add_grant_int(jwt, "exp", exp) != 0 ||
         jwt_set_alg(jwt, JWT_ALG_HS256, key->secret, (int)key->secret_len) != 0)
         goto cleanup;
     s = jwt_encode_str(jwt);
@@ -72,8 +71,11 @@ token_segment_json(const char *p, size_t n)
     return j;
 }
 
-/* The header must name HS256, exactly; typ, when present, must be "JWT".
- * Returns the digest of the signature, or NULL when the header is refused;
+/* The header must name HS256, exactly; typ, when present, must be "JWT";
+ * crit must be absent: it lists extensions the recipient has to understand
+ * or else reject the token (RFC 7515 section 4.1.11), and this server
+ * understands none, so any crit, even an empty or malformed one, refuses
+ * the token. Returns the digest of the signature, or NULL when the header is refused;
  * *unsigned_ok is set when no signature is to be checked (defects only). */
 static const EVP_MD *
 token_header_md(const char *p, size_t n, bool *unsigned_ok)
@@ -93,6 +95,8 @@ token_header_md(const char *p, size_t n, bool *unsigned_ok)
     alg = json_object_get(h, "alg");
     typ = json_object_get(h, "typ");
     a = json_is_string(alg) ? json_string_value(alg) : "";
+    if (json_object_get(h, "crit") != NULL)
+        a = "";
     if (typ != NULL && !(json_is_string(typ) && strcmp(json_string_value(typ), "JWT") == 0))
         a = "";
     if (strcmp(a, "HS256") == 0)

@@ -4,9 +4,10 @@
  * Access tokens: JWTs signed with HS256 (issued with libjwt), claims
  * user_id, email, iat, exp. Verification is this module's own and does not
  * consult libjwt's decoder, which allows more than the contract (other
- * algorithms, no exp): it accepts HS256 only, requires integer exp and a
- * UUID user_id, compares the signature in constant time and allows clock
- * skew.
+ * algorithms, no exp): it accepts HS256 only, refuses a header with crit
+ * (RFC 7515 section 4.1.11: no extension is understood here), requires
+ * integer exp and a UUID user_id, compares the signature in constant time
+ * and allows clock skew.
  * Pure functions of their arguments: safe on any thread.
  */
 #include <stddef.h>

@@ -339,6 +339,38 @@ test_token_issue_refuses_a_lifetime_past_the_end_of_time(void)
     free(tok);
 }
 
+static void
+test_token_verify_refuses_any_crit_header_parameter(void)
+{
+    /* RFC 7515 section 4.1.11: an extension the recipient does not
+     * understand (here: any) makes the token invalid. */
+    static const char *const headers[] = {
+        "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"crit\":[\"exp\"]}",
+        "{\"alg\":\"HS256\",\"crit\":[\"b64\"],\"b64\":false}",
+        "{\"alg\":\"HS256\",\"crit\":[\"http://example.com/ext\"],"
+        "\"http://example.com/ext\":true}",
+        "{\"crit\":[\"x\"],\"alg\":\"HS256\",\"x\":1}",
+        "{\"alg\":\"HS256\",\"crit\":[]}",
+        "{\"alg\":\"HS256\",\"crit\":\"exp\"}",
+        "{\"alg\":\"HS256\",\"crit\":null}",
+    };
+    const char *claims = "{\"user_id\":\"" UID "\",\"exp\":1800003600}";
+    struct rs_token_claims c;
+    char *tok;
+
+    for (size_t i = 0; i < sizeof headers / sizeof *headers; i++) {
+        tok = forge(headers[i], claims, SECRET, 256);
+        if (verify(tok, &c) != RS_E_TOKEN)
+            fprintf(stderr, "\n    accepted header %s\n", headers[i]);
+        CU_ASSERT(verify(tok, &c) == RS_E_TOKEN);
+        free(tok);
+    }
+    /* The same header without crit is fine. */
+    tok = forge("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims, SECRET, 256);
+    CU_ASSERT(verify(tok, &c) == 0);
+    free(tok);
+}
+
 int
 main(void)
 {
@@ -357,6 +389,7 @@ main(void)
         TU_TEST(test_token_verify_refuses_iat_before_the_epoch_or_in_the_future),
         TU_TEST(test_token_verify_refuses_exp_and_iat_that_are_not_int64_integers),
         TU_TEST(test_token_issue_refuses_a_lifetime_past_the_end_of_time),
+        TU_TEST(test_token_verify_refuses_any_crit_header_parameter),
         {NULL, NULL},
     };
     return tu_run_suite("token", tests);
