@@ -36,6 +36,11 @@ reply_queue(struct rs_request *r, unsigned status, struct MHD_Response *resp)
         return MHD_NO;
     rs_guard_headers_apply(r, resp);
     rs_guard_cors_apply(r, resp);
+    /* RFC 9110 section 15.5.2: a 401 carries a challenge for the target
+     * resource. Bearer tokens (RFC 6750) are the one scheme of this API, so
+     * every 401 names it: a refused token and a failed signin alike. */
+    if (status == MHD_HTTP_UNAUTHORIZED && !RS_DEFECT(MISSING_WWW_AUTHENTICATE))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, RS_REPLY_CHALLENGE);
     for (unsigned i = 0; i < r->n_extra; i++)
         MHD_add_response_header(resp, r->extra[i].name, r->extra[i].value);
     ret = MHD_queue_response(r->conn, status, resp);

@@ -20,8 +20,6 @@ auth_refuse(struct rs_request *r, const char *detail, const char *reason)
     if (reason != NULL)
         cmn_log(CMN_LOG_INFO, "audit: token refused reason=%s ip=%s path=%s", reason, r->client_ip,
                 r->log_path);
-    if (!RS_DEFECT(MISSING_WWW_AUTHENTICATE))
-        rs_reply_header(r, "WWW-Authenticate", "Bearer");
     return rs_reply_detail(r, MHD_HTTP_UNAUTHORIZED, detail);
 }
 

@@ -12,8 +12,8 @@
 #include "rs/request.h"
 
 /* The token from Authorization: Bearer or the access_token cookie, checked
- * without the database; sets r->user_id. 401 with WWW-Authenticate: Bearer
- * otherwise. */
+ * without the database; sets r->user_id. 401 otherwise (with
+ * WWW-Authenticate: Bearer, as every 401: see rs/reply.h). */
 bool rs_guard_auth(struct rs_request *r, enum MHD_Result *answered);
 /* The path's {user_id} must be the authenticated user: 403 otherwise.
  * Needs no database: it runs before any. */
