@@ -96,17 +96,9 @@ hashpool_run(const struct rs_hashpool *pool, struct rs_hash_job *job)
 {
     int rc;
 
-    if (RS_DEFECT(PLAINTEXT_PASSWORDS)) {
-        size_t n = strlen(job->password);
-        if (job->kind == RS_HASH_NEW) {
-            memcpy(job->hash, job->password, n + 1);
-            rc = 0;
-        } else {
-            rc = strlen(job->hash) == n && CRYPTO_memcmp(job->hash, job->password, n) == 0
-                     ? 0
-                     : RS_E_MISMATCH;
-        }
-    } else if (job->kind == RS_HASH_NEW)
+    if (RS_DEFECT(PLAINTEXT_PASSWORDS))
+        rc = rs_defect_password_plaintext(job);
+    else if (job->kind == RS_HASH_NEW)
         rc = rs_password_hash(job->password, RS_DEFECT(BCRYPT_COST_10) ? 10 : pool->cost, job->hash,
                               sizeof job->hash);
     else

@@ -6,7 +6,8 @@
 
 #include "rs/defect.h"
 #include "rs/error.h"
-#include "rs/guard.h"
+#include "rs/guard/cors.h"
+#include "rs/guard/headers.h"
 
 int
 rs_reply_header(struct rs_request *r, const char *name, const char *value)
@@ -35,6 +36,11 @@ reply_queue(struct rs_request *r, unsigned status, struct MHD_Response *resp)
         return MHD_NO;
     rs_guard_headers_apply(r, resp);
     rs_guard_cors_apply(r, resp);
+    /* RFC 9110 section 15.5.2: a 401 carries a challenge for the target
+     * resource. Bearer tokens (RFC 6750) are the one scheme of this API, so
+     * every 401 names it: a refused token and a failed signin alike. */
+    if (status == MHD_HTTP_UNAUTHORIZED && !RS_DEFECT(MISSING_WWW_AUTHENTICATE))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, RS_REPLY_CHALLENGE);
     for (unsigned i = 0; i < r->n_extra; i++)
         MHD_add_response_header(resp, r->extra[i].name, r->extra[i].value);
     ret = MHD_queue_response(r->conn, status, resp);
@@ -67,14 +73,8 @@ rs_reply_detail(struct rs_request *r, unsigned status, const char *detail)
 {
     if (RS_DEFECT(VALIDATION_400) && status == MHD_HTTP_UNPROCESSABLE_CONTENT)
         status = MHD_HTTP_BAD_REQUEST;
-#ifdef AUTHREF_DEFECTS
     if (RS_DEFECT(LEAKY_ERRORS) && status == MHD_HTTP_UNPROCESSABLE_CONTENT)
-        return rs_reply_json(
-            r, status,
-            json_pack("{s:s, s:s}", "detail", detail, "debug",
-                      "raised in /usr/src/authref/reference/src/api/body.c before "
-                      "INSERT INTO users (email, hashed_password, username) VALUES ($1, $2, $3)"));
-#endif
+        return rs_reply_json(r, status, rs_defect_leaky_body(detail));
     return rs_reply_json(r, status, json_pack("{s:s}", "detail", detail));
 }
 

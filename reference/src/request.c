@@ -1,11 +1,8 @@
 #include "rs/request.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "cmn/log.h"
-#include "rs/error.h"
-#include "rs/reply.h"
 
 /* The client address: the peer, or with --trust-proxy the last (rightmost)
  * address of X-Forwarded-For, the one the trusted proxy itself appended. */
@@ -92,40 +89,4 @@ const char *
 rs_request_header(const struct rs_request *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
-}
-
-/* Runs on a hash worker: the result is in r->job; wake the connection. */
-static void
-request_job_done(struct rs_hash_job *job, void *arg)
-{
-    struct rs_request *r = arg;
-    (void)job;
-    MHD_resume_connection(r->conn);
-}
-
-static enum MHD_Result
-request_reply_busy(struct rs_request *r)
-{
-    cmn_log(CMN_LOG_WARN, "hash: queue full, refusing %s %s", r->method, r->log_path);
-    rs_reply_header(r, "Retry-After", "1");
-    return rs_reply_detail(r, MHD_HTTP_SERVICE_UNAVAILABLE, "Server is busy, retry later");
-}
-
-int
-rs_request_hash_async(struct rs_request *r, rs_handler_fn then)
-{
-    int rc;
-
-    r->job.done = request_job_done;
-    r->job.arg = r;
-    r->resume = then;
-    MHD_suspend_connection(r->conn);
-    rc = rs_hashpool_submit(r->ctx->hashes, &r->job);
-    if (rc != 0) {
-        /* Not queued: answer 503 on the next call, right after this resume. */
-        explicit_bzero(r->job.password, sizeof r->job.password);
-        r->resume = request_reply_busy;
-        MHD_resume_connection(r->conn);
-    }
-    return rc;
 }

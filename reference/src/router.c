@@ -5,7 +5,9 @@
 
 #include "rs/api.h"
 #include "rs/defect.h"
-#include "rs/guard.h"
+#include "rs/guard/auth.h"
+#include "rs/guard/cors.h"
+#include "rs/guard/ratelimit.h"
 #include "rs/reply.h"
 
 static const struct rs_route router_routes[] = {
@@ -100,6 +102,27 @@ router_allow(const struct rs_route *route, char *buf, size_t size)
     snprintf(buf + used, size - used, "%sOPTIONS", used ? ", " : "");
 }
 
+/* Answers a CORS preflight as the policy in guard/cors.c decides: 204 with
+ * the allowed methods for a configured origin, 403 without CORS headers for
+ * any other. allow: the route's methods. */
+static enum MHD_Result
+router_preflight(struct rs_request *r, const char *allow)
+{
+    switch (rs_guard_cors_preflight_check(r, allow)) {
+    case RS_CORS_PREFLIGHT_OK:
+        break;
+    case RS_CORS_PREFLIGHT_BAD_ORIGIN:
+        return rs_reply_detail(r, MHD_HTTP_FORBIDDEN, "Origin not allowed");
+    case RS_CORS_PREFLIGHT_BAD_METHOD:
+    default:
+        return rs_reply_detail(r, MHD_HTTP_FORBIDDEN, "Method not allowed by CORS policy");
+    }
+    rs_reply_header(r, "Access-Control-Allow-Methods", allow);
+    rs_reply_header(r, "Access-Control-Allow-Headers", RS_CORS_ALLOW_HEADERS);
+    rs_reply_header(r, "Access-Control-Max-Age", RS_CORS_MAX_AGE);
+    return rs_reply_empty(r, MHD_HTTP_NO_CONTENT);
+}
+
 static bool
 router_has_prefix(const char *s, const char *prefix)
 {
@@ -123,14 +146,8 @@ rs_router_dispatch(struct rs_request *r)
         r->resume = NULL;
         return fn(r);
     }
-#ifdef AUTHREF_DEFECTS
-    if (RS_DEFECT(SECRET_FILE_EXPOSED) && strcmp(r->path, "/.env") == 0) {
-        char env[4400];
-        snprintf(env, sizeof env, "BETTER_AUTH_SECRET=%s\nDATABASE_URL=%s\n", r->ctx->cfg->secret,
-                 r->ctx->cfg->database_url);
-        return rs_reply_json(r, MHD_HTTP_OK, json_string(env)) == MHD_YES ? MHD_YES : MHD_NO;
-    }
-#endif
+    if (RS_DEFECT(SECRET_FILE_EXPOSED) && strcmp(r->path, "/.env") == 0)
+        return rs_reply_json(r, MHD_HTTP_OK, rs_defect_env_file(r->ctx->cfg));
     if (n > RS_PATH_MAX)
         return rs_reply_detail(r, MHD_HTTP_URI_TOO_LONG, "URL too long");
     if (r->body_too_big)
@@ -159,7 +176,7 @@ rs_router_dispatch(struct rs_request *r)
         if (route == NULL)
             return rs_reply_detail(r, MHD_HTTP_NOT_FOUND, "Not Found");
         if (rs_guard_cors_is_preflight(r))
-            return rs_guard_cors_preflight(r, allow);
+            return router_preflight(r, allow);
         rs_reply_header(r, "Allow", allow);
         return rs_reply_empty(r, MHD_HTTP_NO_CONTENT);
     }

@@ -14,7 +14,6 @@
 #include "rs/ctx.h"
 #include "rs/defect.h"
 #include "rs/error.h"
-#include "rs/guard.h"
 #include "rs/password.h"
 #include "rs/reply.h"
 #include "rs/request.h"
@@ -376,13 +375,11 @@ rs_server_start(const struct rs_config *cfg, struct rs_server **out)
     rc = server_wait_for_db(s);
     if (rc != 0)
         goto fail;
-#ifdef AUTHREF_DEFECTS
     if (RS_DEFECT(DUPLICATE_SIGNUP_RACE) || RS_DEFECT(DUPLICATE_SIGNUP_ALLOWED)) {
-        rc = rs_db_defect_exec(s->ctx.db, "DROP INDEX IF EXISTS users_email_lower_key");
+        rc = rs_defect_signup_drop_unique_email(s->ctx.db);
         if (rc != 0)
             goto fail;
     }
-#endif
     if (cfg->insecure_bcrypt_cost)
         cmn_log(CMN_LOG_WARN, "bcrypt: cost %d is below 12: for tests only, never in production",
                 cfg->bcrypt_cost);

@@ -3,13 +3,13 @@
 #include <errno.h>
 #include <jansson.h>
 #include <jwt.h>
+#include <limits.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cmn/b64url.h"
 #include "cmn/json.h"
@@ -17,31 +17,25 @@
 #include "rs/defect.h"
 #include "rs/error.h"
 
-#ifdef AUTHREF_DEFECTS
-/* weak-secret: a word-list secret used instead of the configured one. */
-static const struct rs_token_key token_weak_key = {(const unsigned char *)"your-256-bit-secret",
-                                                   19};
-#endif
-
 int
 rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *email, time_t now,
                long lifetime_s, char **out)
 {
     jwt_t *jwt = NULL;
     char *s = NULL;
+    long exp;
     int rc = RS_E_NOMEM;
 
     if (key->secret == NULL || key->secret_len == 0)
         return RS_E_INVAL;
-#ifdef AUTHREF_DEFECTS
+    if (__builtin_add_overflow((long)now, lifetime_s, &exp))
+        return RS_E_INVAL;
     if (RS_DEFECT(WEAK_SECRET))
-        key = &token_weak_key;
-#endif
+        key = rs_defect_token_weak_key();
     if (jwt_new(&jwt) != 0)
         return RS_E_NOMEM;
     if (jwt_add_grant(jwt, "user_id", user_id) != 0 || jwt_add_grant(jwt, "email", email) != 0 ||
-        jwt_add_grant_int(jwt, "iat", (long)now) != 0 ||
-        jwt_add_grant_int(jwt, "exp", (long)now + lifetime_s) != 0 ||
+        jwt_add_grant_int(jwt, "iat", (long)now) != 0 || jwt_add_grant_int(jwt, "exp", exp) != 0 ||
         jwt_set_alg(jwt, JWT_ALG_HS256, key->secret, (int)key->secret_len) != 0)
         goto cleanup;
     s = jwt_encode_str(jwt);
@@ -77,8 +71,11 @@ token_segment_json(const char *p, size_t n)
     return j;
 }
 
-/* The header must name HS256, exactly; typ, when present, must be "JWT".
- * Returns the digest of the signature, or NULL when the header is refused;
+/* The header must name HS256, exactly; typ, when present, must be "JWT";
+ * crit must be absent: it lists extensions the recipient has to understand
+ * or else reject the token (RFC 7515 section 4.1.11), and this server
+ * understands none, so any crit, even an empty or malformed one, refuses
+ * the token. Returns the digest of the signature, or NULL when the header is refused;
  * *unsigned_ok is set when no signature is to be checked (defects only). */
 static const EVP_MD *
 token_header_md(const char *p, size_t n, bool *unsigned_ok)
@@ -98,18 +95,14 @@ token_header_md(const char *p, size_t n, bool *unsigned_ok)
     alg = json_object_get(h, "alg");
     typ = json_object_get(h, "typ");
     a = json_is_string(alg) ? json_string_value(alg) : "";
+    if (json_object_get(h, "crit") != NULL)
+        a = "";
     if (typ != NULL && !(json_is_string(typ) && strcmp(json_string_value(typ), "JWT") == 0))
         a = "";
     if (strcmp(a, "HS256") == 0)
         md = EVP_sha256();
-    else if (RS_DEFECT(ANY_HMAC_ALG_ACCEPTED) && strcmp(a, "HS384") == 0)
-        md = EVP_sha384();
-    else if (RS_DEFECT(ANY_HMAC_ALG_ACCEPTED) && strcmp(a, "HS512") == 0)
-        md = EVP_sha512();
-    else if (RS_DEFECT(ALG_NONE_ACCEPTED) && strcasecmp(a, "none") == 0) {
-        md = EVP_sha256();
-        *unsigned_ok = true;
-    }
+    else if (RS_DEFECT(ANY_HMAC_ALG_ACCEPTED) || RS_DEFECT(ALG_NONE_ACCEPTED))
+        md = rs_defect_token_alg(a, unsigned_ok);
     json_decref(h);
     return md;
 }
@@ -135,6 +128,23 @@ token_signature_ok(const struct rs_token_key *key, const EVP_MD *md, const char 
     return ok;
 }
 
+/* t + d, held at the ends of the range instead of overflowing: an exp near
+ * 2^63 plus the skew means "never", not a time before 1970. */
+static long long
+token_add_saturated(long long t, long long d)
+{
+    long long sum;
+
+    if (__builtin_add_overflow(t, d, &sum))
+        return d > 0 ? LLONG_MAX : LLONG_MIN;
+    return sum;
+}
+
+/* The claims of a verified token. exp and iat are NumericDates (RFC 7519
+ * section 2): JSON integers, anything an int64 holds, so every comparison
+ * with the clock is made without arithmetic that can overflow. An iat
+ * before the epoch or after now (beyond the skew) is no time this server
+ * issues tokens at. */
 static int
 token_claims(const char *p, size_t n, time_t now, long skew_s, struct rs_token_claims *out)
 {
@@ -165,9 +175,9 @@ token_claims(const char *p, size_t n, time_t now, long skew_s, struct rs_token_c
         memcpy(cl.email, json_string_value(email), strlen(json_string_value(email)) + 1);
     cl.exp = json_integer_value(exp);
     cl.iat = iat != NULL ? json_integer_value(iat) : 0;
-    if (iat != NULL && cl.iat > (long long)now + skew_s)
-        goto cleanup; /* issued in the future */
-    if ((long long)now > cl.exp + skew_s && !RS_DEFECT(EXP_NOT_CHECKED)) {
+    if (iat != NULL && (cl.iat < 0 || cl.iat > token_add_saturated(now, skew_s)))
+        goto cleanup;
+    if ((long long)now > token_add_saturated(cl.exp, skew_s) && !RS_DEFECT(EXP_NOT_CHECKED)) {
         rc = RS_E_EXPIRED;
         goto cleanup;
     }
@@ -211,11 +221,9 @@ rs_token_verify(const struct rs_token_key *key, const char *token, time_t now, l
             return RS_E_TOKEN;
         signed_ok = token_signature_ok(key, md, token, (size_t)(dot2 - token), dot2 + 1,
                                        strlen(dot2 + 1));
-#ifdef AUTHREF_DEFECTS
         if (!signed_ok && RS_DEFECT(WEAK_SECRET))
-            signed_ok = token_signature_ok(&token_weak_key, md, token, (size_t)(dot2 - token),
-                                           dot2 + 1, strlen(dot2 + 1));
-#endif
+            signed_ok = token_signature_ok(rs_defect_token_weak_key(), md, token,
+                                           (size_t)(dot2 - token), dot2 + 1, strlen(dot2 + 1));
         if (!signed_ok)
             return RS_E_TOKEN;
     }

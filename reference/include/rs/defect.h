@@ -5,8 +5,17 @@
  * reads `if (RS_DEFECT(ALG_NONE_ACCEPTED)) ...`; in the default build the
  * macro is the constant 0, so the compiler drops the branch and the program
  * contains neither the code nor the --defect flag.
+ *
+ * A defect whose broken behaviour takes more than a line lives in
+ * src/defects/ as a hook, rs_defect_*() below, and the guard point is one
+ * line: `if (RS_DEFECT(ID)) x = rs_defect_hook(...)`. The hooks are defined
+ * in defect builds only; call them only behind RS_DEFECT(...), which the
+ * compiler folds to 0 in the default build (so the calls vanish with it).
  */
+#include <jansson.h>
+#include <openssl/types.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #ifdef AUTHREF_DEFECTS
@@ -34,5 +43,69 @@ void rs_defect_list(FILE *out);
 #define RS_DEFECT(id) 0
 
 #endif
+
+struct MHD_Response;
+struct rs_config;
+struct rs_db;
+struct rs_hash_job;
+struct rs_request;
+struct rs_task_fields;
+struct rs_token_key;
+
+/* ---- defects/tokens.c ---- */
+
+/* weak-secret: borrowed, static: the word-list key tokens are signed with. */
+const struct rs_token_key *rs_defect_token_weak_key(void);
+/* any-hmac-alg-accepted, alg-none-accepted: the digest a header's alg (other
+ * than HS256) is verified with, NULL when refused; *unsigned_ok is set for
+ * "none" in any case (no signature to check). */
+const EVP_MD *rs_defect_token_alg(const char *alg, bool *unsigned_ok);
+
+/* ---- defects/access.c ---- */
+
+/* any-auth-scheme: borrowed from h, the token of an Authorization header
+ * whatever its scheme (what follows the first space, or all of it). */
+const char *rs_defect_auth_any_scheme(const char *h);
+/* isolation-*-bypass: whether the active defect lets this request past the
+ * ownership check; when it does, r->user_id becomes the path's user. */
+bool rs_defect_owner_bypass(struct rs_request *r);
+
+/* ---- defects/leaks.c ---- */
+
+/* leaky-errors: returns new: a 422 body with a source path and SQL in it. */
+json_t *rs_defect_leaky_body(const char *detail);
+/* leaky-errors: returns new: a 500 body with the last SQL error. */
+json_t *rs_defect_leaky_db_body(void);
+/* secret-file-exposed: returns new: the text of a .env with the secret and
+ * the database URL, as a JSON string. */
+json_t *rs_defect_env_file(const struct rs_config *cfg);
+/* version-banner: adds Server: authref/<version> libmicrohttpd/<version>. */
+void rs_defect_version_banner(struct MHD_Response *resp);
+
+/* ---- defects/cors.c ---- */
+
+/* cors-wildcard-credentials: adds Access-Control-Allow-Origin: * and
+ * Access-Control-Allow-Credentials: true. Returns true (no more CORS headers). */
+bool rs_defect_cors_wildcard(struct MHD_Response *resp);
+
+/* ---- defects/passwords.c ---- */
+
+/* plaintext-passwords: runs a hash job without bcrypt (stores and compares
+ * the password as it is). Returns the job's result: 0 or RS_E_MISMATCH. */
+int rs_defect_password_plaintext(struct rs_hash_job *job);
+
+/* ---- defects/signup.c ---- */
+
+/* duplicate-signup-race: whether email has an account now (checked before
+ * hashing, the window a unique index closes). */
+bool rs_defect_signup_email_taken(struct rs_db *db, const char *email);
+/* duplicate-signup-*: drops the unique index on lower(email). Returns 0 or
+ * RS_E_DB. */
+int rs_defect_signup_drop_unique_email(struct rs_db *db);
+
+/* ---- defects/tasks.c ---- */
+
+/* task-patch-clears: the fields a PATCH leaves out are reset instead. */
+void rs_defect_task_patch_clears(struct rs_task_fields *f);
 
 #endif

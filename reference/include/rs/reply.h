@@ -3,12 +3,16 @@
 /*
  * Responses in one shape: JSON bodies, errors as {"detail": "..."}, and on
  * every response the security headers and CORS headers (guard/), plus the
- * request's extra headers (Set-Cookie, Retry-After, WWW-Authenticate ...).
+ * request's extra headers (Set-Cookie, Retry-After, Allow ...). Every 401
+ * carries WWW-Authenticate: RS_REPLY_CHALLENGE, whoever answers it.
  */
 #include <jansson.h>
 #include <microhttpd.h>
 
 #include "rs/request.h"
+
+/* The challenge of every 401 (RFC 9110 section 11.6.1, RFC 6750). */
+#define RS_REPLY_CHALLENGE "Bearer"
 
 /* Adds a header to the coming response (copied). Returns 0 or RS_E_TOOBIG. */
 int rs_reply_header(struct rs_request *r, const char *name, const char *value);

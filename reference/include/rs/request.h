@@ -49,8 +49,8 @@ struct rs_request {
     bool path_task_id_long;
     struct rs_header extra[RS_MAX_EXTRA_HEADERS];
     unsigned n_extra;
-    /* Asynchronous work: a handler that suspends sets resume; the next call
-     * for this connection goes there. */
+    /* Asynchronous work (rs/password_async.h): a handler that suspends sets
+     * resume; the next call for this connection goes there. */
     rs_handler_fn resume;
     struct rs_hash_job job;
     json_t *state; /* owned: what a handler keeps across a suspension */
@@ -63,10 +63,5 @@ void rs_request_free(struct rs_request *r);
 
 /* Borrowed: a request header (case-insensitive name), NULL when absent. */
 const char *rs_request_header(const struct rs_request *r, const char *name);
-
-/* Suspends the connection and hands job to the hash pool; `then` runs when
- * the work is done. Returns 0, or RS_E_BUSY when the queue is full (the
- * connection is then not suspended). */
-int rs_request_hash_async(struct rs_request *r, rs_handler_fn then);
 
 #endif

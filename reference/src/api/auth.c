@@ -9,7 +9,8 @@
 #include "rs/api.h"
 #include "rs/defect.h"
 #include "rs/error.h"
-#include "rs/guard.h"
+#include "rs/guard/ratelimit.h"
+#include "rs/password_async.h"
 #include "rs/reply.h"
 #include "rs/store/users.h"
 #include "rs/token.h"
@@ -149,13 +150,9 @@ rs_api_signup(struct rs_request *r)
                                                   : "username: must be a string or null");
         goto refused;
     }
-    if (RS_DEFECT(DUPLICATE_SIGNUP_RACE)) {
-        /* Check, then insert after hashing: the window the unique index closes. */
-        struct rs_user existing;
-        if (rs_store_user_by_email(r->ctx->db, norm, &existing) == 0) {
-            answered = rs_reply_detail(r, MHD_HTTP_BAD_REQUEST, "Email already registered");
-            goto refused;
-        }
+    if (RS_DEFECT(DUPLICATE_SIGNUP_RACE) && rs_defect_signup_email_taken(r->ctx->db, norm)) {
+        answered = rs_reply_detail(r, MHD_HTTP_BAD_REQUEST, "Email already registered");
+        goto refused;
     }
     r->state =
         json_pack("{s:s, s:O?}", "email", norm, "username", json_is_string(uname) ? uname : NULL);
@@ -166,7 +163,7 @@ rs_api_signup(struct rs_request *r)
     r->job.kind = RS_HASH_NEW;
     memcpy(r->job.password, password, strlen(password) + 1);
     json_decref(body);
-    rs_request_hash_async(r, signup_finish);
+    rs_password_async_submit(r, signup_finish);
     return MHD_YES;
 refused:
     json_decref(body);
@@ -260,7 +257,7 @@ rs_api_signin(struct rs_request *r)
     if (strlen(password) > RS_PASSWORD_MAX_BYTES) /* never matches: same work anyway */
         snprintf(r->job.hash, sizeof r->job.hash, "%s", r->ctx->dummy_hash);
     json_decref(body);
-    rs_request_hash_async(r, signin_finish);
+    rs_password_async_submit(r, signin_finish);
     return MHD_YES;
 done:
     json_decref(body);

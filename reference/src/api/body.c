@@ -5,7 +5,7 @@
 #include "cmn/json.h"
 #include "rs/defect.h"
 #include "rs/error.h"
-#include "rs/guard.h"
+#include "rs/guard/auth.h"
 #include "rs/store/db.h"
 #include "rs/reply.h"
 
@@ -68,13 +68,8 @@ rs__api_store_error(struct rs_request *r, int rc, const char *notfound)
     case RS_E_NOTFOUND:
         return rs_reply_detail(r, MHD_HTTP_NOT_FOUND, notfound);
     case RS_E_DB:
-#ifdef AUTHREF_DEFECTS
-        if (RS_DEFECT(LEAKY_ERRORS)) {
-            char detail[700];
-            snprintf(detail, sizeof detail, "database error: %s", rs_db_last_error());
-            return rs_reply_detail(r, MHD_HTTP_INTERNAL_SERVER_ERROR, detail);
-        }
-#endif
+        if (RS_DEFECT(LEAKY_ERRORS))
+            return rs_reply_json(r, MHD_HTTP_INTERNAL_SERVER_ERROR, rs_defect_leaky_db_body());
         return rs_reply_unavailable(r);
     case RS_E_BUSY:
         return rs_reply_unavailable(r);

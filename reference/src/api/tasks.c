@@ -95,16 +95,8 @@ tasks_write(struct rs_request *r, enum tasks_mode mode)
         json_decref(body);
         return answered;
     }
-    if (mode == TASKS_PATCH && RS_DEFECT(TASK_PATCH_CLEARS)) {
-        if (!f.has_description) {
-            f.has_description = true;
-            f.description = NULL;
-        }
-        if (!f.has_completed) {
-            f.has_completed = true;
-            f.completed = false;
-        }
-    }
+    if (mode == TASKS_PATCH && RS_DEFECT(TASK_PATCH_CLEARS))
+        rs_defect_task_patch_clears(&f);
     if (mode == TASKS_REPLACE && RS_DEFECT(TASK_REPLACE_IGNORED))
         rc = rs_store_task_get(r->ctx->db, r->user_id, r->path_task_id, &task);
     else if (mode == TASKS_CREATE)

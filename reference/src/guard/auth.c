@@ -1,5 +1,6 @@
 /* Authentication (token -> user) and ownership of the path's {user_id}. */
-#include <ctype.h>
+#include "rs/guard/auth.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -9,7 +10,6 @@
 #include "cmn/text.h"
 #include "rs/defect.h"
 #include "rs/error.h"
-#include "rs/guard.h"
 #include "rs/reply.h"
 #include "rs/store/users.h"
 #include "rs/token.h"
@@ -20,8 +20,6 @@ auth_refuse(struct rs_request *r, const char *detail, const char *reason)
     if (reason != NULL)
         cmn_log(CMN_LOG_INFO, "audit: token refused reason=%s ip=%s path=%s", reason, r->client_ip,
                 r->log_path);
-    if (!RS_DEFECT(MISSING_WWW_AUTHENTICATE))
-        rs_reply_header(r, "WWW-Authenticate", "Bearer");
     return rs_reply_detail(r, MHD_HTTP_UNAUTHORIZED, detail);
 }
 
@@ -35,10 +33,8 @@ auth_token_of(const struct rs_request *r, bool *malformed)
     *malformed = false;
     if (h != NULL) {
         if (strncasecmp(h, "Bearer ", 7) != 0) {
-            if (RS_DEFECT(ANY_AUTH_SCHEME)) {
-                const char *sp = strchr(h, ' ');
-                return sp != NULL ? sp + 1 : h;
-            }
+            if (RS_DEFECT(ANY_AUTH_SCHEME))
+                return rs_defect_auth_any_scheme(h);
             *malformed = true;
             return NULL;
         }
@@ -65,11 +61,9 @@ rs_guard_auth(struct rs_request *r, enum MHD_Result *answered)
     int rc;
 
     if (token == NULL || *token == '\0') {
-        if (RS_DEFECT(MISSING_TOKEN_403)) {
-            *answered = rs_reply_detail(r, MHD_HTTP_FORBIDDEN, "Not authenticated");
-            return false;
-        }
-        *answered = auth_refuse(r, "Authentication required", NULL);
+        *answered = RS_DEFECT(MISSING_TOKEN_403)
+                        ? rs_reply_detail(r, MHD_HTTP_FORBIDDEN, "Not authenticated")
+                        : auth_refuse(r, "Authentication required", NULL);
         return false;
     }
     rc = rs_token_verify(&key, token, time(NULL), cfg->clock_skew_s, &claims);
@@ -77,12 +71,10 @@ rs_guard_auth(struct rs_request *r, enum MHD_Result *answered)
         *answered = auth_refuse(r, "Token has expired", "expired");
         return false;
     }
-    if (rc != 0 && RS_DEFECT(INVALID_TOKEN_403)) {
-        *answered = rs_reply_detail(r, MHD_HTTP_FORBIDDEN, "Could not validate credentials");
-        return false;
-    }
     if (rc != 0) {
-        *answered = auth_refuse(r, "Invalid token", "invalid");
+        *answered = RS_DEFECT(INVALID_TOKEN_403)
+                        ? rs_reply_detail(r, MHD_HTTP_FORBIDDEN, "Could not validate credentials")
+                        : auth_refuse(r, "Invalid token", "invalid");
         return false;
     }
     memcpy(r->user_id, claims.user_id, sizeof r->user_id);
@@ -114,60 +106,21 @@ rs_guard_account(struct rs_request *r, enum MHD_Result *answered)
     return true;
 }
 
-#ifdef AUTHREF_DEFECTS
-/* isolation-*-bypass: whether the defect lets this request through. */
-static bool
-auth_defect_bypass(struct rs_request *r)
-{
-    bool read = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
-    char decoded[RS_ID_MAX];
-    size_t n = 0;
-
-    if (((RS_DEFECT(ISOLATION_READ_BYPASS) && read) ||
-         (RS_DEFECT(ISOLATION_WRITE_BYPASS) && !read)) &&
-        cmn_text_is_uuid(r->path_user_id)) {
-        /* Acts as the user the path names. */
-        memcpy(r->user_id, r->path_user_id, sizeof r->user_id);
-        return true;
-    }
-    if (!RS_DEFECT(ISOLATION_CASE_BYPASS))
-        return false;
-    /* Only the canonical form is compared; an id in another case or
-     * percent-encoded skips the check and is used, decoded, as the owner. */
-    for (const char *p = r->path_user_id; *p && n + 1 < sizeof decoded; p++) {
-        unsigned v;
-        if (p[0] == '%' && p[1] && p[2] && sscanf(p + 1, "%2x", &v) == 1) {
-            decoded[n++] = (char)v;
-            p += 2;
-        } else {
-            decoded[n++] = (char)tolower((unsigned char)*p);
-        }
-    }
-    decoded[n] = '\0';
-    if (strcmp(decoded, r->path_user_id) == 0 || !cmn_text_is_uuid(decoded))
-        return false;
-    memcpy(r->user_id, decoded, sizeof r->user_id);
-    return true;
-}
-#endif
-
 bool
 rs_guard_owner(struct rs_request *r, enum MHD_Result *answered)
 {
-#ifdef AUTHREF_DEFECTS
-    if (auth_defect_bypass(r))
+    if ((RS_DEFECT(ISOLATION_READ_BYPASS) || RS_DEFECT(ISOLATION_WRITE_BYPASS) ||
+         RS_DEFECT(ISOLATION_CASE_BYPASS)) &&
+        rs_defect_owner_bypass(r))
         return true;
-#endif
     /* Byte for byte: the path is not percent-decoded and case counts. */
     if (!r->path_user_id_long && r->user_id[0] != '\0' && strcmp(r->path_user_id, r->user_id) == 0)
         return true;
     cmn_log(CMN_LOG_INFO, "audit: access denied user=%s ip=%s path=%s", r->user_id, r->client_ip,
             r->log_path);
-    if (RS_DEFECT(NON_UUID_USER_404) && !cmn_text_is_uuid(r->path_user_id)) {
-        *answered = rs_reply_detail(r, MHD_HTTP_NOT_FOUND, "Not Found");
-        return false;
-    }
-    *answered = rs_reply_detail(r, MHD_HTTP_FORBIDDEN,
-                                "Access denied: cannot access other users' resources");
+    *answered = RS_DEFECT(NON_UUID_USER_404) && !cmn_text_is_uuid(r->path_user_id)
+                    ? rs_reply_detail(r, MHD_HTTP_NOT_FOUND, "Not Found")
+                    : rs_reply_detail(r, MHD_HTTP_FORBIDDEN,
+                                      "Access denied: cannot access other users' resources");
     return false;
 }

@@ -1,10 +1,10 @@
 /* CORS: only configured origins are echoed, with credentials; never "*". */
+#include "rs/guard/cors.h"
+
 #include <string.h>
 #include <strings.h>
 
 #include "rs/defect.h"
-#include "rs/guard.h"
-#include "rs/reply.h"
 
 /* Borrowed: the request's Origin when it is configured, else NULL. */
 static const char *
@@ -29,11 +29,8 @@ rs_guard_cors_apply(const struct rs_request *r, struct MHD_Response *resp)
     const char *origin = cors_allowed_origin(r);
 
     MHD_add_response_header(resp, "Vary", "Origin");
-    if (RS_DEFECT(CORS_WILDCARD_CREDENTIALS)) {
-        MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
-        MHD_add_response_header(resp, "Access-Control-Allow-Credentials", "true");
+    if (RS_DEFECT(CORS_WILDCARD_CREDENTIALS) && rs_defect_cors_wildcard(resp))
         return;
-    }
     if (origin == NULL)
         return;
     MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
@@ -48,28 +45,21 @@ rs_guard_cors_is_preflight(const struct rs_request *r)
            rs_request_header(r, "Access-Control-Request-Method") != NULL;
 }
 
-enum MHD_Result
-rs_guard_cors_preflight(struct rs_request *r, const char *allow)
+enum rs_cors_preflight
+rs_guard_cors_preflight_check(const struct rs_request *r, const char *allow)
 {
     const char *want = rs_request_header(r, "Access-Control-Request-Method");
     const char *p;
     size_t wl;
-    bool method_ok = false;
 
     if (cors_allowed_origin(r) == NULL)
-        return rs_reply_detail(r, MHD_HTTP_FORBIDDEN, "Origin not allowed");
+        return RS_CORS_PREFLIGHT_BAD_ORIGIN;
+    if (want == NULL)
+        return RS_CORS_PREFLIGHT_BAD_METHOD;
     /* allow is "GET, HEAD, POST, OPTIONS": look for want as a whole item. */
     wl = strlen(want);
-    for (p = allow; wl > 0 && (p = strstr(p, want)) != NULL; p += wl) {
-        if ((p == allow || p[-1] == ' ') && (p[wl] == ',' || p[wl] == '\0')) {
-            method_ok = true;
-            break;
-        }
-    }
-    if (!method_ok)
-        return rs_reply_detail(r, MHD_HTTP_FORBIDDEN, "Method not allowed by CORS policy");
-    rs_reply_header(r, "Access-Control-Allow-Methods", allow);
-    rs_reply_header(r, "Access-Control-Allow-Headers", "Authorization, Content-Type");
-    rs_reply_header(r, "Access-Control-Max-Age", "600");
-    return rs_reply_empty(r, MHD_HTTP_NO_CONTENT);
+    for (p = allow; wl > 0 && (p = strstr(p, want)) != NULL; p += wl)
+        if ((p == allow || p[-1] == ' ') && (p[wl] == ',' || p[wl] == '\0'))
+            return RS_CORS_PREFLIGHT_OK;
+    return RS_CORS_PREFLIGHT_BAD_METHOD;
 }

@@ -1,9 +1,7 @@
 /* Security headers on every response. */
-#include <stdio.h>
+#include "rs/guard/headers.h"
 
-#include "cmn/version.h"
 #include "rs/defect.h"
-#include "rs/guard.h"
 
 void
 rs_guard_headers_apply(const struct rs_request *r, struct MHD_Response *resp)
@@ -16,14 +14,8 @@ rs_guard_headers_apply(const struct rs_request *r, struct MHD_Response *resp)
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     /* Every answer of this API is personal or short-lived: never cache. */
     MHD_add_response_header(resp, "Cache-Control", "no-store");
-#ifdef AUTHREF_DEFECTS
-    if (RS_DEFECT(VERSION_BANNER)) {
-        char banner[96];
-        snprintf(banner, sizeof banner, "authref/%s libmicrohttpd/%s", CMN_VERSION,
-                 MHD_get_version());
-        MHD_add_response_header(resp, "Server", banner);
-    }
-#endif
+    if (RS_DEFECT(VERSION_BANNER))
+        rs_defect_version_banner(resp);
     if (r->ctx->tls && !RS_DEFECT(NO_HSTS))
         MHD_add_response_header(resp, "Strict-Transport-Security",
                                 "max-age=31536000; includeSubDomains");

@@ -1,11 +1,12 @@
 /* Rate limits on /api/auth/: per client address and per account email,
  * counted in PostgreSQL so that every instance on one database agrees. */
+#include "rs/guard/ratelimit.h"
+
 #include <stdio.h>
 
 #include "cmn/log.h"
 #include "rs/defect.h"
 #include "rs/error.h"
-#include "rs/guard.h"
 #include "rs/reply.h"
 #include "rs/store/ratelimit.h"
 

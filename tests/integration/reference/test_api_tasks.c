@@ -389,6 +389,31 @@ test_forged_tokens_are_401_invalid_token(void)
 }
 
 static void
+test_token_with_a_crit_header_is_401_invalid_token(void)
+{
+    /* RFC 7515 section 4.1.11: authref understands no extension, so a
+     * validly signed token that lists any in crit is refused. */
+    char claims[256], url[256];
+    char *tok, *h;
+    struct it_resp r;
+    long long now = (long long)time(NULL);
+
+    snprintf(claims, sizeof claims, "{\"user_id\":\"%s\",\"iat\":%lld,\"exp\":%lld}", alice_id, now,
+             now + 3600);
+    tok = it_forge("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"crit\":[\"exp\"]}", claims, IT_SECRET);
+    h = bearer(tok);
+    assert_401(h, "Invalid token");
+    free(tok);
+    free(h);
+    /* The same token without crit is served. */
+    tok = it_forge("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims, IT_SECRET);
+    CU_ASSERT_FATAL(it_get(tasks_url(url, sizeof url, alice_id, NULL), tok, &r) == 0);
+    CU_ASSERT(r.status == 200);
+    it_resp_cleanup(&r);
+    free(tok);
+}
+
+static void
 test_tokens_with_missing_or_odd_claims_are_401_invalid_token(void)
 {
     long long now = (long long)time(NULL);
@@ -520,6 +545,7 @@ main(void)
         TU_TEST(test_unknown_api_path_without_token_is_401),
         TU_TEST(test_expired_token_is_401_token_has_expired),
         TU_TEST(test_forged_tokens_are_401_invalid_token),
+        TU_TEST(test_token_with_a_crit_header_is_401_invalid_token),
         TU_TEST(test_tokens_with_missing_or_odd_claims_are_401_invalid_token),
         TU_TEST(test_token_of_deleted_or_inactive_user_is_401),
         TU_TEST(test_token_in_cookie_is_accepted),

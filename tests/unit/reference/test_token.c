@@ -1,7 +1,9 @@
 /* rs_token: issue and verify, and every way verification must refuse. */
 #include <jwt.h>
+#include <limits.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +223,154 @@ test_token_verify_with_empty_key_refuses_everything(void)
     free(tok);
 }
 
+/* Returns what verify() says of valid HS256 claims (JSON text). */
+static int
+verify_claims(const char *claims, time_t now, struct rs_token_claims *c)
+{
+    char *tok = forge("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims, SECRET, 256);
+    int rc = rs_token_verify(&key, tok, now, 60, c);
+
+    free(tok);
+    return rc;
+}
+
+static void
+test_token_verify_accepts_exp_within_the_skew_of_int64_max(void)
+{
+    /* exp + 60 s of skew is past INT64_MAX for each: a token valid for ever,
+     * not one that expired in 1970 (nor undefined behaviour). */
+    const long long exps[] = {INT64_MAX, INT64_MAX - 1, INT64_MAX - 59};
+    char claims[160];
+    struct rs_token_claims c;
+
+    for (size_t i = 0; i < sizeof exps / sizeof *exps; i++) {
+        snprintf(claims, sizeof claims, "{\"user_id\":\"" UID "\",\"exp\":%lld}", exps[i]);
+        CU_ASSERT(verify_claims(claims, NOW, &c) == 0);
+        CU_ASSERT(c.exp == exps[i]);
+        /* ... also with an iat, and with the clock itself near the end. */
+        snprintf(claims, sizeof claims, "{\"user_id\":\"" UID "\",\"iat\":%ld,\"exp\":%lld}", NOW,
+                 exps[i]);
+        CU_ASSERT(verify_claims(claims, NOW, &c) == 0);
+        CU_ASSERT(verify_claims(claims, (time_t)(INT64_MAX - 10), &c) == 0);
+    }
+}
+
+static void
+test_token_verify_says_expired_for_exp_at_int64_min(void)
+{
+    char claims[160];
+    struct rs_token_claims c;
+
+    snprintf(claims, sizeof claims, "{\"user_id\":\"" UID "\",\"exp\":%lld}", (long long)INT64_MIN);
+    CU_ASSERT(verify_claims(claims, NOW, &c) == RS_E_EXPIRED);
+    snprintf(claims, sizeof claims, "{\"user_id\":\"" UID "\",\"exp\":-1}");
+    CU_ASSERT(verify_claims(claims, NOW, &c) == RS_E_EXPIRED);
+}
+
+static void
+test_token_verify_refuses_iat_before_the_epoch_or_in_the_future(void)
+{
+    static const struct {
+        long long iat;
+        int rc;
+    } cases[] = {
+        {-1, RS_E_TOKEN},
+        {INT64_MIN, RS_E_TOKEN},
+        {INT64_MAX, RS_E_TOKEN},
+        {INT64_MAX - 1, RS_E_TOKEN},
+        {NOW + 61, RS_E_TOKEN},
+        {NOW + 60, 0}, /* within the skew */
+        {NOW, 0},
+        {0, 0},
+    };
+    char claims[200];
+    struct rs_token_claims c;
+
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(claims, sizeof claims, "{\"user_id\":\"" UID "\",\"iat\":%lld,\"exp\":%lld}",
+                 cases[i].iat, (long long)INT64_MAX);
+        if (verify_claims(claims, NOW, &c) != cases[i].rc)
+            fprintf(stderr, "\n    iat %lld: expected %d\n", cases[i].iat, cases[i].rc);
+        CU_ASSERT(verify_claims(claims, NOW, &c) == cases[i].rc);
+    }
+    /* A clock at the end of time: now + skew must not overflow either. */
+    snprintf(claims, sizeof claims, "{\"user_id\":\"" UID "\",\"iat\":%lld,\"exp\":%lld}",
+             (long long)INT64_MAX, (long long)INT64_MAX);
+    CU_ASSERT(verify_claims(claims, (time_t)(INT64_MAX - 10), &c) == 0);
+}
+
+static void
+test_token_verify_refuses_exp_and_iat_that_are_not_int64_integers(void)
+{
+    static const char *const values[] = {
+        "1800003600.0",
+        "1.8000036e9",
+        "\"1800003600\"",
+        "9223372036854775807.0",
+        "9223372036854775808",
+        "-9223372036854775809",
+        "1e400",
+        "true",
+        "null",
+        "[1800003600]",
+        "{}",
+    };
+    char claims[200];
+    struct rs_token_claims c;
+
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        snprintf(claims, sizeof claims, "{\"user_id\":\"" UID "\",\"exp\":%s}", values[i]);
+        CU_ASSERT(verify_claims(claims, NOW, &c) == RS_E_TOKEN);
+        snprintf(claims, sizeof claims, "{\"user_id\":\"" UID "\",\"iat\":%s,\"exp\":%ld}",
+                 values[i], NOW + 3600);
+        CU_ASSERT(verify_claims(claims, NOW, &c) == RS_E_TOKEN);
+    }
+}
+
+static void
+test_token_issue_refuses_a_lifetime_past_the_end_of_time(void)
+{
+    char *tok = NULL;
+
+    CU_ASSERT(rs_token_issue(&key, UID, "a@example.com", (time_t)(LONG_MAX - 10), 7 * 86400,
+                             &tok) == RS_E_INVAL);
+    CU_ASSERT(tok == NULL);
+    CU_ASSERT(rs_token_issue(&key, UID, "a@example.com", (time_t)(LONG_MAX - 10), 10, &tok) == 0);
+    free(tok);
+}
+
+static void
+test_token_verify_refuses_any_crit_header_parameter(void)
+{
+    /* RFC 7515 section 4.1.11: an extension the recipient does not
+     * understand (here: any) makes the token invalid. */
+    static const char *const headers[] = {
+        "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"crit\":[\"exp\"]}",
+        "{\"alg\":\"HS256\",\"crit\":[\"b64\"],\"b64\":false}",
+        "{\"alg\":\"HS256\",\"crit\":[\"http://example.com/ext\"],"
+        "\"http://example.com/ext\":true}",
+        "{\"crit\":[\"x\"],\"alg\":\"HS256\",\"x\":1}",
+        "{\"alg\":\"HS256\",\"crit\":[]}",
+        "{\"alg\":\"HS256\",\"crit\":\"exp\"}",
+        "{\"alg\":\"HS256\",\"crit\":null}",
+    };
+    const char *claims = "{\"user_id\":\"" UID "\",\"exp\":1800003600}";
+    struct rs_token_claims c;
+    char *tok;
+
+    for (size_t i = 0; i < sizeof headers / sizeof *headers; i++) {
+        tok = forge(headers[i], claims, SECRET, 256);
+        if (verify(tok, &c) != RS_E_TOKEN)
+            fprintf(stderr, "\n    accepted header %s\n", headers[i]);
+        CU_ASSERT(verify(tok, &c) == RS_E_TOKEN);
+        free(tok);
+    }
+    /* The same header without crit is fine. */
+    tok = forge("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims, SECRET, 256);
+    CU_ASSERT(verify(tok, &c) == 0);
+    free(tok);
+}
+
 int
 main(void)
 {
@@ -234,6 +384,12 @@ main(void)
         TU_TEST(test_token_verify_fails_on_wrong_key_or_tampering),
         TU_TEST(test_token_verify_requires_exp_and_uuid_user_id),
         TU_TEST(test_token_verify_with_empty_key_refuses_everything),
+        TU_TEST(test_token_verify_accepts_exp_within_the_skew_of_int64_max),
+        TU_TEST(test_token_verify_says_expired_for_exp_at_int64_min),
+        TU_TEST(test_token_verify_refuses_iat_before_the_epoch_or_in_the_future),
+        TU_TEST(test_token_verify_refuses_exp_and_iat_that_are_not_int64_integers),
+        TU_TEST(test_token_issue_refuses_a_lifetime_past_the_end_of_time),
+        TU_TEST(test_token_verify_refuses_any_crit_header_parameter),
         {NULL, NULL},
     };
     return tu_run_suite("token", tests);
