@@ -20,3 +20,4 @@ HX_PROBE(rate_limit)         /* 10 rate-limiting */
 HX_PROBE(token_cookie)       /* 11 httponly-cookies */
 HX_PROBE(csp)                /* 12 csp */
 HX_PROBE(signup_race)        /* concurrent signups */
+HX_PROBE(www_authenticate)   /* RFC 9110 §15.5.2, outside the checklist */

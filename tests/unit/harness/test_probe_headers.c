@@ -5,6 +5,7 @@
 #include "hx/probes/error_leaks.h"
 #include "hx/header_values.h"
 #include "hx/probes/tls.h"
+#include "hx/probes/www_authenticate.h"
 #include "hx/probes/token_cookie.h"
 #include "unit.h"
 
@@ -110,6 +111,23 @@ test_hsts_banner_and_retry_after_judgements(void)
     CU_ASSERT_FALSE(hx_retry_after_ok(NULL));
 }
 
+static void
+test_www_authenticate_needs_a_challenge(void)
+{
+    char why[160];
+
+    CU_ASSERT_TRUE(hx_www_authenticate_ok("Bearer", why, sizeof why));
+    CU_ASSERT_TRUE(hx_www_authenticate_ok("Bearer realm=\"api\", error=\"invalid_token\"", why,
+                                          sizeof why));
+    CU_ASSERT_TRUE(hx_www_authenticate_ok(", Basic realm=\"x\"", why, sizeof why));
+    CU_ASSERT_TRUE(hx_www_authenticate_ok("Newauth", why, sizeof why));
+    CU_ASSERT_FALSE(hx_www_authenticate_ok(NULL, why, sizeof why));
+    CU_ASSERT_STRING_EQUAL(why, "no WWW-Authenticate header");
+    CU_ASSERT_FALSE(hx_www_authenticate_ok("", why, sizeof why));
+    CU_ASSERT_FALSE(hx_www_authenticate_ok("realm=\"api\"", why, sizeof why));
+    CU_ASSERT_FALSE(hx_www_authenticate_ok("\"Bearer\"", why, sizeof why));
+}
+
 int
 main(void)
 {
@@ -119,6 +137,7 @@ main(void)
         TU_TEST(test_cookie_ok_requires_httponly_samesite_and_secure_on_https),
         TU_TEST(test_cors_refuses_echo_star_null_and_star_with_credentials),
         TU_TEST(test_hsts_banner_and_retry_after_judgements),
+        TU_TEST(test_www_authenticate_needs_a_challenge),
         {NULL, NULL},
     };
     return tu_run_suite("probe_headers", tests);
