@@ -14,6 +14,7 @@
 #include "rs/ctx.h"
 #include "rs/defect.h"
 #include "rs/error.h"
+#include "rs/framing.h"
 #include "rs/password.h"
 #include "rs/reply.h"
 #include "rs/request.h"
@@ -105,16 +106,24 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 {
     struct rs_ctx *ctx = cls;
     struct rs_request *r = *con_cls;
-    (void)version;
 
     if (r == NULL) {
-        const char *cl;
+        const char *cl, *problem;
         long long declared;
 
         r = rs_request_new(ctx, conn, method, url, (size_t)ctx->cfg->max_body);
         if (r == NULL)
             return MHD_NO;
         *con_cls = r;
+        /* Answered now, before libmicrohttpd reads a byte of the body, the
+         * connection is closed after the answer (it says so too). */
+        problem = rs_framing_problem(conn, version);
+        if (problem != NULL) {
+            cmn_log(CMN_LOG_INFO, "http: request refused reason=framing (%s) ip=%s", problem,
+                    r->client_ip);
+            rs_reply_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+            return rs_reply_detail(r, MHD_HTTP_BAD_REQUEST, problem);
+        }
         if (server_check_sizes(r, url) != MHD_YES)
             return MHD_NO;
         if (r->status != 0)
@@ -168,6 +177,33 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ---- the plain-HTTP listener that only redirects ---- */
 
+/* 400 for a request whose framing is refused (rs/framing.h); the
+ * connection is closed after it. */
+static enum MHD_Result
+server_redirect_refuse(struct MHD_Connection *conn, const char *problem)
+{
+    char body[160];
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    int n = snprintf(body, sizeof body, "{\"detail\":\"%s\"}", problem);
+
+    if (n < 0 || (size_t)n >= sizeof body)
+        return MHD_NO;
+    resp = MHD_create_response_from_buffer((size_t)n, body, MHD_RESPMEM_MUST_COPY);
+    if (resp == NULL)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'none'; frame-ancestors 'none'");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    ret = MHD_queue_response(conn, MHD_HTTP_BAD_REQUEST, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+
 static enum MHD_Result
 server_redirect_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                        const char *version, const char *upload_data, size_t *upload_data_size,
@@ -181,11 +217,13 @@ server_redirect_access(void *cls, struct MHD_Connection *conn, const char *url, 
     size_t n = 0;
     static const char body[] = "{\"detail\":\"Use HTTPS\"}";
     (void)method;
-    (void)version;
     (void)upload_data;
 
     if (*con_cls == NULL) {
+        const char *problem = rs_framing_problem(conn, version);
         *con_cls = s;
+        if (problem != NULL)
+            return server_redirect_refuse(conn, problem);
         return MHD_YES;
     }
     if (*upload_data_size != 0) {
