@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "rs/ctx.h"
 #include "rs/defect.h"
 #include "rs/error.h"
+#include "rs/framing.h"
 #include "rs/password.h"
 #include "rs/reply.h"
 #include "rs/request.h"
@@ -45,6 +47,54 @@ struct rs_server {
     unsigned redirect_port;
 };
 
+/* What the URI callback hands the first call of a request whose target
+ * (path and query) is over SERVER_URI_MAX. Only its address counts. */
+static const char server_target_too_long_mark;
+#define SERVER_TARGET_TOO_LONG ((void *)(uintptr_t)&server_target_too_long_mark)
+
+/* Runs on the raw request target before libmicrohttpd splits its query.
+ * libmicrohttpd 0.9.75 keeps one record per query parameter in the
+ * connection's memory; past what that memory holds (1000 "&" suffice) it
+ * queues a 431, but the request line parser goes on, the answer is lost and
+ * the client waits for the connection timeout. authref reads no query
+ * parameter: the query is cut off here (the target is libmicrohttpd's own
+ * buffer, which it writes into itself), after the target was measured for
+ * the 414 cap. Returns SERVER_TARGET_TOO_LONG or NULL, which libmicrohttpd
+ * hands the first call of the request as its context. A NUL byte before the
+ * '?' hides the query from this cut (strchr stops there). */
+static void *
+server_uri_cut_query(const char *uri)
+{
+    char *query;
+    size_t n;
+
+    if (uri == NULL)
+        return NULL;
+    n = strlen(uri);
+    query = strchr(uri, '?');
+    if (query != NULL)
+        query[1] = '\0';
+    return n > SERVER_URI_MAX ? SERVER_TARGET_TOO_LONG : NULL;
+}
+
+static void *
+server_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    (void)c;
+    return server_uri_cut_query(uri);
+}
+
+/* The redirect listener keeps no context: it only needs the cut. */
+static void *
+server_redirect_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    (void)c;
+    (void)server_uri_cut_query(uri);
+    return NULL;
+}
+
 /* Keeps the URL as it came: paths are matched and compared raw. */
 static size_t
 server_no_unescape(void *cls, struct MHD_Connection *c, char *s)
@@ -72,24 +122,14 @@ server_count_header(void *cls, enum MHD_ValueKind kind, const char *key, const c
     return MHD_YES;
 }
 
-static enum MHD_Result
-server_count_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-    size_t *n = cls;
-    (void)kind;
-    *n += strlen(key) + (value != NULL ? strlen(value) + 1 : 0) + 1; /* "=" and "?" or "&" */
-    return MHD_YES;
-}
-
-/* 414 or 431 in authref's shape when the request line or the headers are
+/* 414 or 431 in authref's shape when the request target or the headers are
  * over authref's caps; MHD_YES with nothing queued when they are not. */
 static enum MHD_Result
-server_check_sizes(struct rs_request *r, const char *url)
+server_check_sizes(struct rs_request *r, bool target_too_long)
 {
-    size_t uri = strlen(url), headers = 0;
+    size_t headers = 0;
 
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, server_count_arg, &uri);
-    if (uri > SERVER_URI_MAX)
+    if (target_too_long)
         return rs_reply_detail(r, MHD_HTTP_URI_TOO_LONG, "URL too long");
     MHD_get_connection_values(r->conn, MHD_HEADER_KIND, server_count_header, &headers);
     if (headers > SERVER_HEADERS_MAX)
@@ -105,17 +145,26 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 {
     struct rs_ctx *ctx = cls;
     struct rs_request *r = *con_cls;
-    (void)version;
 
-    if (r == NULL) {
-        const char *cl;
+    if (r == NULL || *con_cls == SERVER_TARGET_TOO_LONG) {
+        bool target_too_long = r != NULL;
+        const char *cl, *problem;
         long long declared;
 
         r = rs_request_new(ctx, conn, method, url, (size_t)ctx->cfg->max_body);
         if (r == NULL)
             return MHD_NO;
         *con_cls = r;
-        if (server_check_sizes(r, url) != MHD_YES)
+        /* Answered now, before libmicrohttpd reads a byte of the body, the
+         * connection is closed after the answer (it says so too). */
+        problem = rs_framing_problem(conn, version);
+        if (problem != NULL) {
+            cmn_log(CMN_LOG_INFO, "http: request refused reason=framing (%s) ip=%s", problem,
+                    r->client_ip);
+            rs_reply_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+            return rs_reply_detail(r, MHD_HTTP_BAD_REQUEST, problem);
+        }
+        if (server_check_sizes(r, target_too_long) != MHD_YES)
             return MHD_NO;
         if (r->status != 0)
             return MHD_YES; /* answered: 414 or 431 */
@@ -151,8 +200,8 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)cls;
     (void)conn;
 
-    if (r == NULL)
-        return;
+    if (r == NULL || *con_cls == SERVER_TARGET_TOO_LONG)
+        return; /* closed before the first call of the request */
     clock_gettime(CLOCK_MONOTONIC, &now);
     ms = (double)(now.tv_sec - r->started.tv_sec) * 1e3 +
          (double)(now.tv_nsec - r->started.tv_nsec) / 1e6;
@@ -168,6 +217,32 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ---- the plain-HTTP listener that only redirects ---- */
 
+/* 400 for a request whose framing is refused (rs/framing.h); the
+ * connection is closed after it. */
+static enum MHD_Result
+server_redirect_refuse(struct MHD_Connection *conn, const char *problem)
+{
+    char body[160];
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    int n = snprintf(body, sizeof body, "{\"detail\":\"%s\"}", problem);
+
+    if (n < 0 || (size_t)n >= sizeof body)
+        return MHD_NO;
+    resp = MHD_create_response_from_buffer((size_t)n, body, MHD_RESPMEM_MUST_COPY);
+    if (resp == NULL)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'none'; frame-ancestors 'none'");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    ret = MHD_queue_response(conn, MHD_HTTP_BAD_REQUEST, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
 static enum MHD_Result
 server_redirect_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                        const char *version, const char *upload_data, size_t *upload_data_size,
@@ -181,11 +256,13 @@ server_redirect_access(void *cls, struct MHD_Connection *conn, const char *url, 
     size_t n = 0;
     static const char body[] = "{\"detail\":\"Use HTTPS\"}";
     (void)method;
-    (void)version;
     (void)upload_data;
 
     if (*con_cls == NULL) {
+        const char *problem = rs_framing_problem(conn, version);
         *con_cls = s;
+        if (problem != NULL)
+            return server_redirect_refuse(conn, problem);
         return MHD_YES;
     }
     if (*upload_data_size != 0) {
@@ -276,6 +353,10 @@ server_listen(struct rs_server *s, unsigned port, bool api, unsigned *bound)
         (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, SERVER_CONN_MEMORY, NULL};
     opts[k++] =
         (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)server_no_unescape, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK,
+                                        api ? (intptr_t)server_uri_seen
+                                            : (intptr_t)server_redirect_uri_seen,
+                                        NULL};
     if (api) {
         flags |= MHD_ALLOW_SUSPEND_RESUME;
         opts[k++] =
