@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
 #include "hx/error.h"
 
 #define REDACT_ELLIPSIS "\xe2\x80\xa6"
@@ -123,8 +125,9 @@ redact_jwt_len(const char *p, size_t n)
 static const char *const redact_key_anywhere[] = {"password", "passwd", "secret", "private_key",
                                                   NULL};
 static const char *const redact_key_suffix[] = {
-    "token",  "authorization", "api_key",     "apikey", "api-key",
-    "cookie", "credential",    "credentials", "pwd",    NULL};
+    "token",   "authorization", "api_key",     "apikey",     "api-key",
+    "cookie",  "credential",    "credentials", "pwd",        "jwt",
+    "session", "session_id",    "sessionid",   "session-id", NULL};
 
 static bool
 redact_sensitive_key(const char *k, size_t n)
@@ -154,7 +157,10 @@ static size_t
 redact_literal_at(const struct hx_redactor *r, const char *p, size_t n)
 {
     for (size_t i = 0; i < r->n_literals; i++) {
-        size_t l = strlen(r->literals[i]);
+        size_t l;
+        if (r->literals[i][0] != p[0])
+            continue;
+        l = strlen(r->literals[i]);
         if (l <= n && memcmp(p, r->literals[i], l) == 0)
             return l;
     }
@@ -184,6 +190,29 @@ redact_json_value(const char *p, size_t n, size_t from, size_t *vstart, size_t *
     }
     *vlen = i - *vstart; /* an unterminated (truncated) string is masked to the end */
     return true;
+}
+
+/* Copies (p, n) with only the registered literals masked: for the parts the
+ * patterns keep (a key name, a cookie name), which may still hold a secret.
+ * Caller holds the lock. */
+static int
+redact_literals_only(const struct hx_redactor *r, const char *p, size_t n, struct cmn_buf *out)
+{
+    size_t i = 0, start = 0, l;
+    int rc = 0;
+
+    while (r != NULL && i < n && rc == 0) {
+        if ((l = redact_literal_at(r, p + i, n - i)) > 0) {
+            rc = cmn_buf_add(out, p + start, i - start);
+            if (rc == 0)
+                rc = hx_redact_mask(p + i, l, out);
+            i += l;
+            start = i;
+        } else {
+            i++;
+        }
+    }
+    return rc != 0 ? rc : cmn_buf_add(out, p + start, n - start);
 }
 
 static int
@@ -231,7 +260,7 @@ redact_text_locked(struct hx_redactor *r, const char *p, size_t n, struct cmn_bu
                 k++;
             if (k < n && p[k] == '"' && redact_sensitive_key(p + i + 1, k - i - 1) &&
                 redact_json_value(p, n, k + 1, &vs, &vl)) {
-                rc = cmn_buf_add(out, p + i, vs - i);
+                rc = redact_literals_only(r, p + i, vs - i, out);
                 if (rc == 0)
                     rc = hx_redact_mask(p + vs, vl, out);
                 i = vs + vl;
@@ -251,7 +280,7 @@ redact_text_locked(struct hx_redactor *r, const char *p, size_t n, struct cmn_bu
                 while (e < n && p[e] != '&' && p[e] != '\r' && p[e] != '\n' &&
                        (quoted ? p[e] != p[k + 1] : (p[e] != ' ' && p[e] != '"' && p[e] != ';')))
                     e++;
-                rc = cmn_buf_add(out, p + i, vs - i);
+                rc = redact_literals_only(r, p + i, vs - i, out);
                 if (rc == 0)
                     rc = hx_redact_mask(p + vs, e - vs, out);
                 i = e;
@@ -292,7 +321,7 @@ hx_redact_text_new(struct hx_redactor *r, const char *p, size_t n)
 
 /* name=value; name=value (Cookie) or name=value; attributes (Set-Cookie). */
 static int
-redact_cookie_pairs(const char *v, bool all_pairs, struct cmn_buf *out)
+redact_cookie_pairs(const struct hx_redactor *r, const char *v, bool all_pairs, struct cmn_buf *out)
 {
     const char *p = v;
     bool first = true;
@@ -304,11 +333,11 @@ redact_cookie_pairs(const char *v, bool all_pairs, struct cmn_buf *out)
         const char *eq = memchr(p, '=', len);
 
         if ((first || all_pairs) && eq != NULL) {
-            rc = cmn_buf_add(out, p, (size_t)(eq - p) + 1);
+            rc = redact_literals_only(r, p, (size_t)(eq - p) + 1, out);
             if (rc == 0)
                 rc = hx_redact_mask(eq + 1, len - (size_t)(eq - p) - 1, out);
         } else {
-            rc = cmn_buf_add(out, p, len);
+            rc = redact_literals_only(r, p, len, out);
         }
         first = false;
         if (end == NULL)
@@ -338,10 +367,12 @@ hx_redact_header_new(struct hx_redactor *r, const char *name, const char *value)
         } else {
             rc = hx_redact_mask(value, strlen(value), &b);
         }
-    } else if (strcasecmp(name, "Cookie") == 0) {
-        rc = redact_cookie_pairs(value, true, &b);
-    } else if (strcasecmp(name, "Set-Cookie") == 0) {
-        rc = redact_cookie_pairs(value, false, &b);
+    } else if (strcasecmp(name, "Cookie") == 0 || strcasecmp(name, "Set-Cookie") == 0) {
+        if (r != NULL)
+            pthread_mutex_lock(&r->lock);
+        rc = redact_cookie_pairs(r, value, strcasecmp(name, "Cookie") == 0, &b);
+        if (r != NULL)
+            pthread_mutex_unlock(&r->lock);
     } else if (redact_sensitive_key(name, strlen(name))) {
         rc = hx_redact_mask(value, strlen(value), &b);
     } else {
@@ -352,4 +383,89 @@ hx_redact_header_new(struct hx_redactor *r, const char *name, const char *value)
         return NULL;
     }
     return cmn_buf_take(&b);
+}
+
+/* Registers every string under a sensitive key of j, at any depth. */
+static int
+redact_learn_json(struct hx_redactor *r, const json_t *j, int depth)
+{
+    const char *k;
+    json_t *v;
+    size_t i;
+    int rc = 0;
+
+    if (depth > 32)
+        return 0;
+    if (json_is_object(j)) {
+        json_object_foreach((json_t *)j, k, v)
+        {
+            if (json_is_string(v) && redact_sensitive_key(k, strlen(k)))
+                rc = hx_redactor_add(r, json_string_value(v));
+            else
+                rc = redact_learn_json(r, v, depth + 1);
+            if (rc != 0)
+                return rc;
+        }
+    } else if (json_is_array(j)) {
+        json_array_foreach(j, i, v)
+        {
+            if ((rc = redact_learn_json(r, v, depth + 1)) != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+int
+hx_redactor_learn_body(struct hx_redactor *r, const char *p, size_t n)
+{
+    json_t *doc;
+    int rc;
+
+    if (p == NULL || n == 0)
+        return 0;
+    doc = json_loadb(p, n, JSON_DECODE_ANY, NULL);
+    if (doc == NULL)
+        return 0; /* not JSON: the patterns still apply */
+    rc = redact_learn_json(r, doc, 0);
+    json_decref(doc);
+    return rc;
+}
+
+int
+hx_redactor_learn_header(struct hx_redactor *r, const char *name, const char *value)
+{
+    if (name == NULL || value == NULL)
+        return 0;
+    if (strcasecmp(name, "Set-Cookie") == 0 || strcasecmp(name, "Cookie") == 0) {
+        int rc = 0;
+        const char *p = value;
+        bool set_cookie = strcasecmp(name, "Set-Cookie") == 0;
+        while (*p != '\0' && rc == 0) {
+            const char *end = strchr(p, ';'), *eq;
+            size_t len = end ? (size_t)(end - p) : strlen(p);
+            char *v;
+            eq = memchr(p, '=', len);
+            if (eq != NULL) {
+                v = strndup(eq + 1, len - (size_t)(eq - p) - 1);
+                if (v == NULL)
+                    return HX_E_NOMEM;
+                rc = hx_redactor_add(r, v);
+                free(v);
+            }
+            if (set_cookie || end == NULL)
+                break; /* Set-Cookie: one cookie, then its attributes */
+            p = end + 1;
+            while (*p == ' ')
+                p++;
+        }
+        return rc;
+    }
+    if (strcasecmp(name, "Authorization") == 0 || strcasecmp(name, "Proxy-Authorization") == 0) {
+        const char *sp = strchr(value, ' ');
+        return hx_redactor_add(r, sp != NULL ? sp + 1 : value);
+    }
+    if (redact_sensitive_key(name, strlen(name)))
+        return hx_redactor_add(r, value);
+    return 0;
 }

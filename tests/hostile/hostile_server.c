@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define HOSTILE_REQ_MAX 16384       /* request head cap */
+#define HOSTILE_REQ_MAX 16384        /* request head cap */
 #define HOSTILE_REQ_BODY_MAX 1048576 /* request body read and dropped, up to this */
 #define HOSTILE_MAX_CONNS 256        /* concurrent connections served */
 #define HOSTILE_IO_TIMEOUT_S 10      /* per recv/send on a connection */
@@ -49,6 +49,7 @@ enum hostile_mode {
     MODE_RESET,
     MODE_JSON_BOMB,
     MODE_MIXED,
+    MODE_CREDENTIALS,
     MODE_COUNT
 };
 
@@ -60,9 +61,8 @@ static const struct {
     [MODE_TRUNCATED] = {"truncated", "200 with Content-Length 4096, sends 26 bytes, closes"},
     [MODE_BIG] = {"big", "200 with a 50 MB JSON body (--big-bytes)"},
     [MODE_ENDLESS] = {"endless", "200, chunked, one small chunk every 100 ms, never ends"},
-    [MODE_XML_BYTES] = {"xml-bytes",
-                        "400 whose body, reason phrase and a header carry raw control "
-                        "bytes, NUL and ]]>"},
+    [MODE_XML_BYTES] = {"xml-bytes", "400 whose body, reason phrase and a header carry raw control "
+                                     "bytes, NUL and ]]>"},
     [MODE_XML_ESCAPED] = {"xml-escaped",
                           "400 with valid JSON whose strings decode to control bytes and "
                           "]]>, same for a 201-shaped body"},
@@ -73,6 +73,10 @@ static const struct {
     [MODE_JSON_BOMB] = {"json-bomb", "200 with JSON nested --bomb-depth (100000) levels deep"},
     [MODE_MIXED] = {"mixed", "sign-up answers plausibly; every other route of the contract "
                              "misbehaves in one of the ways above"},
+    [MODE_CREDENTIALS] = {"credentials",
+                          "sign-up/in: 200 with an opaque session token (body, header, "
+                          "cookie); everything else: 401 quoting the token, the cookie and "
+                          "the planted secret, in values and in key names"},
 };
 
 struct hostile_cfg {
@@ -225,8 +229,8 @@ stall_wait(int fd, unsigned seconds)
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
         clock_gettime(CLOCK_MONOTONIC, &now);
-        long long elapsed_ms = (now.tv_sec - start.tv_sec) * 1000LL +
-                               (now.tv_nsec - start.tv_nsec) / 1000000;
+        long long elapsed_ms =
+            (now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000;
         long long left = (long long)seconds * 1000 - elapsed_ms;
         if (left <= 0 || stop_requested)
             return;
@@ -373,8 +377,8 @@ answer_xml_escaped(int fd, const struct hostile_req *req)
     const char *body = auth ? auth_body : detail_body;
     size_t len = auth ? sizeof auth_body - 1 : sizeof detail_body - 1;
     const char *status = strstr(req->path, "/signup") ? "201 Created"
-                         : auth                        ? "200 OK"
-                                                       : "400 Bad Request";
+                         : auth                       ? "200 OK"
+                                                      : "400 Bad Request";
     char head[512];
     int n = snprintf(head, sizeof head,
                      "HTTP/1.1 %s\r\n"
@@ -490,6 +494,47 @@ answer_json_bomb(int fd, size_t depth)
 /* A sign-up answer that looks right (201, an HS256-shaped token for a fresh
  * user id, the email echoed), so that a runner goes on to the routes that
  * misbehave. The signature is random: no secret is known here. */
+/* The credentials mode: values a run must never print. The secret is the
+ * one tests/hostile passes with --secret-file (as an operator would). */
+#define HOSTILE_SESSION_TOKEN "Q7vLp2XwN9cRt4KdZ8mHs3BfY6gJa1Ue"
+#define HOSTILE_COOKIE_VALUE HOSTILE_SESSION_TOKEN ".dGhpc0lzTm90QVJlYWxTaWduYXR1cmVCdXRDbG9zZQ"
+#define HOSTILE_SECRET "hostile-planted-secret-Wm4Tq8Rz2Kx"
+
+static void
+answer_credentials(int fd, const struct hostile_req *req)
+{
+    bool auth = strstr(req->path, "/auth/sign") != NULL && strcmp(req->method, "POST") == 0;
+    char head[1024], body[1024];
+    int nb, nh;
+
+    if (auth)
+        nb = snprintf(body, sizeof body,
+                      "{\"token\":\"%s\",\"user\":{\"id\":\"u%.8s\",\"note\":\"%s\"}}",
+                      HOSTILE_SESSION_TOKEN, HOSTILE_SESSION_TOKEN, HOSTILE_SESSION_TOKEN);
+    else
+        nb = snprintf(body, sizeof body,
+                      "{\"detail\":\"session %s has no cookie %s\",\"secret_%s\":\"x\","
+                      "\"%s\":1}",
+                      HOSTILE_SESSION_TOKEN, HOSTILE_COOKIE_VALUE, HOSTILE_SECRET, HOSTILE_SECRET);
+    nh = snprintf(head, sizeof head,
+                  "HTTP/1.1 %s\r\n"
+                  "Content-Type: application/json\r\n"
+                  "Content-Length: %d\r\n"
+                  "set-auth-token: %s\r\n"
+                  "Set-Cookie: better-auth.session_token=%s; Path=/; HttpOnly; SameSite=Lax\r\n"
+                  "X-Debug: %s=%s\r\n"
+                  "%s"
+                  "Connection: close\r\n"
+                  "\r\n",
+                  auth ? "200 OK" : "401 Unauthorized", nb, HOSTILE_COOKIE_VALUE,
+                  HOSTILE_COOKIE_VALUE, HOSTILE_SECRET, HOSTILE_SESSION_TOKEN,
+                  auth ? "" : "WWW-Authenticate: Bearer\r\n");
+    if (nb > 0 && (size_t)nb < sizeof body && nh > 0 && (size_t)nh < sizeof head) {
+        send_all(fd, head, (size_t)nh);
+        send_all(fd, body, (size_t)nb);
+    }
+}
+
 static void
 answer_plausible_signup(int fd, const struct hostile_req *req, unsigned long id)
 {
@@ -655,6 +700,9 @@ conn_serve(void *arg)
     case MODE_MIXED: /* only a sign-up, in the mixed mode, stays here */
         answer_plausible_signup(c->fd, &req, c->id);
         break;
+    case MODE_CREDENTIALS:
+        answer_credentials(c->fd, &req);
+        break;
     case MODE_COUNT:
         break;
     }
@@ -753,8 +801,7 @@ main(int argc, char **argv)
             break;
         case 'p':
             if (parse_size(optarg, 0, 65535, &port) != 0) {
-                fprintf(stderr, "hostile-server: --port: expected 0..65535, got '%s'\n",
-                        optarg);
+                fprintf(stderr, "hostile-server: --port: expected 0..65535, got '%s'\n", optarg);
                 return 2;
             }
             break;

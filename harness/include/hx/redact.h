@@ -15,10 +15,13 @@
  *
  * What counts as a secret:
  *   - every literal registered with hx_redactor_add() (the run's generated
- *     passwords, captured tokens, the shared secret), wherever it appears;
+ *     passwords, captured tokens, the shared secret) or learnt from what the
+ *     target sent (hx_redactor_learn_*: cookie values, sensitive headers,
+ *     JSON strings under sensitive keys), wherever it appears, key names
+ *     and cookie names included;
  *   - JWT-looking strings; the value after "Bearer ";
  *   - JSON string values whose key names a password, token, secret, cookie,
- *     authorization or API key ("access_token": "…");
+ *     session, JWT, authorization or API key ("access_token": "…");
  *   - key=value pairs with such a key (forms, .env files);
  *   - header values of Authorization, Proxy-Authorization, Cookie (each
  *     value), Set-Cookie (the value, attributes kept), and headers whose
@@ -40,6 +43,15 @@ void hx_redactor_cleanup(struct hx_redactor *r);
 /* Registers a secret value (copied). Values shorter than 4 bytes are
  * ignored: masking them would garble unrelated text. */
 int hx_redactor_add(struct hx_redactor *r, const char *secret);
+
+/* Learns the credentials a response carries so that they are masked
+ * wherever they appear later, whatever their shape (an opaque session
+ * token quoted in a message): the value of every Set-Cookie and Cookie, of
+ * Authorization, of headers whose name says token, jwt, session, secret or
+ * api key; every JSON string under such a key, at any depth. A body that is
+ * not JSON teaches nothing. Returns 0 or HX_E_NOMEM. */
+int hx_redactor_learn_header(struct hx_redactor *r, const char *name, const char *value);
+int hx_redactor_learn_body(struct hx_redactor *r, const char *p, size_t n);
 
 /* Appends the masked form of one secret value (p, n) to out. */
 int hx_redact_mask(const char *p, size_t n, struct cmn_buf *out);

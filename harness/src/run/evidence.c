@@ -51,6 +51,20 @@ run_copy_headers(struct hx_run *run, const struct hx_header *in, size_t n, struc
 }
 
 int
+hx__run_learn(struct hx_run *run, const struct hx_response *resp)
+{
+    int rc = 0;
+
+    if (resp == NULL || resp->status <= 0)
+        return 0;
+    for (size_t i = 0; i < resp->n_headers && rc == 0; i++)
+        rc = hx_redactor_learn_header(&run->red, resp->headers[i].name, resp->headers[i].value);
+    if (rc == 0)
+        rc = hx_redactor_learn_body(&run->red, resp->body.data, resp->body.len);
+    return rc;
+}
+
+int
 hx__run_record(struct hx_run *run, struct hx_step_result *step, const struct hx_request *req,
                const struct hx_response *resp)
 {
@@ -59,6 +73,7 @@ hx__run_record(struct hx_run *run, struct hx_step_result *step, const struct hx_
 
     if (x == NULL)
         return HX_E_NOMEM;
+    hx__run_learn(run, resp);
     x->method = strdup(req->method);
     x->url = hx_redact_text_new(&run->red, req->url, strlen(req->url));
     rc |= run_copy_headers(run, req->headers, req->n_headers, &x->request_headers,
@@ -85,4 +100,26 @@ hx__run_record(struct hx_run *run, struct hx_step_result *step, const struct hx_
         x->tls_version = strdup(resp->tls_version);
     x->seconds = resp->seconds;
     return rc != 0 ? HX_E_NOMEM : 0;
+}
+
+/* Replaces *field by its redacted form (kept as it was when out of memory). */
+static void
+run_redact_field(struct hx_run *run, char **field)
+{
+    char *red;
+
+    if (*field == NULL)
+        return;
+    red = hx_redact_text_new(&run->red, *field, strlen(*field));
+    if (red != NULL) {
+        free(*field);
+        *field = red;
+    }
+}
+
+void
+hx__run_redact_step(struct hx_run *run, struct hx_step_result *step)
+{
+    run_redact_field(run, &step->message);
+    run_redact_field(run, &step->notes);
 }

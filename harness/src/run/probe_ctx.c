@@ -166,7 +166,7 @@ hx_probe_route(const struct hx_probe_ctx *ctx, const char *name, const char *use
 /* Performs req; in an embedded run with the scenario's client address
  * added (see hx__run_client_address), unless the probe set one itself. */
 static int
-probe_perform(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_response *resp)
+probe_send(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_response *resp)
 {
     struct hx_header extra[64];
     struct hx_request copy;
@@ -184,6 +184,15 @@ probe_perform(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_
     copy.headers = extra;
     copy.n_headers = req->n_headers + 1;
     return hx_http_perform(&ctx->run->http, &copy, resp);
+}
+
+/* Every answer a probe gets teaches the redactor its credentials. */
+static int
+probe_perform(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_response *resp)
+{
+    int rc = probe_send(ctx, req, resp);
+    hx__run_learn(ctx->run, resp);
+    return rc;
 }
 
 int

@@ -530,6 +530,8 @@ hx__scen_probe_done(struct run_loop *L, struct run_scen *s)
     pthread_join(s->thread, NULL);
     if (s->pctx.dropped > 0)
         hx_step_add_note(s->cur, "%zu more exchanges not kept as evidence", s->pctx.dropped);
+    /* a probe writes its message and notes from what the target sent */
+    hx__run_redact_step(s->run, s->cur);
     hx__scen_step_end(L, s);
 }
 

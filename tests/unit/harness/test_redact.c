@@ -107,6 +107,63 @@ test_redact_leaves_ordinary_text_alone(void)
     free(out);
 }
 
+static void
+test_redact_learns_credentials_of_any_shape_from_responses(void)
+{
+    struct hx_redactor r;
+    const char *token = "Q7vLp2XwN9cRt4KdZ8mHs3BfY6gJa1Ue"; /* opaque, 32 characters */
+    const char *body = "{\"token\":\"Q7vLp2XwN9cRt4KdZ8mHs3BfY6gJa1Ue\",\"user\":{\"id\":\"u1\","
+                       "\"session_id\":\"sess-3f9a1c\"},\"list\":[{\"jwt\":\"opaque-jwt-7\"}]}";
+    char *out;
+
+    hx_redactor_init(&r);
+    CU_ASSERT_EQUAL(hx_redactor_learn_body(&r, body, strlen(body)), 0);
+    CU_ASSERT_EQUAL(hx_redactor_learn_header(&r, "Set-Cookie",
+                                             "better-auth.session_token=Zk3P9qW2.c2lnbmF0dXJl; "
+                                             "Path=/; HttpOnly"),
+                    0);
+    CU_ASSERT_EQUAL(hx_redactor_learn_header(&r, "set-auth-jwt", "eyJhbGciOiJFZERTQSJ9.e30.c2ln"),
+                    0);
+    CU_ASSERT_EQUAL(hx_redactor_learn_header(&r, "Content-Type", "application/json"), 0);
+    CU_ASSERT_EQUAL(hx_redactor_learn_body(&r, "not json", 8), 0);
+    /* quoted out of their context, in a message */
+    out = redact(&r, "token: expected a JWT, got \"Q7vLp2XwN9cRt4KdZ8mHs3BfY6gJa1Ue\"; cookie "
+                     "Zk3P9qW2.c2lnbmF0dXJl; session sess-3f9a1c; opaque-jwt-7");
+    CU_ASSERT_PTR_NULL(strstr(out, token));
+    CU_ASSERT_PTR_NULL(strstr(out, "Zk3P9qW2.c2lnbmF0dXJl"));
+    CU_ASSERT_PTR_NULL(strstr(out, "sess-3f9a1c"));
+    CU_ASSERT_PTR_NULL(strstr(out, "opaque-jwt-7"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "Q7vL\xe2\x80\xa6"));
+    free(out);
+    /* nothing ordinary was learnt */
+    out = redact(&r, "application/json u1");
+    CU_ASSERT_STRING_EQUAL(out, "application/json u1");
+    free(out);
+    hx_redactor_cleanup(&r);
+}
+
+static void
+test_redact_masks_registered_secrets_inside_key_names(void)
+{
+    struct hx_redactor r;
+    const char *secret = "hostile-planted-secret-Wm4Tq8Rz2Kx";
+    char *out;
+
+    hx_redactor_init(&r);
+    hx_redactor_add(&r, secret);
+    out = redact(&r, "{\"secret_hostile-planted-secret-Wm4Tq8Rz2Kx\": \"x\", "
+                     "\"hostile-planted-secret-Wm4Tq8Rz2Kx\": 1}");
+    CU_ASSERT_PTR_NULL(strstr(out, secret));
+    free(out);
+    out = redact(&r, "hostile-planted-secret-Wm4Tq8Rz2Kx_token=abc&x=1");
+    CU_ASSERT_PTR_NULL(strstr(out, secret));
+    free(out);
+    out = hx_redact_header_new(&r, "Set-Cookie", "hostile-planted-secret-Wm4Tq8Rz2Kx=1; Path=/");
+    CU_ASSERT_PTR_NULL(strstr(out, secret));
+    free(out);
+    hx_redactor_cleanup(&r);
+}
+
 int
 main(void)
 {
@@ -119,6 +176,8 @@ main(void)
         TU_TEST(test_redact_headers_keep_scheme_names_and_cookie_attributes),
         TU_TEST(test_redact_mask_never_splits_a_multibyte_character),
         TU_TEST(test_redact_leaves_ordinary_text_alone),
+        TU_TEST(test_redact_learns_credentials_of_any_shape_from_responses),
+        TU_TEST(test_redact_masks_registered_secrets_inside_key_names),
         {NULL, NULL},
     };
     return tu_run_suite("redact", tests);
