@@ -92,7 +92,7 @@ delete process.env.BETTER_AUTH_SECRET;
 
 // The libraries read NODE_ENV when they load, so they are imported after it is set.
 const { betterAuth } = await import("better-auth");
-const { getMigrations } = await import("better-auth/db/migration");
+const { getMigrations } = await import("better-auth/db");
 const { jwt, bearer } = await import("better-auth/plugins");
 const { toNodeHandler } = await import("better-auth/node");
 const { createRemoteJWKSet, jwtVerify, errors: joseErrors } = await import("jose");
@@ -214,8 +214,15 @@ const authOptions = {
     // Off by default outside production; forced here so it does not hang on NODE_ENV.
     rateLimit: { enabled: config.rateLimit },
     trustedOrigins: config.origins,
-    telemetry: { enabled: false },
-    logger: { disableColors: true },
+    telemetry: { enabled: false },   // 1.3 has no telemetry; later versions read this
+    // Better Auth's log, uncoloured and on stderr (its default logger colours it and writes
+    // non-error levels to stdout, whose first line `start` reads). Error objects by message only.
+    logger: {
+        log: (level, message, ...rest) => {
+            const extra = rest.filter((a) => a instanceof Error).map((a) => `: ${a.message}`).join("");
+            process.stderr.write(`better-auth: ${level}: ${message}${extra}\n`);
+        },
+    },
 };
 
 try {
