@@ -90,6 +90,7 @@ checklist_rank(enum hx_status s)
     case HX_STATUS_SKIP:
         return 1;
     case HX_STATUS_PASS:
+    case HX_STATUS_WARN: /* beyond the checklist: never decides an item */
         return 0;
     }
     return 3;
@@ -102,8 +103,8 @@ hx_checklist_summarise(const struct hx_result *r, const char *id, struct hx_item
     out->status = HX_STATUS_SKIP;
     for (size_t i = 0; i < r->n_cases; i++) {
         const struct hx_case *c = r->cases[i];
-        if (!hx_case_has_item(c, id))
-            continue;
+        if (!hx_case_has_item(c, id) || c->severity == HX_SEV_WARNING)
+            continue; /* a warning never decides an item */
         if (!out->covered)
             out->status = HX_STATUS_PASS; /* until a check says otherwise */
         out->covered = true;
@@ -120,6 +121,9 @@ hx_checklist_summarise(const struct hx_result *r, const char *id, struct hx_item
             break;
         case HX_STATUS_SKIP:
             out->counts.skipped++;
+            break;
+        case HX_STATUS_WARN:
+            out->counts.warnings++;
             break;
         }
         if (checklist_rank(c->status) > checklist_rank(out->status))

@@ -22,22 +22,26 @@ hx_status_name(enum hx_status s)
         return "error";
     case HX_STATUS_SKIP:
         return "skip";
+    case HX_STATUS_WARN:
+        return "warn";
     }
     return "unknown";
 }
 
-static const char *const severity_names[] = {"info", "low", "medium", "high", "critical"};
+static const char *const severity_names[] = {"warning", "info",  "low",
+                                             "medium",  "high",  "critical"};
+#define SEVERITY_N (sizeof severity_names / sizeof severity_names[0])
 
 const char *
 hx_severity_name(enum hx_severity s)
 {
-    return (unsigned)s < 5 ? severity_names[s] : "unknown";
+    return (unsigned)s < SEVERITY_N ? severity_names[s] : "unknown";
 }
 
 int
 hx_severity_parse(const char *s, enum hx_severity *out)
 {
-    for (int i = 0; i < 5; i++) {
+    for (size_t i = 0; i < SEVERITY_N; i++) {
         if (strcasecmp(s, severity_names[i]) == 0) {
             *out = (enum hx_severity)i;
             return 0;
@@ -137,6 +141,7 @@ result_case_free(struct hx_case *c)
         free(c->asvs[i]);
     free(c->asvs);
     free(c->remediation);
+    free(c->source);
     free(c->message);
     free(c->failure_type);
     free(c->diagnosis);
@@ -230,6 +235,12 @@ int
 hx_case_set_remediation(struct hx_case *c, const char *text)
 {
     return result_replace(&c->remediation, text);
+}
+
+int
+hx_case_set_source(struct hx_case *c, const char *text)
+{
+    return result_replace(&c->source, text);
 }
 
 int
@@ -354,6 +365,7 @@ result_rank(enum hx_status s)
     case HX_STATUS_SKIP:
         return 1;
     case HX_STATUS_PASS:
+    case HX_STATUS_WARN: /* steps are never WARN; a case becomes it below */
         return 0;
     }
     return 0;
@@ -411,6 +423,8 @@ hx_case_finish(struct hx_case *c)
         return;
     }
     c->status = worst->status;
+    if (c->status == HX_STATUS_FAIL && c->severity == HX_SEV_WARNING)
+        c->status = HX_STATUS_WARN; /* good practice beyond the contract */
     result_replace(&c->message, worst->message);
     result_replace(&c->failure_type, worst->failure_type);
 }
@@ -431,6 +445,9 @@ result_count_one(const struct hx_case *c, struct hx_counts *out)
         break;
     case HX_STATUS_SKIP:
         out->skipped++;
+        break;
+    case HX_STATUS_WARN:
+        out->warnings++;
         break;
     }
 }
@@ -457,7 +474,9 @@ hx_result_exit_code(const struct hx_result *r, enum hx_severity fail_on)
 {
     for (size_t i = 0; i < r->n_cases; i++) {
         const struct hx_case *c = r->cases[i];
-        if ((c->status == HX_STATUS_FAIL || c->status == HX_STATUS_ERROR) && c->severity >= fail_on)
+        if ((c->status == HX_STATUS_FAIL || c->status == HX_STATUS_ERROR ||
+             c->status == HX_STATUS_WARN) &&
+            c->severity >= fail_on)
             return HX_EXIT_FAILED;
     }
     return HX_EXIT_PASS;

@@ -36,7 +36,8 @@ rs_token_issue(const struct rs_token_key *key, const char *user_id, const char *
         return RS_E_NOMEM;
     if (jwt_add_grant(jwt, "user_id", user_id) != 0 || jwt_add_grant(jwt, "email", email) != 0 ||
         jwt_add_grant_int(jwt, "iat", (long)now) != 0 || jwt_add_grant_int(jwt, "exp", exp) != 0 ||
-        jwt_set_alg(jwt, JWT_ALG_HS256, key->secret, (int)key->secret_len) != 0)
+        jwt_set_alg(jwt, RS_DEFECT(ISSUES_HS512) ? JWT_ALG_HS512 : JWT_ALG_HS256, key->secret,
+                    (int)key->secret_len) != 0)
         goto cleanup;
     s = jwt_encode_str(jwt);
     if (s == NULL)
@@ -63,6 +64,8 @@ token_segment_json(const char *p, size_t n)
     if (cmn_b64url_decode(p, n, &raw, &len) != 0)
         return NULL;
     j = cmn_json_parse_strict((const char *)raw, len, 4, NULL, 0);
+    if (j == NULL && RS_DEFECT(DUPLICATE_CLAIMS_ACCEPTED))
+        j = rs_defect_token_lenient_json((const char *)raw, len);
     free(raw);
     if (j != NULL && !json_is_object(j)) {
         json_decref(j);
@@ -101,7 +104,8 @@ token_header_md(const char *p, size_t n, bool *unsigned_ok)
         a = "";
     if (strcmp(a, "HS256") == 0)
         md = EVP_sha256();
-    else if (RS_DEFECT(ANY_HMAC_ALG_ACCEPTED) || RS_DEFECT(ALG_NONE_ACCEPTED))
+    else if (RS_DEFECT(ANY_HMAC_ALG_ACCEPTED) || RS_DEFECT(ALG_NONE_ACCEPTED) ||
+             RS_DEFECT(ISSUES_HS512))
         md = rs_defect_token_alg(a, unsigned_ok);
     json_decref(h);
     return md;
@@ -163,7 +167,7 @@ token_claims(const char *p, size_t n, time_t now, long skew_s, struct rs_token_c
     if (!json_is_string(uid) || !cmn_text_is_uuid(json_string_value(uid)) ||
         strlen(json_string_value(uid)) >= sizeof cl.user_id)
         goto cleanup;
-    if (!json_is_integer(exp))
+    if (!json_is_integer(exp) && !(exp == NULL && RS_DEFECT(EXP_OPTIONAL)))
         goto cleanup;
     if (iat != NULL && !json_is_integer(iat))
         goto cleanup;
@@ -173,9 +177,10 @@ token_claims(const char *p, size_t n, time_t now, long skew_s, struct rs_token_c
     memcpy(cl.user_id, json_string_value(uid), strlen(json_string_value(uid)) + 1);
     if (email != NULL)
         memcpy(cl.email, json_string_value(email), strlen(json_string_value(email)) + 1);
-    cl.exp = json_integer_value(exp);
+    cl.exp = exp != NULL ? json_integer_value(exp) : LLONG_MAX; /* no exp: only a defect */
     cl.iat = iat != NULL ? json_integer_value(iat) : 0;
-    if (iat != NULL && (cl.iat < 0 || cl.iat > token_add_saturated(now, skew_s)))
+    if (iat != NULL && (cl.iat < 0 || cl.iat > token_add_saturated(now, skew_s)) &&
+        !RS_DEFECT(FUTURE_IAT_ACCEPTED))
         goto cleanup;
     if ((long long)now > token_add_saturated(cl.exp, skew_s) && !RS_DEFECT(EXP_NOT_CHECKED)) {
         rc = RS_E_EXPIRED;
@@ -192,7 +197,7 @@ int
 rs_token_verify(const struct rs_token_key *key, const char *token, time_t now, long skew_s,
                 struct rs_token_claims *out)
 {
-    const char *dot1, *dot2;
+    const char *dot1, *dot2, *dot3, *end;
     const EVP_MD *md;
     bool unsigned_ok, signed_ok;
     size_t n;
@@ -210,20 +215,27 @@ rs_token_verify(const struct rs_token_key *key, const char *token, time_t now, l
     }
     dot1 = strchr(token, '.');
     dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
-    if (dot1 == NULL || dot2 == NULL || strchr(dot2 + 1, '.') != NULL || dot1 == token ||
-        dot2 == dot1 + 1)
+    if (dot1 == NULL || dot2 == NULL || dot1 == token || dot2 == dot1 + 1)
+        return RS_E_TOKEN;
+    /* exactly three segments: the signature runs to the end */
+    dot3 = strchr(dot2 + 1, '.');
+    end = dot2 + strlen(dot2);
+    if (RS_DEFECT(EXTRA_SEGMENTS_ACCEPTED))
+        end = rs_defect_token_third_end(dot2);
+    if (dot3 != NULL && dot3 < end)
         return RS_E_TOKEN;
     md = token_header_md(token, (size_t)(dot1 - token), &unsigned_ok);
     if (md == NULL)
         return RS_E_TOKEN;
     if (!unsigned_ok && !RS_DEFECT(SIGNATURE_NOT_CHECKED)) {
-        if (dot2[1] == '\0')
+        if (end == dot2 + 1)
             return RS_E_TOKEN;
         signed_ok = token_signature_ok(key, md, token, (size_t)(dot2 - token), dot2 + 1,
-                                       strlen(dot2 + 1));
+                                       (size_t)(end - dot2 - 1));
         if (!signed_ok && RS_DEFECT(WEAK_SECRET))
-            signed_ok = token_signature_ok(rs_defect_token_weak_key(), md, token,
-                                           (size_t)(dot2 - token), dot2 + 1, strlen(dot2 + 1));
+            signed_ok =
+                token_signature_ok(rs_defect_token_weak_key(), md, token, (size_t)(dot2 - token),
+                                   dot2 + 1, (size_t)(end - dot2 - 1));
         if (!signed_ok)
             return RS_E_TOKEN;
     }

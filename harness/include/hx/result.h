@@ -13,7 +13,8 @@
  * - Fail closed: a step starts with no verdict, reported as ERROR ("the
  *   check gave no verdict"), until hx_step_pass() or hx_step_set() gives it
  *   one. A case's status is the worst of its steps' (FAIL > ERROR > SKIP >
- *   PASS), or SKIP when it was never run; hx_case_finish() computes it.
+ *   PASS), or SKIP when it was never run; hx_case_finish() computes it. A
+ *   case of severity warning that fails is WARN: reported, never a failure.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,19 +25,22 @@ enum hx_status {
     HX_STATUS_FAIL,  /* an expectation did not hold: the target is at fault */
     HX_STATUS_ERROR, /* the check could not run: refused, timeout, TLS error, 5xx in a probe */
     HX_STATUS_SKIP,  /* not run or undecidable; reason says why */
+    HX_STATUS_WARN,  /* a check of severity warning did not hold: good practice beyond the
+                        contract, never a failure of the run or of a checklist item */
 };
 
 enum hx_severity {
-    HX_SEV_INFO = 0,
+    HX_SEV_WARNING = 0, /* good practice beyond the checklist: a miss is a warning */
+    HX_SEV_INFO,
     HX_SEV_LOW,
     HX_SEV_MEDIUM,
     HX_SEV_HIGH,
     HX_SEV_CRITICAL,
 };
 
-/* "pass", "fail", "error", "skip". Static. */
+/* "pass", "fail", "error", "skip", "warn". Static. */
 const char *hx_status_name(enum hx_status s);
-/* "info", "low", "medium", "high", "critical". Static. */
+/* "warning", "info", "low", "medium", "high", "critical". Static. */
 const char *hx_severity_name(enum hx_severity s);
 /* Parses a severity name; returns 0 or HX_E_INVAL. */
 int hx_severity_parse(const char *s, enum hx_severity *out);
@@ -95,6 +99,7 @@ struct hx_case {
     size_t n_asvs;
     enum hx_severity severity;
     char *remediation; /* one line: what to change when it fails */
+    char *source;      /* where the rule comes from (quickstart, RFC, ASVS), or NULL */
 
     enum hx_status status;
     char *message; /* first non-passing step's message, or the skip reason */
@@ -120,7 +125,7 @@ struct hx_result {
 };
 
 struct hx_counts {
-    size_t total, passed, failed, errors, skipped;
+    size_t total, passed, failed, errors, skipped, warnings;
 };
 
 /* Returns new: free with hx_result_free(). NULL when out of memory. */
@@ -134,6 +139,7 @@ struct hx_case *hx_result_add_case(struct hx_result *r, const char *id, const ch
 int hx_case_add_checklist(struct hx_case *c, const char *item);
 int hx_case_add_asvs(struct hx_case *c, const char *ref);
 int hx_case_set_remediation(struct hx_case *c, const char *text);
+int hx_case_set_source(struct hx_case *c, const char *text);
 
 /* The message of a step that no check decided. */
 #define HX_STEP_NO_VERDICT "the check gave no verdict"
@@ -173,8 +179,8 @@ enum hx_exit {
     HX_EXIT_UNREACHABLE = 3, /* the target could not be reached */
 };
 /* The verdict of a finished run as an exit code: HX_EXIT_FAILED when a case
- * of severity >= fail_on failed or could not run (error), else
- * HX_EXIT_PASS. */
+ * of severity >= fail_on failed or could not run (error), or, with fail_on
+ * warning, when a warning did not hold; else HX_EXIT_PASS. */
 int hx_result_exit_code(const struct hx_result *r, enum hx_severity fail_on);
 /* Counts of the cases whose group equals `group`. */
 void hx_result_count_group(const struct hx_result *r, const char *group, struct hx_counts *out);

@@ -42,6 +42,7 @@ struct hx_scenario {
     size_t n_asvs;
     enum hx_severity severity;
     char *remediation;
+    char *source; /* where the rule comes from: quickstart line, RFC, ASVS; NULL if not said */
     unsigned needs;
     char **need_keys; /* profile members the scenario needs ("paths.signout") */
     size_t n_need_keys;

@@ -57,6 +57,7 @@ hx__cli_list(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"scenarios", required_argument, NULL, 's'},
+        {"sources", no_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -65,20 +66,25 @@ hx__cli_list(int argc, char **argv)
     struct hx_errlist errs;
     char datadir[PATH_MAX - 64], dir[PATH_MAX];
     int c, rc = 0;
-    bool any = false;
+    bool any = false, sources = false;
 
     hx_errlist_init(&errs);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hVS", longopts, NULL)) != -1) {
         if (c == 'h') {
-            printf("usage: authconform list [--scenarios PATH]...\n"
+            printf("usage: authconform list [--sources] [--scenarios PATH]...\n"
                    "Every scenario and check: id, checklist items, ASVS, severity, needs, title;\n"
-                   "then the built-in probes.\n");
+                   "then the built-in probes. --sources: id, severity and where each rule comes\n"
+                   "from (the quickstart line, the RFC or the OWASP ASVS requirement).\n");
             return 0;
         }
         if (c == 'V') {
             hx__cli_version(stdout);
             return 0;
+        }
+        if (c == 'S') {
+            sources = true;
+            continue;
         }
         if (c != 's')
             return HX_EXIT_USAGE;
@@ -98,6 +104,15 @@ hx__cli_list(int argc, char **argv)
     if (errs.n > 0) {
         hx_errlist_print(&errs, stderr);
         rc = HX_EXIT_USAGE;
+    }
+    if (sources) {
+        printf("%-22s %-9s %s\n", "ID", "SEVERITY", "SOURCE");
+        for (size_t i = 0; i < set.n; i++)
+            printf("%-22s %-9s %s\n", set.items[i]->id, hx_severity_name(set.items[i]->severity),
+                   set.items[i]->source != NULL ? set.items[i]->source : "-");
+        hx_scenario_set_cleanup(&set);
+        hx_errlist_cleanup(&errs);
+        return rc;
     }
     printf("%-22s %-28s %-14s %-9s %-24s %s\n", "ID", "CHECKLIST", "ASVS", "SEVERITY", "NEEDS",
            "TITLE");

@@ -75,7 +75,8 @@ run_run_usage(FILE *out)
         "  --seed N              reproducible identities and random data       AUTHCONFORM_SEED\n"
         "  --verbose             transcripts of failures on the console     AUTHCONFORM_VERBOSE\n"
         "  --allow-http          a local run: plain HTTP is not a failure AUTHCONFORM_ALLOW_HTTP\n"
-        "  --fail-on SEVERITY    exit 1 only for failures at or above it (info..critical)\n"
+        "  --fail-on SEVERITY    exit 1 only for failures at or above it (info..critical;\n"
+        "                        warning also counts warnings)\n"
         "                                                                    AUTHCONFORM_FAIL_ON\n"
         "  --retry N             retry transport errors N times (default 0)     AUTHCONFORM_RETRY\n"
         "\n"
@@ -275,7 +276,7 @@ run_apply(struct hx_config *cfg, int id, const char *value, const char *from, bo
     case OPT_FAIL_ON:
         if (hx_severity_parse(value, &cfg->fail_on) != 0) {
             fprintf(stderr,
-                    "authconform: %s: expected info, low, medium, high or critical, got '%s'\n",
+                    "authconform: %s: expected warning, info, low, medium, high or critical, got '%s'\n",
                     from, value);
             return HX_EXIT_USAGE;
         }

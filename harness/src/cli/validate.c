@@ -2,7 +2,10 @@
  * anything; every problem with its file and field. */
 #include "cli_int.h"
 
+#include <dirent.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,21 +33,82 @@
 #include "hx/scenario.h"
 #include "hx/spawn.h"
 
-/* A file is a profile when it lives under a profiles folder or says so by
- * its shape (a "paths" member and no "steps"). */
+/* A file is a profile when it says so by its content: an object with no
+ * "steps" and no "id" (what every scenario has) and at least one member a
+ * profile has. A partial profile (only "paths") is still a profile. */
 static bool
 validate_looks_like_profile(const char *path)
 {
-    json_t *j;
-    bool yes;
+    static const char *const profile_keys[] = {"name",  "extends",  "paths",    "fields",
+                                               "codes", "auth",     "messages", "token",
+                                               "tasks", "database", "identity", NULL};
+    json_t *j = json_load_file(path, 0, NULL);
+    bool yes = false;
 
-    if (strstr(path, "/profiles/") != NULL || strncmp(path, "profiles/", 9) == 0)
-        return true;
-    j = json_load_file(path, 0, NULL);
-    yes = json_is_object(j) && json_object_get(j, "paths") != NULL &&
-          json_object_get(j, "steps") == NULL;
+    if (json_is_object(j) && json_object_get(j, "steps") == NULL &&
+        json_object_get(j, "id") == NULL)
+        for (const char *const *k = profile_keys; *k != NULL && !yes; k++)
+            yes = json_object_get(j, *k) != NULL;
     json_decref(j);
     return yes;
+}
+
+/* What validate is checking, for the walk of a folder. */
+struct validate_walk {
+    struct hx_scenario_set *set;
+    struct hx_errlist *errs;
+    const char *def; /* the default profile a profile extends, or NULL */
+    size_t profiles;
+};
+
+/* Checks one file: a profile by its content, else a scenario. */
+static void
+validate_file(struct validate_walk *w, const char *path)
+{
+    if (validate_looks_like_profile(path)) {
+        struct hx_profile *p = NULL;
+        if (hx_profile_load(path, w->def, &p, w->errs) == 0)
+            w->profiles++;
+        hx_profile_free(p);
+        return;
+    }
+    hx_scenario_set_load(w->set, path, w->errs);
+}
+
+static bool
+validate_is_json(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    size_t l = strlen(path);
+    base = base != NULL ? base + 1 : path;
+    return l > 5 && strcmp(path + l - 5, ".json") == 0 && base[0] != '.';
+}
+
+/* Walks a folder in name order (the order a scenario set loads in). */
+static void
+validate_dir(struct validate_walk *w, const char *dir, int depth)
+{
+    struct dirent **names = NULL;
+    int n = depth > 16 ? -1 : scandir(dir, &names, NULL, alphasort);
+
+    if (n < 0) {
+        hx_errlist_add(w->errs, dir, 0, "cannot read this folder");
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        char path[PATH_MAX];
+        struct stat st;
+        if (names[i]->d_name[0] != '.' &&
+            snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name) < (int)sizeof path &&
+            stat(path, &st) == 0) {
+            if (S_ISDIR(st.st_mode))
+                validate_dir(w, path, depth + 1);
+            else if (S_ISREG(st.st_mode) && validate_is_json(path))
+                validate_file(w, path);
+        }
+        free(names[i]);
+    }
+    free(names);
 }
 
 int
@@ -58,7 +122,7 @@ hx__cli_validate(int argc, char **argv)
     struct hx_scenario_set set = {0};
     struct hx_errlist errs;
     char datadir[PATH_MAX - 64], def[PATH_MAX];
-    size_t profiles = 0;
+    struct validate_walk w = {.set = &set, .errs = &errs};
     int c;
 
     optind = 1;
@@ -84,18 +148,15 @@ hx__cli_validate(int argc, char **argv)
     if (hx_datadir_find(datadir, sizeof datadir) != 0)
         datadir[0] = '\0';
     snprintf(def, sizeof def, "%s/fixtures/profiles/quickstart.json", datadir);
+    w.def = access(def, R_OK) == 0 ? def : NULL;
     for (int i = optind; i < argc; i++) {
         struct stat st;
-        size_t l = strlen(argv[i]);
-        if (stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) && l > 5 &&
-            strcmp(argv[i] + l - 5, ".json") == 0 && validate_looks_like_profile(argv[i])) {
-            struct hx_profile *p = NULL;
-            if (hx_profile_load(argv[i], access(def, R_OK) == 0 ? def : NULL, &p, &errs) == 0)
-                profiles++;
-            hx_profile_free(p);
-            continue;
-        }
-        hx_scenario_set_load(&set, argv[i], &errs);
+        if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
+            validate_dir(&w, argv[i], 0);
+        else if (stat(argv[i], &st) == 0 && S_ISREG(st.st_mode) && validate_is_json(argv[i]))
+            validate_file(&w, argv[i]);
+        else
+            hx_scenario_set_load(&set, argv[i], &errs); /* names the problem */
     }
     hx_scenario_set_finish(&set, &errs);
     if (errs.n > 0 || errs.dropped > 0) {
@@ -105,7 +166,7 @@ hx__cli_validate(int argc, char **argv)
         hx_scenario_set_cleanup(&set);
         return HX_EXIT_USAGE;
     }
-    printf("validate: ok (%zu scenarios, %zu profiles)\n", set.n, profiles);
+    printf("validate: ok (%zu scenarios, %zu profiles)\n", set.n, w.profiles);
     hx_errlist_cleanup(&errs);
     hx_scenario_set_cleanup(&set);
     return 0;

@@ -85,6 +85,12 @@ void
 hx__forge_verdict(struct hx_step_result *step, const struct hx__forge_outcome *o, size_t sent,
                   long unauth, const char *item)
 {
+    if (sent == 0) {
+        hx_step_set(step, HX_STATUS_SKIP, "probe.nothing-sent",
+                    "cannot decide: none of this check's forged tokens could be built (see the "
+                    "notes: they need the secret or a second user)");
+        return;
+    }
     if (o->n_accepted > 0) {
         hx_step_set(step, HX_STATUS_FAIL, "probe.forgery-accepted",
                     "%zu of %zu forged tokens were accepted: %s", o->n_accepted, sent, o->accepted);

@@ -1,5 +1,7 @@
-/* Probe jwt_forge (checklist item 4, hs256): the issued token is HS256 and
- * every forged, re-algorithmed or tampered token is refused. */
+/* Probe jwt_forge (checklist item 4, hs256): the issued token is HS256, the
+ * contract's algorithm whatever the profile says, and the forged tokens of
+ * the classes a scenario names are refused with 401. One scenario per class
+ * (hx_forge_class), so that one defect turns one case red. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +11,39 @@
 #include "forge_send.h"
 #include "hx/probes/diag.h"
 
+/* The contract's algorithm (quickstart: "JWT tokens are signed with HS256"). */
+#define FORGE_CONTRACT_ALG "HS256"
+
+static const char *const forge_classes[] = {
+    "alg-none",         "other-hmac-alg", "signature",        "payload-tampered",
+    "header-injection", "malformed",      "duplicate-claims", NULL,
+};
+
 static const struct hx_probe_arg forge_args[] = {
     HX_ARG_STR("tasks_path"),
+    /* the attack classes to send; absent: every class */
+    HX_ARG_LIST_OF("classes", forge_classes),
+    /* judge the issued token's alg (the check of its own); default true */
+    HX_ARG_BOOL("judge_alg"),
     HX_ARG_END,
 };
+
+static bool
+forge_class_wanted(const json_t *args, const char *cls)
+{
+    const json_t *list = args != NULL ? json_object_get(args, "classes") : NULL;
+    size_t i;
+    json_t *v;
+
+    if (list == NULL)
+        return true;
+    json_array_foreach(list, i, v)
+    {
+        if (strcmp(json_string_value(v), cls) == 0)
+            return true;
+    }
+    return false;
+}
 
 static void
 forge_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
@@ -21,9 +52,12 @@ forge_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *s
     struct hx_jwt j = {0};
     struct hx_forgery f[HX_FORGE_MAX];
     struct hx__forge_outcome o;
-    size_t n = 0;
+    size_t n = 0, sent = 0;
     char why[160], missing[400];
-    const char *want_alg = hx__prof_str(ctx, "token.alg", "HS256");
+    const char *alg;
+    bool judge_alg = hx__arg_bool(args, "judge_alg", true);
+    bool any_class = args == NULL || json_object_get(args, "classes") == NULL ||
+                     json_array_size(json_object_get(args, "classes")) > 0;
     long unauth = (long)hx__prof_int(ctx, "codes.unauthenticated", 401);
     struct hx_forge_in in = {0};
 
@@ -31,18 +65,32 @@ forge_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *s
     if (!hx__forge_identities(ctx, &a, &b, step))
         return;
     if (hx_jwt_parse(a.token, &j, why, sizeof(why)) != 0) {
-        hx_step_set(step, HX_STATUS_FAIL, "probe.token-format",
+        hx_step_set(step, judge_alg ? HX_STATUS_FAIL : HX_STATUS_SKIP, "probe.token-format",
                     "the token the target issued is not a compact JWS: %s", why);
         return;
     }
-    if (hx_jwt_alg(&j) == NULL || strcmp(hx_jwt_alg(&j), want_alg) != 0) {
-        hx_step_set(step, HX_STATUS_FAIL, "probe.token-alg",
-                    "the issued token's header alg is \"%s\", not %s",
-                    hx_jwt_alg(&j) != NULL ? hx_jwt_alg(&j) : "(none)", want_alg);
+    alg = hx_jwt_alg(&j);
+    if (alg == NULL || strcmp(alg, FORGE_CONTRACT_ALG) != 0) {
+        if (judge_alg) {
+            hx_step_set(step, HX_STATUS_FAIL, "probe.token-alg",
+                        "the issued token's header alg is \"%s\", not %s as the contract "
+                        "requires (quickstart: \"JWT tokens are signed with HS256\")",
+                        alg != NULL ? alg : "(none)", FORGE_CONTRACT_ALG);
+            hx_jwt_cleanup(&j);
+            return;
+        }
+        hx_step_add_note(step,
+                         "issued token: header alg \"%s\" (not the contract's HS256; "
+                         "judged by its own check)",
+                         alg != NULL ? alg : "(none)");
+    } else {
+        hx_step_add_note(step, "issued token: header alg HS256");
+    }
+    if (!any_class) {
         hx_jwt_cleanup(&j);
+        hx_step_pass(step); /* the alg alone was asked */
         return;
     }
-    hx_step_add_note(step, "issued token: header alg %s", want_alg);
     in.secret = hx__forge_secret(ctx, &j, step);
     hx_jwt_cleanup(&j);
     if (!hx__calibrate(ctx, args, &a, step))
@@ -57,16 +105,20 @@ forge_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *s
         return;
     }
     if (missing[0] != '\0')
-        hx_step_add_note(step, "not sent: %s", missing);
-    for (size_t i = 0; i < n; i++)
+        hx_step_add_note(step, "not built: %s", missing);
+    for (size_t i = 0; i < n; i++) {
+        if (!forge_class_wanted(args, hx_forge_class(f[i].name)))
+            continue;
         hx__forge_send(ctx, args, &f[i], a.user_id, b.user_id, NULL, NULL, step, &o);
+        sent++;
+    }
     hx_forge_free(f, n);
-    hx__forge_verdict(step, &o, n, unauth, "hs256");
+    hx__forge_verdict(step, &o, sent, unauth, "hs256");
 }
 
 const struct hx_probe_def hx__probe_jwt_forge = {
     .name = "jwt_forge",
-    .summary = "issued token is HS256; forged, re-algorithmed and tampered tokens get 401",
+    .summary = "the issued token is HS256; forged tokens of the named attack classes get 401",
     .floods = false,
     .args = forge_args,
     .run = forge_run,

@@ -24,6 +24,8 @@ bool hx__arg_bool(const json_t *args, const char *key, bool dflt);
 /* --- profile (dotted names: "paths.tasks", "codes.unauthenticated") --- */
 
 const char *hx__prof_str(const struct hx_probe_ctx *ctx, const char *dotted, const char *dflt);
+/* Borrowed: the profile's value at dotted, or NULL. */
+const json_t *hx__prof_json(const struct hx_probe_ctx *ctx, const char *dotted);
 /* Returns new (free()): the signin body {email, password} with the field
  * names of the profile, compact JSON; NULL when out of memory. */
 char *hx__signin_body(const struct hx_probe_ctx *ctx, const char *email, const char *password);

@@ -87,6 +87,12 @@ prof_get(const struct hx_probe_ctx *ctx, const char *dotted)
     return cur;
 }
 
+const json_t *
+hx__prof_json(const struct hx_probe_ctx *ctx, const char *dotted)
+{
+    return prof_get(ctx, dotted);
+}
+
 const char *
 hx__prof_str(const struct hx_probe_ctx *ctx, const char *dotted, const char *dflt)
 {

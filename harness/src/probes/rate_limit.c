@@ -1,5 +1,9 @@
-/* Probe rate_limit (checklist item 10, rate-limiting): bursts of failed
- * signins per account and per address meet 429 with Retry-After. */
+/* Probe rate_limit (checklist item 10, rate-limiting): a burst of failed
+ * signins per account, or per address, meets a limit (429, or the lockout
+ * answer the profile describes) within the budget. The budgets come from
+ * the profile (limits.account, limits.address), by default OWASP ASVS 4.0.3
+ * V2.2.1: no more than 100 failed attempts per hour on one account. */
+#include <strings.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,15 +14,17 @@
 #include "probe_int.h"
 
 #define RATE_MAX_ATTEMPTS 500
+/* OWASP ASVS 4.0.3 V2.2.1: "no more than 100 failed attempts per hour is
+ * possible on a single account" */
+#define RATE_ASVS_BUDGET 100
 /* failed signins of a burst in flight at once: enough to spread a target's
  * hashes over a few cores, few enough to stay a burst from one client */
 #define RATE_INFLIGHT 4
 
 static const char *const rate_scopes[] = {"account", "address", NULL};
 
+/* The thresholds live in the profile, never in a scenario. */
 static const struct hx_probe_arg rate_args[] = {
-    HX_ARG_INT("max_account_attempts", 1, 200),
-    HX_ARG_INT("max_address_attempts", 1, RATE_MAX_ATTEMPTS),
     HX_ARG_LIST_OF("scopes", rate_scopes),
     HX_ARG_INT("concurrency", 1, HX__BATCH_MAX_INFLIGHT),
     HX_ARG_END,
@@ -45,23 +51,52 @@ struct rate_state {
     size_t max;
 };
 
+/* The answer is the lockout the profile describes: its status (limits.
+ * lockout_status, an integer or a list) and, when given, a message the body
+ * holds (limits.lockout_message, any case). Without a profile lockout: no. */
+static bool
+rate_is_lockout(struct hx_probe_ctx *ctx, const struct hx_response *r)
+{
+    const json_t *st = hx__prof_json(ctx, "limits.lockout_status");
+    const char *msg = hx__prof_str(ctx, "limits.lockout_message", NULL);
+    bool status_ok = false;
+    size_t i;
+    json_t *v;
+
+    if (st == NULL || r->status == 429)
+        return false;
+    if (json_is_integer(st))
+        status_ok = json_integer_value(st) == r->status;
+    json_array_foreach(st, i, v) status_ok |= json_integer_value(v) == r->status;
+    if (!status_ok)
+        return false;
+    if (msg == NULL || msg[0] == '\0')
+        return true;
+    return r->body.data != NULL && strcasestr(r->body.data, msg) != NULL;
+}
+
 static bool
 rate_answer(void *user, size_t index, int rc, const struct hx_request *req,
             const struct hx_response *r)
 {
     struct rate_state *st = user;
     const char *retry = hx_response_header(r, "Retry-After");
-    bool first_429 = rc == 0 && r->status == 429 && st->b.limited == 0;
-    bool stop = hx_burst_add(&st->b, rc == 0 ? r->status : 0, retry);
+    bool lockout = rc == 0 && rate_is_lockout(st->ctx, r);
+    bool first = rc == 0 && (r->status == 429 || lockout) && st->b.limited == 0;
+    bool stop;
 
-    /* evidence: the first 429, else the last attempts */
-    if (first_429 || index + 1 >= st->max)
+    if (retry == NULL)
+        retry = hx_response_header(r, "X-Retry-After");
+    stop = hx_burst_add(&st->b, rc == 0 ? r->status : 0, retry, lockout);
+    /* evidence: the first limit, else the last attempts */
+    if (first || index + 1 >= st->max)
         hx_probe_record(st->ctx, req, r);
-    if (first_429)
+    if (first)
         hx_step_add_note(st->step,
-                         "%s: the first 429 came with %zu attempts let through so far, "
+                         "%s: the first %s came with %zu attempts let through so far, "
                          "Retry-After: %s",
-                         st->label, st->b.through, retry != NULL ? retry : "(absent)");
+                         st->label, lockout ? "lockout answer" : "429", st->b.through,
+                         retry != NULL ? retry : "(absent)");
     return stop;
 }
 
@@ -109,13 +144,33 @@ rate_burst(struct hx_probe_ctx *ctx, const char *account_email, size_t max, size
     }
     hx_step_add_note(step,
                      "%s: %zu attempts sent, up to %zu at once; %zu let through, %zu "
-                     "answered 429",
+                     "limited (429 or lockout)",
                      label, sent, inflight, st.b.through, st.b.limited);
     v = hx_burst_judge(&st.b, max, why, why_size);
 done:
     for (size_t i = 0; i < made; i++)
         free(bodies[i]);
     return v;
+}
+
+/* The budget of failed attempts for scope ("account" or "address"): the
+ * profile's limits.<scope>, else ASVS V2.2.1's 100; its source goes into
+ * the notes. */
+static size_t
+rate_budget(struct hx_probe_ctx *ctx, const char *scope, struct hx_step_result *step)
+{
+    char key[64];
+    long long n;
+
+    snprintf(key, sizeof key, "limits.%s", scope);
+    n = hx__prof_int(ctx, key, RATE_ASVS_BUDGET);
+    if (n < 1 || n > RATE_MAX_ATTEMPTS)
+        n = RATE_ASVS_BUDGET;
+    hx_step_add_note(step, "per %s: budget %lld failed attempts (%s)", scope, n,
+                     n == RATE_ASVS_BUDGET ? "OWASP ASVS 4.0.3 V2.2.1: at most 100 failed attempts "
+                                             "per hour on one account"
+                                           : "the profile's limits");
+    return (size_t)n;
 }
 
 static void
@@ -134,8 +189,8 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         struct hx_identity id;
         if (hx_probe_identity_fresh(ctx, &id) != 0)
             return;
-        v = rate_burst(ctx, id.email, (size_t)hx__arg_int(args, "max_account_attempts", 10),
-                       inflight, "per account", step, why, sizeof(why));
+        v = rate_burst(ctx, id.email, rate_budget(ctx, "account", step), inflight, "per account",
+                       step, why, sizeof(why));
         if (v == HX_TALLY_FAIL)
             snprintf(fails, sizeof(fails), "per account: %s", why);
         else if (v == HX_TALLY_UNDECIDED)
@@ -143,8 +198,8 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         hx_step_add_note(step, "per account: %s", why);
     }
     if (rate_scope(args, "address")) {
-        v = rate_burst(ctx, NULL, (size_t)hx__arg_int(args, "max_address_attempts", 30), inflight,
-                       "per address", step, why, sizeof(why));
+        v = rate_burst(ctx, NULL, rate_budget(ctx, "address", step), inflight, "per address", step,
+                       why, sizeof(why));
         if (v == HX_TALLY_FAIL) {
             size_t len = strlen(fails);
             int k = snprintf(fails + len, sizeof(fails) - len, "%sper address: %s", len ? "; " : "",
@@ -169,7 +224,8 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
 
 const struct hx_probe_def hx__probe_rate_limit = {
     .name = "rate_limit",
-    .summary = "bursts of failed signins per account and per address meet 429 with Retry-After",
+    .summary = "bursts of failed signins per account or per address meet a 429 or lockout "
+               "within the budget (ASVS V2.2.1)",
     .floods = true,
     .args = rate_args,
     .run = rate_run,

@@ -65,7 +65,7 @@ hx_race_judge(const struct hx_race_tally *t, size_t sent, char *why, size_t why_
 }
 
 bool
-hx_burst_add(struct hx_burst *b, long status, const char *retry_after)
+hx_burst_add(struct hx_burst *b, long status, const char *retry_after, bool lockout)
 {
     b->last_status = status;
     if (status == 0 || status >= 500) {
@@ -73,6 +73,12 @@ hx_burst_add(struct hx_burst *b, long status, const char *retry_after)
         return true;
     }
     b->attempts++;
+    if (lockout) {
+        if (b->limited++ == 0)
+            b->limited_at = b->through + 1;
+        b->lockouts++;
+        return true;
+    }
     if (status == 429) {
         if (b->limited++ == 0) {
             b->limited_at = b->through + 1;
@@ -93,22 +99,22 @@ hx_burst_judge(const struct hx_burst *b, size_t max, char *why, size_t why_size)
         return HX_TALLY_UNDECIDED;
     }
     if (b->limited == 0) {
-        snprintf(why, why_size, "no 429 after %zu failed attempts (limit for the check: %zu)",
+        snprintf(why, why_size, "no 429 or lockout after %zu failed attempts (budget %zu)",
                  b->attempts, max);
         return HX_TALLY_FAIL;
     }
-    /* answers still in flight when the first 429 came may have got through
-     * too: every attempt let through counts */
+    /* answers still in flight when the first limit came may have got
+     * through too: every attempt let through counts */
     if (b->through + 1 > max) {
-        snprintf(why, why_size, "429 only after %zu failed attempts got through, more than %zu",
-                 b->through, max - 1);
+        snprintf(why, why_size,
+                 "limited only after %zu failed attempts got through, more than the budget of %zu",
+                 b->through, max);
         return HX_TALLY_FAIL;
     }
-    if (!b->retry_after) {
-        snprintf(why, why_size, "429 at attempt %zu without a valid Retry-After header",
-                 b->through + 1);
-        return HX_TALLY_FAIL;
-    }
-    snprintf(why, why_size, "429 with Retry-After at attempt %zu (limit %zu)", b->through + 1, max);
+    snprintf(why, why_size, "%s at attempt %zu (budget %zu)%s",
+             b->lockouts > 0 ? "lockout answer" : "429", b->through + 1, max,
+             b->lockouts > 0  ? ""
+             : b->retry_after ? ", with Retry-After"
+                              : "; no Retry-After (RFC 6585 §4: MAY)");
     return HX_TALLY_PASS;
 }

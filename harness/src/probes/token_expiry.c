@@ -1,5 +1,6 @@
 /* Probe token_expiry (checklist item 5, token-expiry): exp - iat is the
  * lifetime, and tokens outside their validity are refused. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,14 +10,38 @@
 #include "forge_send.h"
 #include "hx/probes/diag.h"
 
+static const char *const expiry_classes[] = {"expired", "exp-missing", "future-iat", "unknown-user",
+                                             NULL};
+
 static const struct hx_probe_arg expiry_args[] = {
     HX_ARG_STR("tasks_path"),
     HX_ARG_INT("lifetime", 1, 10LL * 366 * 86400), /* seconds */
     HX_ARG_INT("tolerance", 0, 86400),             /* seconds */
     HX_ARG_BOOL("forge"),
     HX_ARG_BOOL("check_wording"),
+    /* judge the issued token's lifetime (its own check); default true */
+    HX_ARG_BOOL("judge_lifetime"),
+    /* the classes of forged tokens to send (hx_forge_class); absent: all */
+    HX_ARG_LIST_OF("classes", expiry_classes),
     HX_ARG_END,
 };
+
+static bool
+expiry_class_wanted(const json_t *args, const char *cls)
+{
+    const json_t *list = args != NULL ? json_object_get(args, "classes") : NULL;
+    size_t i;
+    json_t *v;
+
+    if (list == NULL)
+        return true;
+    json_array_foreach(list, i, v)
+    {
+        if (strcmp(json_string_value(v), cls) == 0)
+            return true;
+    }
+    return false;
+}
 
 static void
 expiry_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
@@ -28,10 +53,20 @@ expiry_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     long long tol =
         hx__arg_int(args, "tolerance", hx__prof_int(ctx, "token.lifetime_tolerance", 5));
     long unauth = (long)hx__prof_int(ctx, "codes.unauthenticated", 401);
+    long long life, off;
+    const char *secret;
     char why[160];
 
     if (!hx__forge_identities(ctx, &a, &b, step))
         return;
+    if (!hx__arg_bool(args, "judge_lifetime", true)) {
+        if (hx_jwt_parse(a.token, &j, why, sizeof(why)) != 0) {
+            hx_step_set(step, HX_STATUS_SKIP, "probe.token-format",
+                        "cannot decide: the issued token is not a compact JWS (%s)", why);
+            return;
+        }
+        goto forge; /* the lifetime is judged by a check of its own */
+    }
     if (hx_jwt_parse(a.token, &j, why, sizeof(why)) != 0) {
         hx_step_set(step, HX_STATUS_FAIL, "probe.token-format",
                     "the token the target issued is not a compact JWS: %s", why);
@@ -44,12 +79,22 @@ expiry_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         hx_jwt_cleanup(&j);
         return;
     }
-    hx_step_add_note(step, "issued token: exp - iat = %lld s (expected %lld +/- %lld)", exp - iat,
-                     lifetime, tol);
-    if (llabs(exp - iat - lifetime) > tol) {
+    /* claims come from the target: no arithmetic that can overflow */
+    if (__builtin_sub_overflow(exp, iat, &life) || __builtin_sub_overflow(life, lifetime, &off) ||
+        off == LLONG_MIN) {
         hx_step_set(step, HX_STATUS_FAIL, "probe.token-lifetime",
-                    "token lifetime exp - iat = %lld s (%.2f days), expected %lld s", exp - iat,
-                    (double)(exp - iat) / 86400.0, lifetime);
+                    "token lifetime exp - iat is out of any range (exp %lld, iat %lld), expected "
+                    "%lld s",
+                    exp, iat, lifetime);
+        hx_jwt_cleanup(&j);
+        return;
+    }
+    hx_step_add_note(step, "issued token: exp - iat = %lld s (expected %lld +/- %lld)", life,
+                     lifetime, tol);
+    if (llabs(off) > tol) {
+        hx_step_set(step, HX_STATUS_FAIL, "probe.token-lifetime",
+                    "token lifetime exp - iat = %lld s (%.2f days), expected %lld s", life,
+                    (double)life / 86400.0, lifetime);
         hx_jwt_cleanup(&j);
         return;
     }
@@ -74,8 +119,9 @@ expiry_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         return;
     }
 
+forge:
     /* With the secret: tokens outside their validity must be refused. */
-    const char *secret = hx__forge_secret(ctx, &j, step);
+    secret = hx__forge_secret(ctx, &j, step);
     hx_jwt_cleanup(&j);
     if (secret == NULL) {
         hx_step_set(step, HX_STATUS_SKIP, "probe.needs-secret",
@@ -89,7 +135,7 @@ expiry_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     {
         struct hx_forgery f[HX_FORGE_MAX];
         struct hx__forge_outcome o;
-        size_t n = 0;
+        size_t n = 0, sent = 0;
         unsigned char rnd[16];
         char fake[40];
         struct hx_response r;
@@ -140,11 +186,15 @@ expiry_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
                 return;
             }
         }
-        for (size_t i = 1; i < n; i++)
+        for (size_t i = 1; i < n; i++) {
+            if (!expiry_class_wanted(args, hx_forge_class(f[i].name)))
+                continue;
             hx__forge_send(ctx, args, &f[i], a.user_id, b.user_id, fake,
                            strcmp(f[i].name, "expired") == 0 ? expired_words : NULL, step, &o);
+            sent++;
+        }
         hx_forge_free(f, n);
-        hx__forge_verdict(step, &o, n - 1, unauth, "token-expiry");
+        hx__forge_verdict(step, &o, sent, unauth, "token-expiry");
     }
 }
 

@@ -117,8 +117,10 @@ hx_console_summary(struct hx_console *c, const struct hx_result *r)
     console_clear_live(c);
     hx_result_count(r, &n);
     fprintf(c->out,
-            "\n%s%zu scenarios: %zu passed, %zu failed, %zu errors, %zu skipped in %.2f s%s\n",
-            console_color(c, C_BOLD), n.total, n.passed, n.failed, n.errors, n.skipped, r->seconds,
+            "\n%s%zu scenarios: %zu passed, %zu failed, %zu errors, %zu skipped, %zu warnings in "
+            "%.2f s%s\n",
+            console_color(c, C_BOLD), n.total, n.passed, n.failed, n.errors, n.skipped, n.warnings,
+            r->seconds,
             console_color(c, C_RESET));
     if (n.failed + n.errors > 0) {
         fprintf(c->out, "\nNot passed:\n");

@@ -48,8 +48,8 @@ static int
 diff_status_parse(const char *s, enum hx_status *out)
 {
     static const enum hx_status all[] = {HX_STATUS_PASS, HX_STATUS_FAIL, HX_STATUS_ERROR,
-                                         HX_STATUS_SKIP};
-    for (size_t i = 0; s != NULL && i < 4; i++) {
+                                         HX_STATUS_SKIP, HX_STATUS_WARN};
+    for (size_t i = 0; s != NULL && i < sizeof all / sizeof all[0]; i++) {
         if (strcmp(s, hx_status_name(all[i])) == 0) {
             *out = all[i];
             return 0;

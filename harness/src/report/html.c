@@ -34,6 +34,8 @@ html_class(enum hx_status s)
         return "st-error";
     case HX_STATUS_SKIP:
         return "st-skip";
+    case HX_STATUS_WARN:
+        return "st-warn";
     }
     return "st-skip";
 }
@@ -99,6 +101,7 @@ static const char html_css[] =
     ".badge.st-fail{color:#fff;background:var(--fail);border-color:var(--fail)}\n"
     ".badge.st-error{color:var(--error);background:var(--error-bg)}\n"
     ".badge.st-skip{color:var(--skip);background:var(--skip-bg)}\n"
+    ".badge.st-warn{color:var(--error);background:var(--error-bg);border-style:dashed}\n"
     ".badge.st-none{color:var(--skip);background:#fff;border-style:dashed}\n"
     "dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.5rem 0}\n"
     "dl.meta dt{font-weight:600;color:#57606a}dl.meta dd{margin:0;overflow-wrap:anywhere}\n"
@@ -116,6 +119,7 @@ static const char html_css[] =
     "details.case.st-error{border-left:5px solid var(--error)}\n"
     "details.case.st-pass{border-left:5px solid var(--pass)}\n"
     "details.case.st-skip{border-left:5px dashed var(--skip)}\n"
+    "details.case.st-warn{border-left:5px dashed var(--error)}\n"
     ".case-body{padding:0 .9rem .7rem}\n"
     ".why{border-left:3px solid var(--fail);padding:.1rem .7rem;margin:.5rem 0}\n"
     ".why.st-error{border-color:var(--error)}.why.st-skip{border-color:var(--skip)}\n"
@@ -154,7 +158,10 @@ static void
 html_count_phrase(struct hx__w *w, const struct hx_counts *n)
 {
     hx__w_fmt(w, "%zu failed, %zu %s, %zu passed, %zu skipped, of %zu checks", n->failed, n->errors,
-             n->errors == 1 ? "error" : "errors", n->passed, n->skipped, n->total);
+              n->errors == 1 ? "error" : "errors", n->passed, n->skipped, n->total);
+    if (n->warnings > 0)
+        hx__w_fmt(w, " (%zu %s: good practice beyond the contract)", n->warnings,
+                  n->warnings == 1 ? "warning" : "warnings");
 }
 
 static void
@@ -494,6 +501,11 @@ html_case(struct hx__w *w, size_t index, const struct hx_case *c)
     if (c->diagnosis != NULL) {
         hx__w_raw(w, "<p class=\"diagnosis\"><strong>Likely cause:</strong> ");
         html_text(w, c->diagnosis);
+        hx__w_raw(w, "</p>\n");
+    }
+    if (c->source != NULL) {
+        hx__w_raw(w, "<p class=\"source\"><strong>Rule from:</strong> ");
+        html_text(w, c->source);
         hx__w_raw(w, "</p>\n");
     }
     if (c->remediation != NULL && c->status != HX_STATUS_PASS && c->status != HX_STATUS_SKIP) {

@@ -91,6 +91,7 @@ json_counts(struct json_ctx *j, const struct hx_counts *n)
     json_set(j, o, "failed", json_integer((json_int_t)n->failed));
     json_set(j, o, "errors", json_integer((json_int_t)n->errors));
     json_set(j, o, "skipped", json_integer((json_int_t)n->skipped));
+    json_set(j, o, "warnings", json_integer((json_int_t)n->warnings));
     return o;
 }
 
@@ -197,6 +198,7 @@ json_case(struct json_ctx *j, const struct hx_case *c)
     json_set(j, o, "failure_type", json_str_or_null(c->failure_type));
     json_set(j, o, "skip_reason", json_str_or_null(skipped ? c->message : NULL));
     json_set(j, o, "remediation", json_str_or_null(c->remediation));
+    json_set(j, o, "source", json_str_or_null(c->source));
     json_set(j, o, "diagnosis", json_str_or_null(c->diagnosis));
     json_set(j, o, "started", json_time(c->started));
     json_set(j, o, "duration_ms", json_ms(c->seconds));

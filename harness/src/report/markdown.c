@@ -157,6 +157,11 @@ md_failure(struct hx__w *w, const struct hx_case *c)
         md_text(w, c->diagnosis);
         hx__w_raw(w, "\n");
     }
+    if (c->source != NULL) {
+        hx__w_raw(w, "   - Rule from: ");
+        md_text(w, c->source);
+        hx__w_raw(w, "\n");
+    }
     if (c->remediation != NULL) {
         hx__w_raw(w, "   - **Remediation:** ");
         md_text(w, c->remediation);
@@ -229,6 +234,21 @@ hx_report_markdown_render(const struct hx_result *r, struct cmn_buf *out)
         more = md_entries(&w, r, sorted, false, start, 2000);
         if (more > 0)
             hx__w_fmt(&w, "\n… and %zu more not listed here: see report.html.\n", more);
+        hx__w_raw(&w, "\n");
+    }
+    if (n.warnings > 0) {
+        hx__w_fmt(&w, "### Warnings (%zu): good practice beyond the contract, not failures\n\n",
+                  n.warnings);
+        for (size_t i = 0; i < r->n_cases; i++)
+            if (sorted[i]->status == HX_STATUS_WARN) {
+                hx__w_raw(&w, "- ⚠ ");
+                md_text(&w, sorted[i]->id);
+                hx__w_raw(&w, " ");
+                md_text(&w, sorted[i]->title);
+                hx__w_raw(&w, ": ");
+                md_code(&w, sorted[i]->message != NULL ? sorted[i]->message : "", false);
+                hx__w_raw(&w, "\n");
+            }
         hx__w_raw(&w, "\n");
     }
     if (n.skipped > 0) {

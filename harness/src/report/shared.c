@@ -263,6 +263,8 @@ hx__status_symbol(enum hx_status s)
         return "!";
     case HX_STATUS_SKIP:
         return "–";
+    case HX_STATUS_WARN:
+        return "⚠";
     }
     return "?";
 }
@@ -279,6 +281,8 @@ hx__status_word(enum hx_status s)
         return "ERROR";
     case HX_STATUS_SKIP:
         return "SKIP";
+    case HX_STATUS_WARN:
+        return "WARN";
     }
     return "UNKNOWN";
 }

@@ -209,6 +209,8 @@ hx_run_execute(struct hx_run *run, struct hx_scenario *const *sc, size_t n,
             hx_case_add_asvs(s->kase, x->asvs[k]);
         if (x->remediation)
             hx_case_set_remediation(s->kase, x->remediation);
+        if (x->source)
+            hx_case_set_source(s->kase, x->source);
     }
     if (n == 0)
         goto out;

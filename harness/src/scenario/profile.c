@@ -8,8 +8,8 @@
 #include "hx/jsonpath.h"
 
 static const char *const profile_sections[] = {
-    "name",  "description", "paths",    "fields",   "codes",   "auth", "messages",
-    "token", "tasks",       "database", "identity", "extends", NULL,
+    "name",  "description", "paths",    "fields",   "codes",   "auth",   "messages",
+    "token", "tasks",       "database", "identity", "extends", "limits", NULL,
 };
 
 static bool
@@ -172,6 +172,40 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
     } else if (sec != NULL) {
         json_object_foreach(sec, key, val) if (!json_is_string(val))
             hx_errlist_add(errs, file, 0, "database.%s: expected a string", key);
+    }
+
+    sec = json_object_get(root, "limits");
+    if (sec != NULL && !json_is_object(sec)) {
+        hx_errlist_add(errs, file, 0, "limits: expected an object");
+    } else if (sec != NULL) {
+        json_object_foreach(sec, key, val)
+        {
+            if (strcmp(key, "account") == 0 || strcmp(key, "address") == 0) {
+                if (!json_is_integer(val) || json_integer_value(val) < 1 ||
+                    json_integer_value(val) > 500)
+                    hx_errlist_add(errs, file, 0,
+                                   "limits.%s: expected the failed attempts a burst may get "
+                                   "through before a limit (1..500)",
+                                   key);
+            } else if (strcmp(key, "lockout_status") == 0) {
+                size_t i;
+                json_t *v;
+                bool ok = json_is_integer(val) || json_is_array(val);
+                json_array_foreach(val, i, v) ok = ok && json_is_integer(v);
+                if (!ok)
+                    hx_errlist_add(errs, file, 0,
+                                   "limits.lockout_status: expected a status or a list of "
+                                   "them (e.g. [401, 423])");
+            } else if (strcmp(key, "lockout_message") == 0 || strcmp(key, "source") == 0) {
+                if (!json_is_string(val) && !json_is_null(val))
+                    hx_errlist_add(errs, file, 0, "limits.%s: expected a string", key);
+            } else {
+                hx_errlist_add(errs, file, 0,
+                               "limits.%s: unknown (account, address, lockout_status, "
+                               "lockout_message, source)",
+                               key);
+            }
+        }
     }
 
     sec = json_object_get(root, "identity");

@@ -20,7 +20,7 @@
 #define SCENARIO_MAX_FILES 5000
 
 static const char *const scenario_keys[] = {
-    "id",    "title",  "description", "checklist",  "asvs",  "severity", "remediation",
+    "id",    "title",  "description", "checklist",  "asvs",  "severity", "remediation", "source",
     "needs", "floods", "exclusive",   "identities", "steps", "notes",    NULL,
 };
 static const char *const step_keys[] = {"name",  "request", "expect", "capture",
@@ -299,6 +299,7 @@ hx_scenario_free(struct hx_scenario *s)
     scenario_free_strings(s->checklist, s->n_checklist);
     scenario_free_strings(s->asvs, s->n_asvs);
     free(s->remediation);
+    free(s->source);
     scenario_free_strings(s->need_keys, s->n_need_keys);
     scenario_free_strings(s->identities, s->n_identities);
     for (size_t i = 0; i < s->n_steps; i++) {
@@ -371,6 +372,10 @@ hx_scenario_load(const char *file, const char *group, struct hx_scenario **out,
     s->description = scenario_dup(json_object_get(doc, "description"));
     if (json_object_get(doc, "description") && !json_is_string(json_object_get(doc, "description")))
         hx_errlist_add(errs, file, 0, "description: expected a string");
+    s->source = scenario_dup(json_object_get(doc, "source"));
+    if (json_object_get(doc, "source") && !json_is_string(json_object_get(doc, "source")))
+        hx_errlist_add(errs, file, 0,
+                       "source: expected a string (the quickstart line, RFC or ASVS requirement)");
     s->remediation = scenario_dup(json_object_get(doc, "remediation"));
     if (json_object_get(doc, "remediation") && !json_is_string(json_object_get(doc, "remediation")))
         hx_errlist_add(errs, file, 0, "remediation: expected a string");
@@ -391,7 +396,7 @@ hx_scenario_load(const char *file, const char *group, struct hx_scenario **out,
     v = json_object_get(doc, "severity");
     if (v != NULL &&
         (!json_is_string(v) || hx_severity_parse(json_string_value(v), &s->severity) != 0))
-        hx_errlist_add(errs, file, 0, "severity: expected info, low, medium, high or critical");
+        hx_errlist_add(errs, file, 0, "severity: expected warning, info, low, medium, high or critical");
 
     v = json_object_get(doc, "needs");
     if (v != NULL) {

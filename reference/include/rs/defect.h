@@ -60,6 +60,12 @@ const struct rs_token_key *rs_defect_token_weak_key(void);
  * than HS256) is verified with, NULL when refused; *unsigned_ok is set for
  * "none" in any case (no signature to check). */
 const EVP_MD *rs_defect_token_alg(const char *alg, bool *unsigned_ok);
+/* duplicate-claims-accepted: a token segment parsed without refusing a
+ * member twice (new, or NULL). */
+json_t *rs_defect_token_lenient_json(const char *raw, size_t len);
+/* extra-segments-accepted: where the third segment of token ends (its third
+ * dot, or its end), so that later segments are ignored. */
+const char *rs_defect_token_third_end(const char *dot2);
 
 /* ---- defects/access.c ---- */
 

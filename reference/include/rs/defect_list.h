@@ -14,6 +14,17 @@ RS_DEFECT_ITEM(ANY_HMAC_ALG_ACCEPTED, "any-hmac-alg-accepted",
 RS_DEFECT_ITEM(SIGNATURE_NOT_CHECKED, "signature-not-checked",
                "token signatures are not verified at all")
 RS_DEFECT_ITEM(EXP_NOT_CHECKED, "exp-not-checked", "expired tokens are accepted")
+RS_DEFECT_ITEM(ISSUES_HS512, "issues-hs512",
+               "tokens are signed HS512, not the contract's HS256 (and HS512 is accepted)")
+RS_DEFECT_ITEM(EXP_OPTIONAL, "exp-optional", "a token without exp is accepted and never expires")
+RS_DEFECT_ITEM(FUTURE_IAT_ACCEPTED, "future-iat-accepted",
+               "a token whose iat lies in the future is accepted")
+RS_DEFECT_ITEM(DUPLICATE_CLAIMS_ACCEPTED, "duplicate-claims-accepted",
+               "token header and claims are parsed leniently: a member twice, the last wins")
+RS_DEFECT_ITEM(EXTRA_SEGMENTS_ACCEPTED, "extra-segments-accepted",
+               "a token with more than three segments is verified on its first three")
+RS_DEFECT_ITEM(UNKNOWN_USER_ACCEPTED, "unknown-user-accepted",
+               "a valid token for a user id no account has is served as an empty account")
 RS_DEFECT_ITEM(LIFETIME_30_DAYS, "lifetime-30-days", "tokens expire after 30 days, not 7")
 RS_DEFECT_ITEM(WEAK_SECRET, "weak-secret",
                "tokens are signed with a word-list secret (your-256-bit-secret)")

@@ -74,6 +74,9 @@ rs__api_store_error(struct rs_request *r, int rc, const char *notfound)
     case RS_E_BUSY:
         return rs_reply_unavailable(r);
     case RS_E_ACCOUNT_UNKNOWN:
+        if (RS_DEFECT(UNKNOWN_USER_ACCEPTED))
+            return rs_reply_json(r, MHD_HTTP_OK, json_array());
+        return rs_guard_account_refused(r, rc);
     case RS_E_ACCOUNT_INACTIVE:
         return rs_guard_account_refused(r, rc);
     default:

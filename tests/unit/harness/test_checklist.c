@@ -93,6 +93,25 @@ test_checklist_item_with_an_undecided_check_is_an_error(void)
     hx_result_free(r);
 }
 
+static void
+test_checklist_warning_never_decides_an_item(void)
+{
+    struct hx_result *r = hx_result_new("t", "p", "id");
+    struct hx_case *c = hx_result_add_case(r, "SEC-W-001", "w", "checklist", "f.json");
+    struct hx_item_summary sum;
+
+    add_case(r, "SEC-X-000", HX_STATUS_PASS);
+    c->severity = HX_SEV_WARNING;
+    hx_case_add_checklist(c, "hs256");
+    hx_step_set(hx_case_add_step(c, "s", "probe:x"), HX_STATUS_FAIL, "t", "beyond the contract");
+    hx_case_finish(c);
+    hx_checklist_summarise(r, "hs256", &sum);
+    CU_ASSERT_EQUAL(c->status, HX_STATUS_WARN);
+    CU_ASSERT_EQUAL(sum.status, HX_STATUS_PASS);
+    CU_ASSERT_EQUAL(sum.counts.total, 1);
+    hx_result_free(r);
+}
+
 int
 main(void)
 {
@@ -100,6 +119,7 @@ main(void)
         TU_TEST(test_checklist_table_has_the_twelve_items_in_order),
         TU_TEST(test_checklist_item_passes_only_when_every_check_ran_and_passed),
         TU_TEST(test_checklist_item_with_an_undecided_check_is_an_error),
+        TU_TEST(test_checklist_warning_never_decides_an_item),
         {NULL, NULL},
     };
     return tu_run_suite("checklist", tests);

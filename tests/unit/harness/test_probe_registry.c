@@ -91,6 +91,8 @@ test_registry_every_checklist_scenario_calls_known_probes_with_valid_args(void)
         files++;
         CU_ASSERT_EQUAL(strncmp(json_string_value(json_object_get(doc, "id")), "SEC-", 4), 0);
         CU_ASSERT_PTR_NOT_NULL(json_string_value(json_object_get(doc, "remediation")));
+        /* every check says where its rule comes from */
+        CU_ASSERT_PTR_NOT_NULL(json_string_value(json_object_get(doc, "source")));
         CU_ASSERT(json_array_size(json_object_get(doc, "asvs")) >= 1);
         steps = json_object_get(doc, "steps");
         json_array_foreach(steps, i, st)

@@ -116,11 +116,11 @@ test_burst_counts_every_attempt_let_through_in_any_order(void)
     /* four in flight: five got through, the sixth met 429, and one more
      * that was already in flight got through after it */
     for (int i = 0; i < 5; i++)
-        CU_ASSERT_FALSE(hx_burst_add(&b, 401, NULL));
-    CU_ASSERT_TRUE(hx_burst_add(&b, 429, "60"));
+        CU_ASSERT_FALSE(hx_burst_add(&b, 401, NULL, false));
+    CU_ASSERT_TRUE(hx_burst_add(&b, 429, "60", false));
     CU_ASSERT_EQUAL(b.limited_at, 6);
-    CU_ASSERT_FALSE(hx_burst_add(&b, 401, NULL));
-    CU_ASSERT_TRUE(hx_burst_add(&b, 429, NULL));
+    CU_ASSERT_FALSE(hx_burst_add(&b, 401, NULL, false));
+    CU_ASSERT_TRUE(hx_burst_add(&b, 429, NULL, false));
     CU_ASSERT_EQUAL(b.through, 6);
     CU_ASSERT_EQUAL(b.limited, 2);
     CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_PASS);
@@ -128,35 +128,45 @@ test_burst_counts_every_attempt_let_through_in_any_order(void)
     /* the straggler counts: 6 let through is one too many for a bound of 6 */
     CU_ASSERT_EQUAL(hx_burst_judge(&b, 6, why, sizeof(why)), HX_TALLY_FAIL);
     CU_ASSERT_EQUAL(hx_burst_judge(&b, 7, why, sizeof(why)), HX_TALLY_PASS);
-    /* the Retry-After of the first 429 is the one judged */
+    /* the Retry-After of the first 429 is the one reported; it is a MAY */
     memset(&b, 0, sizeof(b));
-    hx_burst_add(&b, 429, NULL);
-    hx_burst_add(&b, 429, "60");
-    CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_FAIL);
+    hx_burst_add(&b, 429, NULL, false);
+    hx_burst_add(&b, 429, "60", false);
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_PASS);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "no Retry-After (RFC 6585"));
 }
 
 static void
-test_burst_stops_at_first_429_and_wants_retry_after(void)
+test_burst_stops_at_first_429_or_lockout_within_the_budget(void)
 {
     struct hx_burst b = {0};
     char why[200];
 
     for (int i = 0; i < 5; i++)
-        CU_ASSERT_FALSE(hx_burst_add(&b, 401, NULL));
-    CU_ASSERT_TRUE(hx_burst_add(&b, 429, "30"));
+        CU_ASSERT_FALSE(hx_burst_add(&b, 401, NULL, false));
+    CU_ASSERT_TRUE(hx_burst_add(&b, 429, "30", false));
     CU_ASSERT_EQUAL(b.limited_at, 6);
     CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_PASS);
     CU_ASSERT_EQUAL(hx_burst_judge(&b, 5, why, sizeof(why)), HX_TALLY_FAIL);
     memset(&b, 0, sizeof(b));
-    hx_burst_add(&b, 429, NULL);
-    CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_FAIL);
-    CU_ASSERT_PTR_NOT_NULL(strstr(why, "Retry-After"));
+    hx_burst_add(&b, 429, NULL, false);
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_PASS);
+    /* a lockout the profile describes (a 423, a 401 with its message)
+     * limits like a 429: ten failures, the eleventh locked */
     memset(&b, 0, sizeof(b));
     for (int i = 0; i < 10; i++)
-        hx_burst_add(&b, 401, NULL);
+        CU_ASSERT_FALSE(hx_burst_add(&b, 401, NULL, false));
+    CU_ASSERT_TRUE(hx_burst_add(&b, 401, NULL, true));
+    CU_ASSERT_EQUAL(b.lockouts, 1);
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 100, why, sizeof(why)), HX_TALLY_PASS);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "lockout answer at attempt 11"));
     CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_FAIL);
     memset(&b, 0, sizeof(b));
-    CU_ASSERT_TRUE(hx_burst_add(&b, 503, NULL));
+    for (int i = 0; i < 10; i++)
+        hx_burst_add(&b, 401, NULL, false);
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_FAIL);
+    memset(&b, 0, sizeof(b));
+    CU_ASSERT_TRUE(hx_burst_add(&b, 503, NULL, false));
     CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_UNDECIDED);
 }
 
@@ -167,7 +177,7 @@ main(void)
         TU_TEST(test_variants_paths_build_the_tricks),
         TU_TEST(test_variants_origins_make_lookalikes_of_the_trusted_one),
         TU_TEST(test_race_judge_wants_exactly_one_account),
-        TU_TEST(test_burst_stops_at_first_429_and_wants_retry_after),
+        TU_TEST(test_burst_stops_at_first_429_or_lockout_within_the_budget),
         TU_TEST(test_burst_counts_every_attempt_let_through_in_any_order),
         {NULL, NULL},
     };

@@ -143,6 +143,36 @@ test_result_step_without_a_verdict_is_an_error_not_a_pass(void)
 }
 
 static void
+test_result_warning_that_does_not_hold_is_warn_never_a_failure(void)
+{
+    struct hx_result *r = hx_result_new("t", "p", "id");
+    struct hx_case *c = hx_result_add_case(r, "W", "w", "g", "f");
+    struct hx_counts n;
+    struct hx_step_result *s;
+
+    c->severity = HX_SEV_WARNING;
+    s = hx_case_add_step(c, "s", "probe:x");
+    hx_step_set(s, HX_STATUS_FAIL, "probe.x", "a signed token with a claim twice was accepted");
+    hx_case_finish(c);
+    CU_ASSERT_EQUAL(c->status, HX_STATUS_WARN);
+    CU_ASSERT_STRING_EQUAL(hx_status_name(c->status), "warn");
+    hx_result_count(r, &n);
+    CU_ASSERT_EQUAL(n.warnings, 1);
+    CU_ASSERT_EQUAL(n.failed, 0);
+    CU_ASSERT_EQUAL(hx_result_exit_code(r, HX_SEV_INFO), HX_EXIT_PASS);
+    CU_ASSERT_EQUAL(hx_result_exit_code(r, HX_SEV_WARNING), HX_EXIT_FAILED);
+
+    c = hx_result_add_case(r, "F", "f", "g", "f");
+    c->severity = HX_SEV_LOW;
+    hx_step_set(hx_case_add_step(c, "s", "probe:x"), HX_STATUS_FAIL, "t", "bad");
+    hx_case_finish(c);
+    CU_ASSERT_EQUAL(c->status, HX_STATUS_FAIL);
+    CU_ASSERT_EQUAL(hx_result_exit_code(r, HX_SEV_INFO), HX_EXIT_FAILED);
+    CU_ASSERT_EQUAL(hx_result_exit_code(r, HX_SEV_MEDIUM), HX_EXIT_PASS);
+    hx_result_free(r);
+}
+
+static void
 test_result_severity_names_round_trip(void)
 {
     enum hx_severity sev;
@@ -150,6 +180,9 @@ test_result_severity_names_round_trip(void)
     CU_ASSERT_EQUAL(sev, HX_SEV_HIGH);
     CU_ASSERT_STRING_EQUAL(hx_severity_name(HX_SEV_CRITICAL), "critical");
     CU_ASSERT(hx_severity_parse("urgent", &sev) != 0);
+    CU_ASSERT(hx_severity_parse("warning", &sev) == 0);
+    CU_ASSERT_EQUAL(sev, HX_SEV_WARNING);
+    CU_ASSERT_STRING_EQUAL(hx_severity_name(HX_SEV_WARNING), "warning");
     CU_ASSERT_STRING_EQUAL(hx_status_name(HX_STATUS_SKIP), "skip");
 }
 
@@ -163,6 +196,7 @@ main(void)
         TU_TEST(test_result_notes_accumulate_as_lines),
         TU_TEST(test_result_case_diagnosis_comes_from_a_step_note),
         TU_TEST(test_result_step_without_a_verdict_is_an_error_not_a_pass),
+        TU_TEST(test_result_warning_that_does_not_hold_is_warn_never_a_failure),
         TU_TEST(test_result_severity_names_round_trip),
         {NULL, NULL},
     };

@@ -38,6 +38,24 @@ struct hx_forgery {
 
 #define HX_FORGE_MAX 40
 
+/* The attack class of a forgery (by its name), so that each class is a
+ * check of its own: one defect, one red line.
+ *   hs256 set:  "alg-none" (alg none in any case, with or without the genuine
+ *               signature; alg twice), "other-hmac-alg" (HS384/HS512 with
+ *               the real secret), "signature" (stripped, missing, another
+ *               token's, not base64url), "payload-tampered" (user id switched,
+ *               exp extended, a claim added twice, payload not base64url:
+ *               all under the genuine signature), "header-injection" (kid,
+ *               jku, x5u, RS256/ES256 headers over an HMAC signature),
+ *               "malformed" (extra segments, oversized), "duplicate-claims"
+ *               (a claim twice, signed with the real secret: accepting it is
+ *               allowed by RFC 7519 §4, so its check is a warning);
+ *   expiry set: "control", "expired", "exp-missing" (absent or not an
+ *               integer), "future-iat" (a warning: no RFC requires refusing
+ *               it), "unknown-user".
+ * Static; "other" for a name it does not know. */
+const char *hx_forge_class(const char *name);
+
 /* Builds the hs256 set into out[max]; *n receives the count. Forgeries that
  * need something not given (secret, B's token) are left out and named in
  * missing (when given), comma-separated. Returns 0 or CMN_E_INVAL when the

@@ -36,18 +36,22 @@ struct hx_burst {
     size_t through;    /* answered with anything but 429 */
     size_t limited;    /* answered 429 */
     size_t limited_at; /* through + 1 when the first 429 arrived, 0 before */
-    bool retry_after;  /* the first 429 carried a valid Retry-After */
+    bool retry_after;  /* the first 429 carried a valid Retry-After (or X-Retry-After) */
+    size_t lockouts;   /* answered with the profile's lockout (status and message) */
     size_t errors;     /* 5xx or no answer */
     long last_status;
 };
 
 /* Records one answer; returns true when the burst must stop sending (a 429
- * met, or an error). */
-bool hx_burst_add(struct hx_burst *b, long status, const char *retry_after);
+ * or a lockout met, or an error). lockout: the answer is the lockout the
+ * target's profile describes (a 401/403/423 with a stable message), which
+ * limits like a 429. */
+bool hx_burst_add(struct hx_burst *b, long status, const char *retry_after, bool lockout);
 
-/* A 429 with Retry-After after at most max - 1 attempts got through (the
- * 429 came at attempt max at the latest, counting the attempts let
- * through). */
+/* A limit (429 or lockout) after at most max - 1 attempts got through (it
+ * came at attempt max at the latest, counting the attempts let through).
+ * Retry-After is reported, not required: RFC 6585 §4 says a 429 MAY carry
+ * it. */
 enum hx_tally_verdict hx_burst_judge(const struct hx_burst *b, size_t max, char *why,
                                      size_t why_size);
 
