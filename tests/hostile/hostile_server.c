@@ -50,6 +50,7 @@ enum hostile_mode {
     MODE_JSON_BOMB,
     MODE_MIXED,
     MODE_CREDENTIALS,
+    MODE_SERIAL_SIGNIN,
     MODE_COUNT
 };
 
@@ -73,6 +74,10 @@ static const struct {
     [MODE_JSON_BOMB] = {"json-bomb", "200 with JSON nested --bomb-depth (100000) levels deep"},
     [MODE_MIXED] = {"mixed", "sign-up answers plausibly; every other route of the contract "
                              "misbehaves in one of the ways above"},
+    [MODE_SERIAL_SIGNIN] = {"serial-signin",
+                            "one sign-in at a time (a synchronous hash in an event loop): a "
+                            "known email hashes 150 ms, an unknown one answers after 20 ms "
+                            "unless a hash holds it up; 401 either way"},
     [MODE_CREDENTIALS] = {"credentials",
                           "sign-up/in: 200 with an opaque session token (body, header, "
                           "cookie); everything else: 401 quoting the token, the cookie and "
@@ -535,6 +540,73 @@ answer_credentials(int fd, const struct hostile_req *req)
     }
 }
 
+/* The serial-signin mode: sign-ins are served one at a time, as in a server
+ * that hashes passwords synchronously inside its event loop, and only a
+ * known email costs a hash: pairs sent together look alike, one request
+ * after another they do not. */
+#define SERIAL_KNOWN_MAX 4096
+#define SERIAL_HASH_MS 150
+#define SERIAL_AWAIT_MS 20
+static pthread_mutex_t serial_lock = PTHREAD_MUTEX_INITIALIZER;
+static char serial_known[SERIAL_KNOWN_MAX][128];
+static size_t serial_n_known;
+
+/* The email of a JSON request body, copied into out ("" if none). */
+static void
+serial_email(const struct hostile_req *req, char *out, size_t size)
+{
+    const char *e = strstr(req->body, "\"email\"");
+    out[0] = '\0';
+    if (e != NULL && (e = strchr(e + 7, ':')) != NULL && (e = strchr(e, '"')) != NULL) {
+        size_t n = strcspn(e + 1, "\"\\");
+        if (n < size)
+            snprintf(out, size, "%.*s", (int)n, e + 1);
+    }
+}
+
+static void answer_plausible_signup(int fd, const struct hostile_req *req, unsigned long id);
+
+static void
+answer_serial_signin(int fd, const struct hostile_req *req, unsigned long id)
+{
+    static const char refused[] = "{\"detail\":\"Invalid credentials\"}";
+    char email[128], head[256];
+    bool known = false;
+
+    serial_email(req, email, sizeof email);
+    if (strstr(req->path, "/signup") != NULL) {
+        pthread_mutex_lock(&serial_lock);
+        if (serial_n_known < SERIAL_KNOWN_MAX && email[0] != '\0')
+            snprintf(serial_known[serial_n_known++], sizeof serial_known[0], "%s", email);
+        pthread_mutex_unlock(&serial_lock);
+        answer_plausible_signup(fd, req, id);
+        return;
+    }
+    if (strstr(req->path, "/signin") == NULL) {
+        send_str(fd, "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
+                     "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+        return;
+    }
+    pthread_mutex_lock(&serial_lock);
+    for (size_t i = 0; i < serial_n_known && !known; i++)
+        known = strcasecmp(serial_known[i], email) == 0;
+    pthread_mutex_unlock(&serial_lock);
+    if (!known)
+        usleep(SERIAL_AWAIT_MS * 1000); /* an await (the user lookup) before answering */
+    /* one at a time: an unknown email that arrived with a known one waits
+     * for the known one's hash, so a pair sent together looks alike */
+    pthread_mutex_lock(&serial_lock);
+    if (known)
+        usleep(SERIAL_HASH_MS * 1000);
+    pthread_mutex_unlock(&serial_lock);
+    snprintf(head, sizeof head,
+             "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+             "WWW-Authenticate: Bearer\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+             sizeof refused - 1);
+    send_str(fd, head);
+    send_str(fd, refused);
+}
+
 static void
 answer_plausible_signup(int fd, const struct hostile_req *req, unsigned long id)
 {
@@ -702,6 +774,9 @@ conn_serve(void *arg)
         break;
     case MODE_CREDENTIALS:
         answer_credentials(c->fd, &req);
+        break;
+    case MODE_SERIAL_SIGNIN:
+        answer_serial_signin(c->fd, &req, c->id);
         break;
     case MODE_COUNT:
         break;

@@ -1,5 +1,6 @@
-/* Probe error_leaks (checklist item 6, no-info-leak): error bodies carry no
- * stack trace, SQL, path or version; no version banners. */
+/* Probe error_leaks: error bodies carry no stack trace, SQL, path or version
+ * (checklist item 6, no-info-leak) and, judged apart as good practice, no
+ * version banners (args.judge: "bodies" or "banners"). */
 #include <math.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -31,7 +32,15 @@ hx_banner_found(const char *header_name, const char *value)
     return false;
 }
 
-static const struct hx_probe_arg errors_args[] = {HX_ARG_STR("tasks_path"), HX_ARG_END};
+static const char *const errors_judges[] = {"bodies", "banners", NULL};
+
+static const struct hx_probe_arg errors_args[] = {
+    HX_ARG_STR("tasks_path"),
+    /* what this check judges: error bodies (a leak of internals), version
+     * banners (good practice), or both when absent */
+    HX_ARG_STR_OF("judge", errors_judges),
+    HX_ARG_END,
+};
 
 /* task ids sent to reach the database (see errors_run) */
 #define ERRORS_TASK_IDS 5
@@ -51,6 +60,9 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     const char *signup = hx__prof_str(ctx, "paths.signup", "/api/auth/signup");
     const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
     const char *health = hx__prof_str(ctx, "paths.health", "/health");
+    const char *judge = hx__arg_str(args, "judge", NULL);
+    bool bodies = judge == NULL || strcmp(judge, "bodies") == 0;
+    bool banners = judge == NULL || strcmp(judge, "banners") == 0;
 
     if (hx_probe_identity(ctx, "alice", &a) != 0)
         return;
@@ -117,7 +129,7 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
             hx_response_cleanup(&r);
             continue;
         }
-        for (size_t k = 0; k < r.n_headers; k++) {
+        for (size_t k = 0; banners && k < r.n_headers; k++) {
             if ((strcasecmp(r.headers[k].name, "Server") == 0 ||
                  strcasecmp(r.headers[k].name, "X-Powered-By") == 0 ||
                  strcasecmp(r.headers[k].name, "X-AspNet-Version") == 0) &&
@@ -133,8 +145,9 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
                 }
             }
         }
-        if (r.status >= 400 && hx_content_leak(r.body.data != NULL ? r.body.data : "", r.body.len,
-                                               what, sizeof(what))) {
+        if (bodies && r.status >= 400 &&
+            hx_content_leak(r.body.data != NULL ? r.body.data : "", r.body.len, what,
+                            sizeof(what))) {
             size_t len = strlen(found);
             int w = snprintf(found + len, sizeof(found) - len, "%s%s answered %ld with %s",
                              len ? "; " : "", probes[i].label, r.status, what);
@@ -154,10 +167,11 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
                     errors, np, first_error);
         return;
     }
-    hx_step_add_note(step,
-                     "%zu error answers (%zu of them with task ids meant for the database): no "
-                     "stack trace, SQL, database error, path or version; no banner",
-                     np, np > 7 ? np - 7 : 0);
+    hx_step_add_note(step, "%zu answers (%zu of them with task ids meant for the database):%s%s",
+                     np, np > 7 ? np - 7 : 0,
+                     bodies ? " no stack trace, SQL, database error, path or version in errors;"
+                            : "",
+                     banners ? " no version banner" : "");
     hx_step_pass(step);
 }
 

@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,7 +213,8 @@ hx_forge_hs256(const struct hx_forge_in *in, struct hx_forgery *out, size_t max,
     } else {
         forge_missing(missing, missing_size, "user id switched (needs a second user)");
     }
-    if (hx_jwt_claim_int(&a, "exp", &exp) == 0) {
+    if (hx_jwt_claim_int(&a, "exp", &exp) == 0 && exp <= LLONG_MAX - 3600) {
+        /* the target's exp: no arithmetic that can overflow */
         char *p = forge_payload_with(a.payload, "exp", json_integer(exp + 3600));
         forge_add(&s, "payload-exp-extended", HX_FORGE_PATH_SELF, false,
                   p == NULL ? NULL
@@ -344,7 +346,9 @@ hx_forge_expiry(const struct hx_forge_in *in, struct hx_forgery *out, size_t max
     struct hx_jwt a = {0};
     struct forge_set s = {.out = out, .max = max};
     long long now = (long long)in->now;
-    long long life = in->lifetime > 0 ? in->lifetime : 604800;
+    /* at most ten years, so that now + life cannot overflow whatever the
+     * profile says */
+    long long life = in->lifetime > 0 && in->lifetime < 10LL * 366 * 86400 ? in->lifetime : 604800;
 
     if (in->secret == NULL)
         return CMN_E_INVAL;
@@ -417,4 +421,44 @@ hx_answer_name(enum hx_answer a)
         return "rate limited";
     }
     return "?";
+}
+
+const char *
+hx_forge_class(const char *name)
+{
+    static const struct {
+        const char *prefix, *cls;
+    } classes[] = {
+        {"alg-none", "alg-none"},
+        {"alg-None", "alg-none"},
+        {"alg-NONE", "alg-none"},
+        {"alg-duplicate-header", "alg-none"},
+        {"hs384-real-secret", "other-hmac-alg"},
+        {"hs512-real-secret", "other-hmac-alg"},
+        {"signature-", "signature"},
+        {"other-token-signature", "signature"},
+        {"base64url-invalid-signature", "signature"},
+        {"payload-", "payload-tampered"},
+        {"base64url-invalid-payload", "payload-tampered"},
+        {"duplicate-claim-signed", "duplicate-claims"},
+        {"duplicate-claim", "payload-tampered"}, /* under the genuine signature */
+        {"kid-", "header-injection"},
+        {"jku-", "header-injection"},
+        {"x5u-", "header-injection"},
+        {"alg-rs256-header", "header-injection"},
+        {"alg-es256-header", "header-injection"},
+        {"extra-", "malformed"},
+        {"oversized", "malformed"},
+        {"control-resigned", "control"},
+        {"expired", "expired"},
+        {"exp-missing", "exp-missing"},
+        {"exp-not-integer", "exp-missing"},
+        {"issued-in-future", "future-iat"},
+        {"unknown-user", "unknown-user"},
+    };
+
+    for (size_t i = 0; name != NULL && i < sizeof classes / sizeof classes[0]; i++)
+        if (strncmp(name, classes[i].prefix, strlen(classes[i].prefix)) == 0)
+            return classes[i].cls;
+    return "other";
 }

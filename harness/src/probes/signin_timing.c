@@ -137,11 +137,14 @@ timing_phase_note(struct hx_step_result *step, const struct timing_phase *ph)
 }
 
 /* Pairs sent together first: on a target that hashes in parallel both
- * signins of a pair meet the same load, and the run does not wait for one
- * hash after another. A target that serves them one at a time makes the
- * second of each pair wait for the first: differences of a whole hash, both
- * ways, and no verdict. Then the pairs are measured again one request after
- * another, and that second phase alone decides. */
+ * signins of a pair meet the same load. But a target that serves requests
+ * one at a time (a synchronous hash inside an event loop) makes the second
+ * of each pair wait for the first, and the pairs can look the same when
+ * they are not. So a "same" from that phase is never enough: the pairs are
+ * always measured again one request after another, whose samples do not
+ * wait for each other, and that phase decides. A clear difference in the
+ * pairs phase is a leak either way (waiting blurs a difference, it does not
+ * make one). */
 static void
 timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
 {
@@ -149,15 +152,27 @@ timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         {.how = "each pair sent together", .together = true},
         {.how = "one request after another", .together = false},
     };
-    const struct timing_phase *last = NULL;
+    const struct timing_phase *last = &ph[0];
 
-    for (size_t k = 0; k < 2; k++) {
-        if (!timing_phase_run(ctx, args, &ph[k], step))
+    if (!timing_phase_run(ctx, args, &ph[0], step))
+        return;
+    timing_phase_note(step, &ph[0]);
+    if (ph[0].sum.verdict != HX_TIMING_DIFFERENT && !ph[0].limited && !hx_probe_stopping(ctx)) {
+        if (!timing_phase_run(ctx, args, &ph[1], step))
             return;
-        timing_phase_note(step, &ph[k]);
-        last = &ph[k];
-        if (ph[k].sum.verdict != HX_TIMING_UNDECIDED || ph[k].limited || hx_probe_stopping(ctx))
-            break;
+        timing_phase_note(step, &ph[1]);
+        last = &ph[1];
+        if (ph[0].sum.verdict == HX_TIMING_SAME && ph[1].sum.verdict == HX_TIMING_DIFFERENT)
+            hx_step_add_note(step, "the pairs sent together looked the same, one request after "
+                                   "another they differ: the target serves signins one at a "
+                                   "time");
+    }
+    if (last == &ph[0] && ph[0].sum.verdict == HX_TIMING_SAME) {
+        /* never a pass on the pairs phase alone */
+        hx_step_set(step, HX_STATUS_SKIP, ph[0].limited ? "probe.rate-limited" : "probe.undecided",
+                    "could not decide: the one-request-after-another phase could not run (%s)",
+                    ph[0].limited ? "rate limited (429)" : "the run was interrupted");
+        return;
     }
     switch (last->sum.verdict) {
     case HX_TIMING_DIFFERENT:
@@ -169,6 +184,8 @@ timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
                     last->sum.p, last->n, last->how);
         return;
     case HX_TIMING_SAME:
+        hx_step_add_note(step, "verdict from the phase %s: the same within the tolerance, p = %.4f",
+                         last->how, last->sum.p);
         hx_step_pass(step);
         return;
     case HX_TIMING_UNDECIDED:
@@ -180,14 +197,15 @@ timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
             hx_step_set(step, HX_STATUS_SKIP, "probe.undecided",
                         "could not decide: timings not clear after %zu pairs sent together "
                         "and %zu sent one request after another",
-                        ph[0].n, last == &ph[1] ? ph[1].n : (size_t)0);
+                        ph[0].n, ph[1].n);
         return;
     }
 }
 
 const struct hx_probe_def hx__probe_signin_timing = {
     .name = "signin_timing",
-    .summary = "unknown email and wrong password take the same time (pairs sent together)",
+    .summary = "unknown email and wrong password take the same time (pairs sent together, then "
+               "one request after another, which decides)",
     .floods = false,
     .args = timing_args,
     .check_args = timing_check_args,
