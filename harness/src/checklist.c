@@ -76,26 +76,6 @@ hx_case_has_item(const struct hx_case *c, const char *id)
     return false;
 }
 
-/* Fail closed: a failure is the finding that matters most; then a check
- * that could not run (error); then one that did not decide (skip); a pass
- * counts only when nothing else happened. */
-static int
-checklist_rank(enum hx_status s)
-{
-    switch (s) {
-    case HX_STATUS_FAIL:
-        return 3;
-    case HX_STATUS_ERROR:
-        return 2;
-    case HX_STATUS_SKIP:
-        return 1;
-    case HX_STATUS_PASS:
-    case HX_STATUS_WARN: /* beyond the checklist: never decides an item */
-        return 0;
-    }
-    return 3;
-}
-
 void
 hx_checklist_summarise(const struct hx_result *r, const char *id, struct hx_item_summary *out)
 {
@@ -126,7 +106,7 @@ hx_checklist_summarise(const struct hx_result *r, const char *id, struct hx_item
             out->counts.warnings++;
             break;
         }
-        if (checklist_rank(c->status) > checklist_rank(out->status))
+        if (hx_status_rank(c->status) > hx_status_rank(out->status))
             out->status = c->status;
     }
 }

@@ -28,8 +28,8 @@ hx_status_name(enum hx_status s)
     return "unknown";
 }
 
-static const char *const severity_names[] = {"warning", "info",  "low",
-                                             "medium",  "high",  "critical"};
+static const char *const severity_names[] = {"warning", "info", "low",
+                                             "medium",  "high", "critical"};
 #define SEVERITY_N (sizeof severity_names / sizeof severity_names[0])
 
 const char *
@@ -352,10 +352,8 @@ hx_case_skip(struct hx_case *c, const char *fmt, ...)
     return 0;
 }
 
-/* Worse first: a failure is a verdict against the target and hides an
- * error (a check that could not run), which hides a skip. */
-static int
-result_rank(enum hx_status s)
+int
+hx_status_rank(enum hx_status s)
 {
     switch (s) {
     case HX_STATUS_FAIL:
@@ -365,10 +363,10 @@ result_rank(enum hx_status s)
     case HX_STATUS_SKIP:
         return 1;
     case HX_STATUS_PASS:
-    case HX_STATUS_WARN: /* steps are never WARN; a case becomes it below */
+    case HX_STATUS_WARN: /* a warning never outweighs a pass */
         return 0;
     }
-    return 0;
+    return 3;
 }
 
 /* A probe names the likely cause of what it saw in a note line that starts
@@ -408,7 +406,7 @@ hx_case_finish(struct hx_case *c)
         const struct hx_step_result *s = &c->steps[i];
         total += s->seconds;
         if (s->status != HX_STATUS_PASS &&
-            (worst == NULL || result_rank(s->status) > result_rank(worst->status)))
+            (worst == NULL || hx_status_rank(s->status) > hx_status_rank(worst->status)))
             worst = s;
     }
     if (c->seconds == 0)

@@ -32,8 +32,8 @@ struct hx_profile {
     const char *email_field, *password_field, *username_field;
     const char *token_path, *user_id_path;
     enum hx_transport transport;
-    const char *cookie_name;
-    const char *scheme; /* "Bearer" */
+    const char *cookie_name; /* NULL for a Bearer-only target (auth.cookie null) */
+    const char *scheme;      /* "Bearer" */
     bool task_writes;
     const char *email_domain;
 };

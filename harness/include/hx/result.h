@@ -38,6 +38,9 @@ enum hx_severity {
     HX_SEV_CRITICAL,
 };
 
+/* How bad a status is, for "the worst of": FAIL 3 > ERROR 2 > SKIP 1 >
+ * PASS and WARN 0. Fail closed: a pass outweighs nothing. */
+int hx_status_rank(enum hx_status s);
 /* "pass", "fail", "error", "skip", "warn". Static. */
 const char *hx_status_name(enum hx_status s);
 /* "warning", "info", "low", "medium", "high", "critical". Static. */

@@ -28,23 +28,6 @@ static const struct hx_probe_arg forge_args[] = {
     HX_ARG_END,
 };
 
-static bool
-forge_class_wanted(const json_t *args, const char *cls)
-{
-    const json_t *list = args != NULL ? json_object_get(args, "classes") : NULL;
-    size_t i;
-    json_t *v;
-
-    if (list == NULL)
-        return true;
-    json_array_foreach(list, i, v)
-    {
-        if (strcmp(json_string_value(v), cls) == 0)
-            return true;
-    }
-    return false;
-}
-
 static void
 forge_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
 {
@@ -107,7 +90,7 @@ forge_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *s
     if (missing[0] != '\0')
         hx_step_add_note(step, "not built: %s", missing);
     for (size_t i = 0; i < n; i++) {
-        if (!forge_class_wanted(args, hx_forge_class(f[i].name)))
+        if (!hx__forge_class_wanted(args, hx_forge_class(f[i].name)))
             continue;
         hx__forge_send(ctx, args, &f[i], a.user_id, b.user_id, NULL, NULL, step, &o);
         sent++;

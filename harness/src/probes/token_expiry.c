@@ -26,23 +26,6 @@ static const struct hx_probe_arg expiry_args[] = {
     HX_ARG_END,
 };
 
-static bool
-expiry_class_wanted(const json_t *args, const char *cls)
-{
-    const json_t *list = args != NULL ? json_object_get(args, "classes") : NULL;
-    size_t i;
-    json_t *v;
-
-    if (list == NULL)
-        return true;
-    json_array_foreach(list, i, v)
-    {
-        if (strcmp(json_string_value(v), cls) == 0)
-            return true;
-    }
-    return false;
-}
-
 static void
 expiry_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
 {
@@ -187,7 +170,7 @@ forge:
             }
         }
         for (size_t i = 1; i < n; i++) {
-            if (!expiry_class_wanted(args, hx_forge_class(f[i].name)))
+            if (!hx__forge_class_wanted(args, hx_forge_class(f[i].name)))
                 continue;
             hx__forge_send(ctx, args, &f[i], a.user_id, b.user_id, fake,
                            strcmp(f[i].name, "expired") == 0 ? expired_words : NULL, step, &o);

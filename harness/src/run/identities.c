@@ -171,7 +171,7 @@ hx__run_signup_judge(struct hx_run *run, struct hx_vars *vars, const char *name,
         doc = cmn_json_parse_strict(resp->body.data, resp->body.len, 64, perr, sizeof perr);
     if (doc != NULL && hx_jsonpath_get(doc, p->token_path, &tok, NULL) == 0 && json_is_string(tok))
         token = strdup(json_string_value(tok));
-    if (token == NULL)
+    if (token == NULL && p->cookie_name != NULL)
         token = hx_response_cookie(resp, p->cookie_name);
     if (doc != NULL && hx_jsonpath_get(doc, p->user_id_path, &uid, NULL) == 0) {
         if (json_is_string(uid))

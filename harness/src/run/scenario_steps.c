@@ -174,7 +174,7 @@ scen_build_request(struct run_scen *s, const json_t *req, struct hx_error *err)
             if (rc != 0)
                 return rc;
         }
-        if (cookie) {
+        if (cookie && p->cookie_name != NULL) {
             char *line;
             if (asprintf(&line, "%s=%s", p->cookie_name, token) < 0)
                 return HX_E_NOMEM;

@@ -132,8 +132,15 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
             (strcmp(t, "bearer") != 0 && strcmp(t, "cookie") != 0 && strcmp(t, "both") != 0))
             hx_errlist_add(errs, file, 0,
                            "auth.transport: expected \"bearer\", \"cookie\" or \"both\"");
-        if (!json_is_string(json_object_get(sec, "cookie")))
-            hx_errlist_add(errs, file, 0, "auth.cookie: expected the token cookie's name");
+        /* a Bearer-only target need not name a cookie ("cookie": null) */
+        if (!json_is_string(json_object_get(sec, "cookie")) &&
+            !(t != NULL && strcmp(t, "bearer") == 0 &&
+              !json_is_string(json_object_get(sec, "cookie")) &&
+              (json_object_get(sec, "cookie") == NULL ||
+               json_is_null(json_object_get(sec, "cookie")))))
+            hx_errlist_add(errs, file, 0,
+                           "auth.cookie: expected the token cookie's name (or null with "
+                           "\"transport\": \"bearer\")");
         if (!json_is_string(json_object_get(sec, "scheme")))
             hx_errlist_add(errs, file, 0, "auth.scheme: expected a string such as \"Bearer\"");
     }
