@@ -82,6 +82,12 @@ int hx_probe_http_quiet(struct hx_probe_ctx *ctx, const struct hx_request *req,
  * or HX_E_TOOLONG. */
 int hx_probe_route(const struct hx_probe_ctx *ctx, const char *name, const char *user_id,
                    const char *task_id, char *out, size_t out_size);
+/* In an embedded run (the throwaway authref trusts X-Forwarded-For and each
+ * scenario is a client of its own), moves this probe to a client address
+ * of its own, as another client would be, so that a second phase of
+ * measurements does not meet the rate limit the first one used up. Against
+ * any other target it changes nothing (no X-Forwarded-For is sent there). */
+void hx_probe_new_client(struct hx_probe_ctx *ctx);
 /* True once the run is being interrupted (Ctrl-C): long probes should stop
  * early and skip their step. */
 bool hx_probe_stopping(const struct hx_probe_ctx *ctx);

@@ -158,6 +158,7 @@ timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         return;
     timing_phase_note(step, &ph[0]);
     if (ph[0].sum.verdict != HX_TIMING_DIFFERENT && !ph[0].limited && !hx_probe_stopping(ctx)) {
+        hx_probe_new_client(ctx); /* the second phase from a client of its own */
         if (!timing_phase_run(ctx, args, &ph[1], step))
             return;
         timing_phase_note(step, &ph[1]);

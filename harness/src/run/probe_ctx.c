@@ -228,6 +228,15 @@ hx_probe_http_quiet(struct hx_probe_ctx *ctx, const struct hx_request *req,
     return probe_perform(ctx, req, resp);
 }
 
+void
+hx_probe_new_client(struct hx_probe_ctx *ctx)
+{
+    /* scenario scopes are small numbers; probe clients count down from the
+     * top of the 16 bits the address holds, so the two never meet */
+    unsigned n = __atomic_add_fetch(&ctx->run->client_counter, 1, __ATOMIC_SEQ_CST);
+    ctx->scope = 0xFFFFu - (n & 0x7FFFu);
+}
+
 bool
 hx_probe_stopping(const struct hx_probe_ctx *ctx)
 {

@@ -32,7 +32,8 @@ struct hx_run {
     char run_id[16];
     char target[2048];
     char user_agent[64];
-    unsigned fresh_counter; /* atomic */
+    unsigned fresh_counter;  /* atomic */
+    unsigned client_counter; /* atomic: client addresses given to probes (hx_probe_new_client) */
 };
 
 struct hx_probe_ctx {
