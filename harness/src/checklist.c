@@ -88,24 +88,7 @@ hx_checklist_summarise(const struct hx_result *r, const char *id, struct hx_item
         if (!out->covered)
             out->status = HX_STATUS_PASS; /* until a check says otherwise */
         out->covered = true;
-        out->counts.total++;
-        switch (c->status) {
-        case HX_STATUS_PASS:
-            out->counts.passed++;
-            break;
-        case HX_STATUS_FAIL:
-            out->counts.failed++;
-            break;
-        case HX_STATUS_ERROR:
-            out->counts.errors++;
-            break;
-        case HX_STATUS_SKIP:
-            out->counts.skipped++;
-            break;
-        case HX_STATUS_WARN:
-            out->counts.warnings++;
-            break;
-        }
+        hx_counts_add(&out->counts, c->status);
         if (hx_status_rank(c->status) > hx_status_rank(out->status))
             out->status = c->status;
     }

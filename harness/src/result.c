@@ -427,11 +427,11 @@ hx_case_finish(struct hx_case *c)
     result_replace(&c->failure_type, worst->failure_type);
 }
 
-static void
-result_count_one(const struct hx_case *c, struct hx_counts *out)
+void
+hx_counts_add(struct hx_counts *out, enum hx_status s)
 {
     out->total++;
-    switch (c->status) {
+    switch (s) {
     case HX_STATUS_PASS:
         out->passed++;
         break;
@@ -455,7 +455,7 @@ hx_result_count(const struct hx_result *r, struct hx_counts *out)
 {
     memset(out, 0, sizeof *out);
     for (size_t i = 0; i < r->n_cases; i++)
-        result_count_one(r->cases[i], out);
+        hx_counts_add(out, r->cases[i]->status);
 }
 
 void
@@ -464,7 +464,7 @@ hx_result_count_group(const struct hx_result *r, const char *group, struct hx_co
     memset(out, 0, sizeof *out);
     for (size_t i = 0; i < r->n_cases; i++)
         if (r->cases[i]->group != NULL && strcmp(r->cases[i]->group, group) == 0)
-            result_count_one(r->cases[i], out);
+            hx_counts_add(out, r->cases[i]->status);
 }
 
 int

@@ -173,6 +173,8 @@ void hx_case_finish(struct hx_case *c);
 int hx_case_set_diagnosis(struct hx_case *c, const char *text);
 
 void hx_result_count(const struct hx_result *r, struct hx_counts *out);
+/* Counts one case of status s into out (total and its status's count). */
+void hx_counts_add(struct hx_counts *out, enum hx_status s);
 
 /* The exit codes of authconform. */
 enum hx_exit {

@@ -25,14 +25,8 @@ bcrypt_latency(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_ide
     size_t want = (size_t)hx__arg_int(args, "latency_samples", 3), n = 0;
     double t[20];
     const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
-    json_t *body = json_object();
-    char *text;
+    char *text = hx__signin_body(ctx, id->email, id->password);
 
-    json_object_set_new(body, hx__prof_str(ctx, "fields.email", "email"), json_string(id->email));
-    json_object_set_new(body, hx__prof_str(ctx, "fields.password", "password"),
-                        json_string(id->password));
-    text = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
     for (size_t i = 0; i < want && text != NULL; i++) {
         struct hx_response r;
         int rc = hx__probe_send(

@@ -155,20 +155,3 @@ hx__forge_secret(struct hx_probe_ctx *ctx, const struct hx_jwt *genuine,
     hx__diagnose(ctx, step, diag);
     return NULL;
 }
-
-bool
-hx__forge_class_wanted(const json_t *args, const char *cls)
-{
-    const json_t *list = args != NULL ? json_object_get(args, "classes") : NULL;
-    size_t i;
-    json_t *v;
-
-    if (list == NULL)
-        return true;
-    json_array_foreach(list, i, v)
-    {
-        if (strcmp(json_string_value(v), cls) == 0)
-            return true;
-    }
-    return false;
-}

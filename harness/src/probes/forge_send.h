@@ -38,10 +38,6 @@ void hx__forge_send(struct hx_probe_ctx *ctx, const json_t *args, const struct h
 void hx__forge_verdict(struct hx_step_result *step, const struct hx__forge_outcome *o, size_t sent,
                        long unauth, const char *item);
 
-/* Whether args.classes (absent: every class) names the attack class cls
- * (hx_forge_class). */
-bool hx__forge_class_wanted(const json_t *args, const char *cls);
-
 /* Signs alice and bob up (or finds them); false when the step was set. */
 bool hx__forge_identities(struct hx_probe_ctx *ctx, struct hx_identity *a, struct hx_identity *b,
                           struct hx_step_result *step);

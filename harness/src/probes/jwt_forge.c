@@ -90,7 +90,7 @@ forge_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *s
     if (missing[0] != '\0')
         hx_step_add_note(step, "not built: %s", missing);
     for (size_t i = 0; i < n; i++) {
-        if (!hx__forge_class_wanted(args, hx_forge_class(f[i].name)))
+        if (!hx__arg_list_has(args, "classes", hx_forge_class(f[i].name)))
             continue;
         hx__forge_send(ctx, args, &f[i], a.user_id, b.user_id, NULL, NULL, step, &o);
         sent++;

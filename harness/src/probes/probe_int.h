@@ -20,6 +20,9 @@ const char *hx__arg_str(const json_t *args, const char *key, const char *dflt);
 long long hx__arg_int(const json_t *args, const char *key, long long dflt);
 double hx__arg_num(const json_t *args, const char *key, double dflt);
 bool hx__arg_bool(const json_t *args, const char *key, bool dflt);
+/* True when the list args.key holds value, or when args has no such list
+ * (absent means every value). */
+bool hx__arg_list_has(const json_t *args, const char *key, const char *value);
 
 /* --- profile (dotted names: "paths.tasks", "codes.unauthenticated") --- */
 

@@ -39,6 +39,23 @@ hx__random_word(struct hx_probe_ctx *ctx, char *out, size_t n)
     out[n - 1] = '\0';
 }
 
+bool
+hx__arg_list_has(const json_t *args, const char *key, const char *value)
+{
+    const json_t *list = args != NULL ? json_object_get(args, key) : NULL;
+    size_t i;
+    json_t *v;
+
+    if (list == NULL)
+        return true;
+    json_array_foreach(list, i, v)
+    {
+        if (json_is_string(v) && strcmp(json_string_value(v), value) == 0)
+            return true;
+    }
+    return false;
+}
+
 const char *
 hx__arg_str(const json_t *args, const char *key, const char *dflt)
 {

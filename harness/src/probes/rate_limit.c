@@ -30,18 +30,6 @@ static const struct hx_probe_arg rate_args[] = {
     HX_ARG_END,
 };
 
-static bool
-rate_scope(const json_t *args, const char *scope)
-{
-    const json_t *scopes = args != NULL ? json_object_get(args, "scopes") : NULL;
-    if (scopes == NULL)
-        return true;
-    for (size_t i = 0; i < json_array_size(scopes); i++)
-        if (strcmp(json_string_value(json_array_get(scopes, i)), scope) == 0)
-            return true;
-    return false;
-}
-
 /* What a burst's answers add up to (updated under the batch's lock). */
 struct rate_state {
     struct hx_probe_ctx *ctx;
@@ -185,7 +173,7 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         hx_step_set(step, HX_STATUS_SKIP, "probe.safe", "skipped under --safe (floods the target)");
         return;
     }
-    if (rate_scope(args, "account")) {
+    if (hx__arg_list_has(args, "scopes", "account")) {
         struct hx_identity id;
         if (hx_probe_identity_fresh(ctx, &id) != 0)
             return;
@@ -197,7 +185,7 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
             undecided = true;
         hx_step_add_note(step, "per account: %s", why);
     }
-    if (rate_scope(args, "address")) {
+    if (hx__arg_list_has(args, "scopes", "address")) {
         v = rate_burst(ctx, NULL, rate_budget(ctx, "address", step), inflight, "per address", step,
                        why, sizeof(why));
         if (v == HX_TALLY_FAIL) {
@@ -216,7 +204,8 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     else if (undecided)
         hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
                     "a burst met a server error or no answer; no verdict");
-    else if (!rate_scope(args, "account") && !rate_scope(args, "address"))
+    else if (!hx__arg_list_has(args, "scopes", "account") &&
+             !hx__arg_list_has(args, "scopes", "address"))
         hx_step_set(step, HX_STATUS_SKIP, "probe.no-scope", "args.scopes names no scope to check");
     else
         hx_step_pass(step);

@@ -48,7 +48,6 @@ cookie_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         hx__arg_str(args, "cookie", hx__prof_str(ctx, "auth.cookie", "access_token"));
     const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
     bool https = strncmp(hx_probe_target(ctx), "https://", 8) == 0;
-    json_t *body;
     char *text, why[300];
     struct hx_response r;
     struct hx_cookie c;
@@ -57,12 +56,7 @@ cookie_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
 
     if (hx_probe_identity(ctx, "alice", &a) != 0)
         return;
-    body = json_object();
-    json_object_set_new(body, hx__prof_str(ctx, "fields.email", "email"), json_string(a.email));
-    json_object_set_new(body, hx__prof_str(ctx, "fields.password", "password"),
-                        json_string(a.password));
-    text = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
+    text = hx__signin_body(ctx, a.email, a.password);
     if (text == NULL) {
         hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "out of memory");
         return;

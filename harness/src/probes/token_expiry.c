@@ -170,7 +170,7 @@ forge:
             }
         }
         for (size_t i = 1; i < n; i++) {
-            if (!hx__forge_class_wanted(args, hx_forge_class(f[i].name)))
+            if (!hx__arg_list_has(args, "classes", hx_forge_class(f[i].name)))
                 continue;
             hx__forge_send(ctx, args, &f[i], a.user_id, b.user_id, fake,
                            strcmp(f[i].name, "expired") == 0 ? expired_words : NULL, step, &o);

@@ -8,6 +8,7 @@
 
 #include "hx/probes/www_authenticate.h"
 #include "probe_int.h"
+#include "signin_pair.h"
 
 /* tchar of RFC 9110 §5.6.2 */
 static bool
@@ -53,7 +54,7 @@ static void
 www_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
 {
     struct hx_identity a;
-    char own[1024], email[200], word[17], bad[1200] = "", line[400], why[200];
+    char own[1024], email[200], password[80], bad[1200] = "", line[400], why[200];
     char *wrong_password = NULL, *unknown_email = NULL;
     const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
     long unauth = (long)hx__prof_int(ctx, "codes.unauthenticated", 401);
@@ -65,11 +66,9 @@ www_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         hx_step_set(step, HX_STATUS_ERROR, "probe.profile", "the tasks route has no {user_id}");
         return;
     }
-    hx__random_word(ctx, word, sizeof word);
-    snprintf(email, sizeof email, "nobody-%s@%s", word,
-             hx__prof_str(ctx, "identity.email_domain", "example.com"));
-    wrong_password = hx__signin_body(ctx, a.email, "Wrong-password-for-sure-9!");
-    unknown_email = hx__signin_body(ctx, email, "Wrong-password-for-sure-9!");
+    hx__signin_unknown(ctx, email, sizeof email, password, sizeof password);
+    wrong_password = hx__signin_body(ctx, a.email, password);
+    unknown_email = hx__signin_body(ctx, email, password);
     if (wrong_password == NULL || unknown_email == NULL) {
         hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "out of memory");
         goto out;

@@ -144,12 +144,38 @@ junit_case_transcript(struct hx__w *t, const struct hx_case *c, bool only_failin
     }
 }
 
+/* Writes as CDATA the text of a case: with lead (NULL: none), a first line
+ * of lead and the message, then the likely cause (diagnosis), where the rule
+ * comes from and the remediation; then the transcript of its steps (only
+ * those that did not pass when only_failing). */
+static void
+junit_case_text(struct hx__w *w, const struct hx_case *c, const char *lead, bool diagnosis,
+                bool only_failing)
+{
+    struct cmn_buf b;
+    struct hx__w t = {&b, 0};
+
+    cmn_buf_init(&b, HX__REPORT_MAX);
+    if (lead != NULL) {
+        hx__w_fmt(&t, "%s%s\n", lead, c->message ? c->message : "");
+        if (diagnosis && c->diagnosis)
+            hx__w_fmt(&t, "likely cause: %s\n", c->diagnosis);
+        if (c->source)
+            hx__w_fmt(&t, "rule from: %s\n", c->source);
+        if (c->remediation)
+            hx__w_fmt(&t, "remediation: %s\n", c->remediation);
+    }
+    junit_case_transcript(&t, c, only_failing);
+    if (t.rc != 0 && w->rc == 0)
+        w->rc = t.rc;
+    junit_cdata(w, b.data, b.len);
+    cmn_buf_cleanup(&b);
+}
+
 static void
 junit_case(struct hx__w *w, const struct hx_case *c)
 {
     char name[1024];
-    struct cmn_buf b;
-    struct hx__w t = {&b, 0};
 
     snprintf(name, sizeof name, "%s %s", c->id ? c->id : "?", c->title ? c->title : "");
     hx__w_raw(w, "    <testcase");
@@ -163,21 +189,10 @@ junit_case(struct hx__w *w, const struct hx_case *c)
     case HX_STATUS_WARN:
         /* good practice beyond the contract: no failure element, so CI stays
          * green; the warning leads the case's output */
-        cmn_buf_init(&b, HX__REPORT_MAX);
-        t.rc = 0;
-        hx__w_fmt(&t, "WARNING (good practice beyond the contract, not a failure): %s\n",
-                  c->message ? c->message : "");
-        if (c->source)
-            hx__w_fmt(&t, "rule from: %s\n", c->source);
-        if (c->remediation)
-            hx__w_fmt(&t, "remediation: %s\n", c->remediation);
-        junit_case_transcript(&t, c, false);
-        if (t.rc != 0 && w->rc == 0)
-            w->rc = t.rc;
         hx__w_raw(w, "      <system-out>");
-        junit_cdata(w, b.data, b.len);
+        junit_case_text(w, c, "WARNING (good practice beyond the contract, not a failure): ", false,
+                        false);
         hx__w_raw(w, "</system-out>\n");
-        cmn_buf_cleanup(&b);
         hx__w_raw(w, "    </testcase>\n");
         return;
     case HX_STATUS_SKIP:
@@ -192,35 +207,16 @@ junit_case(struct hx__w *w, const struct hx_case *c)
         xml_attr(w, "message", c->message ? c->message : el);
         xml_attr(w, "type", c->failure_type ? c->failure_type : el);
         hx__w_raw(w, ">");
-        cmn_buf_init(&b, HX__REPORT_MAX);
-        t.rc = 0;
-        hx__w_fmt(&t, "%s\n", c->message ? c->message : "");
-        if (c->diagnosis)
-            hx__w_fmt(&t, "likely cause: %s\n", c->diagnosis);
-        if (c->source)
-            hx__w_fmt(&t, "rule from: %s\n", c->source);
-        if (c->remediation)
-            hx__w_fmt(&t, "remediation: %s\n", c->remediation);
-        junit_case_transcript(&t, c, true);
-        if (t.rc != 0 && w->rc == 0)
-            w->rc = t.rc;
-        junit_cdata(w, b.data, b.len);
-        cmn_buf_cleanup(&b);
+        junit_case_text(w, c, "", true, true);
         hx__w_fmt(w, "</%s>\n", el);
         break;
     }
     }
-    cmn_buf_init(&b, HX__REPORT_MAX);
-    t.rc = 0;
-    junit_case_transcript(&t, c, false);
-    if (t.rc != 0 && w->rc == 0)
-        w->rc = t.rc;
-    if (b.len > 0) {
+    if (c->n_steps > 0) {
         hx__w_raw(w, "      <system-out>");
-        junit_cdata(w, b.data, b.len);
+        junit_case_text(w, c, NULL, false, false);
         hx__w_raw(w, "</system-out>\n");
     }
-    cmn_buf_cleanup(&b);
     hx__w_raw(w, "    </testcase>\n");
 }
 

@@ -73,7 +73,6 @@ hx__run_record(struct hx_run *run, struct hx_step_result *step, const struct hx_
 
     if (x == NULL)
         return HX_E_NOMEM;
-    hx__run_learn(run, resp);
     x->method = strdup(req->method);
     x->url = hx_redact_text_new(&run->red, req->url, strlen(req->url));
     rc |= run_copy_headers(run, req->headers, req->n_headers, &x->request_headers,

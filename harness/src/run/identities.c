@@ -243,6 +243,7 @@ hx__run_signup_blocking(struct hx_run *run, struct hx_vars *vars, const char *na
     }
     hx_response_init(&resp, HX_BODY_MAX);
     hx_http_perform(&run->http, &rq.req, &resp);
+    hx__run_learn(run, &resp);
     hx__run_record(run, step, &rq.req, &resp);
     rc = hx__run_signup_judge(run, vars, name, &resp, step);
     hx_response_cleanup(&resp);

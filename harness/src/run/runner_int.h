@@ -47,14 +47,15 @@ struct hx_probe_ctx {
 /* Registers the credentials resp carries (cookie values, token headers,
  * JSON strings under sensitive keys) with the run's redactor, so that they
  * are masked wherever they appear later. Every response the run receives
- * passes here. Returns 0 or HX_E_NOMEM. */
+ * passes here once, where it arrives: a request step, a signup, a probe's
+ * send. Returns 0 or HX_E_NOMEM. */
 int hx__run_learn(struct hx_run *run, const struct hx_response *resp);
 
 /* Redacts, in place, the message and notes a probe wrote into step. */
 void hx__run_redact_step(struct hx_run *run, struct hx_step_result *step);
 
-/* Records one exchange, redacted and bounded, as evidence of step (and
- * learns its credentials first, see hx__run_learn). */
+/* Records one exchange, redacted and bounded, as evidence of step; its
+ * credentials were learnt when it arrived (hx__run_learn). */
 int hx__run_record(struct hx_run *run, struct hx_step_result *step, const struct hx_request *req,
                    const struct hx_response *resp);
 
