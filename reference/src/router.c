@@ -161,6 +161,9 @@ rs_router_dispatch(struct rs_request *r)
             break;
         }
     }
+    if (route != NULL && RS_DEFECT(TASKS_SLASH_REDIRECT) && strcmp(route->pattern, "/api/users/{user_id}/tasks") == 0 &&
+        rs_defect_tasks_slash_redirect(r, &answered))
+        return answered;
     if (route != NULL) {
         if (strcmp(method, "HEAD") == 0)
             method = "GET";

@@ -57,11 +57,24 @@ static const char server_target_too_long_mark;
  * connection's memory; past what that memory holds (1000 "&" suffice) it
  * queues a 431, but the request line parser goes on, the answer is lost and
  * the client waits for the connection timeout. authref reads no query
- * parameter: the query is cut off here (the target is libmicrohttpd's own
- * buffer, which it writes into itself), after the target was measured for
- * the 414 cap. Returns SERVER_TARGET_TOO_LONG or NULL, which libmicrohttpd
+ * parameter: a query of more than SERVER_QUERY_ARGS_MAX arguments is cut off
+ * here (the target is libmicrohttpd's own buffer, which it writes into
+ * itself), after the target was measured for the 414 cap. Returns SERVER_TARGET_TOO_LONG or NULL, which libmicrohttpd
  * hands the first call of the request as its context. A NUL byte before the
  * '?' hides the query from this cut (strchr stops there). */
+#define SERVER_QUERY_ARGS_MAX 64
+
+/* The number of arguments a query ("?a=1&b") holds, as libmicrohttpd
+ * splits it. */
+static size_t
+server_query_args(const char *query)
+{
+    size_t n = 1;
+    for (const char *p = query; *p != '\0'; p++)
+        n += *p == '&';
+    return n;
+}
+
 static void *
 server_uri_cut_query(const char *uri)
 {
@@ -72,7 +85,7 @@ server_uri_cut_query(const char *uri)
         return NULL;
     n = strlen(uri);
     query = strchr(uri, '?');
-    if (query != NULL)
+    if (query != NULL && server_query_args(query) > SERVER_QUERY_ARGS_MAX)
         query[1] = '\0';
     return n > SERVER_URI_MAX ? SERVER_TARGET_TOO_LONG : NULL;
 }

@@ -51,6 +51,7 @@ enum hostile_mode {
     MODE_MIXED,
     MODE_CREDENTIALS,
     MODE_SERIAL_SIGNIN,
+    MODE_REDIRECT_AWAY,
     MODE_COUNT
 };
 
@@ -78,6 +79,11 @@ static const struct {
                             "one sign-in at a time (a synchronous hash in an event loop): a "
                             "known email hashes 150 ms, an unknown one answers after 20 ms "
                             "unless a hash holds it up; 401 either way"},
+    [MODE_REDIRECT_AWAY] = {"redirect-away",
+                            "sign-up answers plausibly; everything else: 307 to the same path "
+                            "with a trailing slash on another origin (localhost instead of "
+                            "127.0.0.1), where a request that carries a credential is "
+                            "reported on stderr and answered 200 []"},
     [MODE_CREDENTIALS] = {"credentials",
                           "sign-up/in: 200 with an opaque session token (body, header, "
                           "cookie); everything else: 401 quoting the token, the cookie and "
@@ -90,6 +96,7 @@ struct hostile_cfg {
     size_t big_bytes;
     size_t bomb_depth;
     bool quiet;
+    unsigned port;    /* the port listened on */
     atomic_int conns; /* connections being served */
 };
 
@@ -102,6 +109,8 @@ struct hostile_conn {
 struct hostile_req {
     char method[16];
     char path[2048];
+    char host[256];       /* the Host header, "" when none */
+    bool has_credential;  /* an Authorization or Cookie header came */
     char body[4096]; /* the start of the request body, NUL-terminated */
 };
 
@@ -164,6 +173,8 @@ request_read(int fd, struct hostile_req *req)
     snprintf(req->method, sizeof req->method, "?");
     snprintf(req->path, sizeof req->path, "/");
     req->body[0] = '\0';
+    req->host[0] = '\0';
+    req->has_credential = false;
     while (len < HOSTILE_REQ_MAX) {
         ssize_t r = recv(fd, buf + len, HOSTILE_REQ_MAX - len, 0);
         if (r < 0 && errno == EINTR)
@@ -198,6 +209,13 @@ request_read(int fd, struct hostile_req *req)
     /* Drop the body, if any, so that the client's send completes. */
     size_t body_want = 0;
     for (char *h = strstr(buf, "\r\n"); h != NULL && h < end; h = strstr(h + 2, "\r\n")) {
+        if (strncasecmp(h + 2, "Host:", 5) == 0) {
+            const char *v = h + 2 + 5;
+            v += strspn(v, " \t");
+            snprintf(req->host, sizeof req->host, "%.*s", (int)strcspn(v, " \t\r\n"), v);
+        }
+        if (strncasecmp(h + 2, "Authorization:", 14) == 0 || strncasecmp(h + 2, "Cookie:", 7) == 0)
+            req->has_credential = true;
         if (strncasecmp(h + 2, "Content-Length:", 15) == 0) {
             unsigned long long v = strtoull(h + 2 + 15, NULL, 10);
             body_want = v > HOSTILE_REQ_BODY_MAX ? HOSTILE_REQ_BODY_MAX : (size_t)v;
@@ -441,6 +459,35 @@ answer_redirect(int fd, const struct hostile_req *req)
     if (n < 0 || (size_t)n >= sizeof head)
         return;
     send_all(fd, head, (size_t)n);
+}
+
+/* The redirect-away mode: a same-route redirect (a trailing slash added) to
+ * another origin, which a client must not follow with a credential. The
+ * other origin is this server under the name localhost; what reaches it
+ * with a credential is reported, and answered as a success would be. */
+static void
+answer_redirect_away(int fd, const struct hostile_req *req, unsigned port)
+{
+    char head[4096];
+    int n;
+
+    if (strncmp(req->host, "localhost", 9) == 0) {
+        if (req->has_credential)
+            fprintf(stderr, "hostile: CREDENTIAL FOLLOWED A REDIRECT to another origin: %s %s\n",
+                    req->method, req->path);
+        send_str(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     "Content-Length: 2\r\nConnection: close\r\n\r\n[]");
+        return;
+    }
+    n = snprintf(head, sizeof head,
+                 "HTTP/1.1 307 Temporary Redirect\r\n"
+                 "Location: http://localhost:%u%.2000s/\r\n"
+                 "Content-Length: 0\r\n"
+                 "Connection: close\r\n"
+                 "\r\n",
+                 port, req->path[0] == '/' ? req->path : "/");
+    if (n > 0 && (size_t)n < sizeof head)
+        send_all(fd, head, (size_t)n);
 }
 
 static void
@@ -778,6 +825,13 @@ conn_serve(void *arg)
     case MODE_SERIAL_SIGNIN:
         answer_serial_signin(c->fd, &req, c->id);
         break;
+    case MODE_REDIRECT_AWAY:
+        if (strcmp(req.method, "POST") == 0 && strstr(req.path, "/signup") != NULL &&
+            strncmp(req.host, "localhost", 9) != 0)
+            answer_plausible_signup(c->fd, &req, c->id);
+        else
+            answer_redirect_away(c->fd, &req, cfg->port);
+        break;
     case MODE_COUNT:
         break;
     }
@@ -942,6 +996,7 @@ main(int argc, char **argv)
     socklen_t alen = sizeof addr;
     getsockname(lfd, (struct sockaddr *)&addr, &alen);
     unsigned bound = ntohs(addr.sin_port);
+    cfg.port = bound;
     if (port_file != NULL && port_file_write(port_file, bound) != 0) {
         fprintf(stderr, "hostile-server: --port-file %s: %s\n", port_file, strerror(errno));
         return 1;

@@ -20,7 +20,9 @@ static const struct hx_probe_arg iso_args[] = {
 
 struct iso_state {
     char breaches[1500];
-    size_t n_breaches, n_errors, n_limited, n_refused;
+    size_t n_breaches, n_errors, n_limited, n_refused, n_redirected;
+    long redirect_status;
+    char redirect_what[400]; /* the last request answered with a redirect, and where to */
     long error_status;
 };
 
@@ -64,6 +66,16 @@ iso_judge(struct iso_state *s, int rc, const struct hx_response *r, const char *
     }
     if (r->status == 429) {
         s->n_limited++;
+        return;
+    }
+    if (r->status >= 300 && r->status < 400) {
+        /* a redirect that was not followed (another origin or another route):
+         * neither a refusal nor an answer */
+        const char *to = hx_response_header(r, "Location");
+        s->n_redirected++;
+        s->redirect_status = r->status;
+        snprintf(s->redirect_what, sizeof s->redirect_what, "%.250s, to %.120s", what,
+                 to != NULL ? to : "(no Location)");
         return;
     }
     if (r->status >= 200 && r->status < 300) {
@@ -424,6 +436,14 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
     if (s.n_limited > 0) {
         hx_step_set(step, HX_STATUS_SKIP, "probe.rate-limited",
                     "could not decide: %zu requests were rate limited (429)", s.n_limited);
+        return;
+    }
+    if (s.n_redirected > 0) {
+        hx_step_set(step, HX_STATUS_SKIP, "probe.redirected",
+                    "could not decide: %zu requests were answered with a redirect to another "
+                    "origin or another route, which is not followed with a credential (last: "
+                    "%ld for %s); a redirect is neither a refusal nor an answer",
+                    s.n_redirected, s.redirect_status, s.redirect_what);
         return;
     }
     hx_step_add_note(step, "%zu cross-user requests, all refused", s.n_refused);

@@ -21,6 +21,7 @@
 #include "hx/header_values.h"
 #include "hx/jsonpath.h"
 #include "hx/jwt.h"
+#include "hx/redirect.h"
 #include "run/runner_int.h"
 
 static bool
@@ -124,6 +125,7 @@ hx__run_signup_request(struct hx_run *run, struct hx_vars *vars, const char *nam
         hx__run_req_client(run, rq, scope) != 0)
         return HX_E_NOMEM;
     hx__run_req_finish(rq, "POST");
+    rq->follow_same_route = true;
     return 0;
 }
 
@@ -225,6 +227,31 @@ out:
     return rc;
 }
 
+/* A blocking signup's sender: the redirects it follows are evidence. */
+struct signup_hops {
+    struct hx_run *run;
+    struct hx_step_result *step;
+};
+
+static int
+signup_send(void *arg, const struct hx_request *req, struct hx_response *resp)
+{
+    struct signup_hops *h = arg;
+    return hx_http_perform(&h->run->http, req, resp);
+}
+
+static void
+signup_hop(void *arg, const struct hx_request *req, const struct hx_response *redirect,
+           const char *next)
+{
+    struct signup_hops *h = arg;
+    char note[900];
+
+    hx_redirect_note(req->url, next, redirect->status, note, sizeof note);
+    hx_step_add_note(h->step, "%s", note);
+    hx__run_record(h->run, h->step, req, redirect);
+}
+
 int
 hx__run_signup_blocking(struct hx_run *run, struct hx_vars *vars, const char *name,
                         struct hx_step_result *step)
@@ -242,9 +269,13 @@ hx__run_signup_blocking(struct hx_run *run, struct hx_vars *vars, const char *na
         return rc;
     }
     hx_response_init(&resp, HX_BODY_MAX);
-    hx_http_perform(&run->http, &rq.req, &resp);
-    hx__run_learn(run, &resp);
-    hx__run_record(run, step, &rq.req, &resp);
+    struct signup_hops hops = {run, step};
+    const struct run_sender via = {signup_send, signup_hop, &hops};
+    struct hx_request final;
+    char *url;
+    hx__run_perform(run, &via, &rq.req, &resp, &final, &url);
+    hx__run_record(run, step, &final, &resp);
+    free(url);
     rc = hx__run_signup_judge(run, vars, name, &resp, step);
     hx_response_cleanup(&resp);
     hx__run_req_cleanup(&rq);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hx/redirect.h"
 #include "run/runner_int.h"
 
 const char *
@@ -186,32 +187,9 @@ probe_send(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_res
     return hx_http_perform(&ctx->run->http, &copy, resp);
 }
 
-/* Every answer a probe gets teaches the redactor its credentials. */
+/* Keeps req and resp as the step's evidence, up to the probe's bound. */
 static int
-probe_perform(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_response *resp)
-{
-    int rc = probe_send(ctx, req, resp);
-    hx__run_learn(ctx->run, resp);
-    return rc;
-}
-
-int
-hx_probe_http(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_response *resp)
-{
-    int rc = probe_perform(ctx, req, resp);
-
-    if (ctx->kept < RUN_PROBE_EVIDENCE_MAX) {
-        ctx->kept++;
-        hx__run_record(ctx->run, ctx->step, req, resp);
-    } else {
-        ctx->dropped++;
-    }
-    return rc;
-}
-
-int
-hx_probe_record(struct hx_probe_ctx *ctx, const struct hx_request *req,
-                const struct hx_response *resp)
+probe_keep(struct hx_probe_ctx *ctx, const struct hx_request *req, const struct hx_response *resp)
 {
     if (ctx->kept >= RUN_PROBE_EVIDENCE_MAX) {
         ctx->dropped++;
@@ -221,11 +199,66 @@ hx_probe_record(struct hx_probe_ctx *ctx, const struct hx_request *req,
     return hx__run_record(ctx->run, ctx->step, req, resp);
 }
 
+static int
+probe_send_via(void *arg, const struct hx_request *req, struct hx_response *resp)
+{
+    return probe_send(arg, req, resp);
+}
+
+static void
+probe_hop(void *arg, const struct hx_request *req, const struct hx_response *redirect,
+          const char *next)
+{
+    struct hx_probe_ctx *ctx = arg;
+    if (!ctx->redirect_noted) {
+        char note[900];
+        hx_redirect_note(req->url, next, redirect->status, note, sizeof note);
+        hx_step_add_note(ctx->step, "%s", note);
+        ctx->redirect_noted = true;
+    }
+    if (ctx->keep_hops)
+        probe_keep(ctx, req, redirect);
+}
+
+/* Every answer a probe gets teaches the redactor its credentials; a
+ * same-route redirect is followed (hx__run_perform), noted once on the step
+ * and, when `keep`, kept as evidence with the final answer. The caller
+ * judges the final answer. */
+static int
+probe_perform(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_response *resp,
+              bool keep)
+{
+    const struct run_sender via = {probe_send_via, probe_hop, ctx};
+    struct hx_request final;
+    char *url;
+    int rc;
+
+    ctx->keep_hops = keep;
+    rc = hx__run_perform(ctx->run, &via, req, resp, &final, &url);
+    if (keep)
+        probe_keep(ctx, &final, resp);
+    free(url);
+    return rc;
+}
+
+int
+hx_probe_http(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_response *resp)
+{
+    return probe_perform(ctx, req, resp, true);
+}
+
+int
+hx_probe_record(struct hx_probe_ctx *ctx, const struct hx_request *req,
+                const struct hx_response *resp)
+{
+    return probe_keep(ctx, req, resp);
+}
+
 int
 hx_probe_http_quiet(struct hx_probe_ctx *ctx, const struct hx_request *req,
                     struct hx_response *resp)
 {
-    return probe_perform(ctx, req, resp);
+    return probe_perform(ctx, req, resp, false);
 }
 
 void

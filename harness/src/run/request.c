@@ -20,6 +20,7 @@
 #include "hx/expect.h"
 #include "hx/jsonpath.h"
 #include "hx/jwt.h"
+#include "hx/redirect.h"
 #include "run/runner_int.h"
 
 void
@@ -92,4 +93,33 @@ hx__run_req_client(struct hx_run *run, struct run_req *rq, unsigned scope)
         hx__run_req_has_header(rq, "X-Forwarded-For"))
         return 0;
     return hx__run_req_header(rq, "X-Forwarded-For", addr);
+}
+
+int
+hx__run_perform(struct hx_run *run, const struct run_sender *via, const struct hx_request *req,
+                struct hx_response *resp, struct hx_request *final_req, char **url_out)
+{
+    struct hx_request hop = *req;
+    char *url = NULL, *next;
+    int rc = via->send(via->arg, req, resp);
+
+    hx__run_learn(run, resp);
+    for (int hops = 0; rc == 0 && !req->follow_redirects && hops < RUN_MAX_ROUTE_REDIRECTS &&
+                       hx_redirect_same_route(hop.url, resp, &next);
+         hops++) {
+        size_t max_body = resp->body.max;
+        if (via->hop != NULL)
+            via->hop(via->arg, &hop, resp, next);
+        free(url);
+        url = next;
+        hop.url = url;
+        hx_response_cleanup(resp);
+        hx_response_init(resp, max_body);
+        rc = via->send(via->arg, &hop, resp);
+        hx__run_learn(run, resp);
+    }
+    if (final_req != NULL)
+        *final_req = hop;
+    *url_out = url;
+    return rc;
 }

@@ -42,6 +42,8 @@ struct hx_probe_ctx {
     unsigned scope;       /* the scenario's number in the run */
     struct hx_step_result *step;
     size_t kept, dropped;
+    bool redirect_noted; /* a followed same-route redirect is noted once a step */
+    bool keep_hops;      /* the redirects of the request being sent are evidence */
 };
 
 /* Registers the credentials resp carries (cookie values, token headers,
@@ -50,6 +52,26 @@ struct hx_probe_ctx {
  * passes here once, where it arrives: a request step, a signup, a probe's
  * send. Returns 0 or HX_E_NOMEM. */
 int hx__run_learn(struct hx_run *run, const struct hx_response *resp);
+
+/* How hx__run_perform sends a request and what it does with each
+ * same-route redirect it follows (hop, may be NULL: gets the request and
+ * the redirect answer before the answer is released, and the next URL). */
+struct run_sender {
+    int (*send)(void *arg, const struct hx_request *req, struct hx_response *resp);
+    void (*hop)(void *arg, const struct hx_request *req, const struct hx_response *redirect,
+                const char *next);
+    void *arg;
+};
+
+/* Performs req through via->send, learns the answer's credentials
+ * (hx__run_learn) and follows same-route redirects (hx/redirect.h, at most
+ * RUN_MAX_ROUTE_REDIRECTS) unless req->follow_redirects leaves redirects to
+ * libcurl. resp (initialised by the caller) ends with the final answer;
+ * *final_req, when not NULL, with the final request (its URL valid until the
+ * next call: kept in url_out, which the caller frees). Returns what the last
+ * send returned. */
+int hx__run_perform(struct hx_run *run, const struct run_sender *via, const struct hx_request *req,
+                    struct hx_response *resp, struct hx_request *final_req, char **url_out);
 
 /* Redacts, in place, the message and notes a probe wrote into step. */
 void hx__run_redact_step(struct hx_run *run, struct hx_step_result *step);
@@ -86,8 +108,12 @@ enum scen_state {
 };
 
 /* A request with the storage it points into. */
+/* Same-route redirects (hx/redirect.h) followed for one request at most. */
+#define RUN_MAX_ROUTE_REDIRECTS 2
+
 struct run_req {
     struct hx_request req;
+    bool follow_same_route; /* follow hx_redirect_same_route() answers */
     char *url;
     char *body;
     struct hx_header headers[RUN_MAX_HEADERS];
@@ -107,6 +133,7 @@ struct run_scen {
     bool cur_open; /* cur belongs to the step being (re)tried */
     int attempts;  /* transport retries used */
     int waits429;
+    int route_redirects; /* same-route redirects followed in this step */
     double wake_at;
     double case_t0, step_t0;
     json_t *expanded; /* the current step, expanded */

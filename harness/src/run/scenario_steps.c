@@ -22,6 +22,7 @@
 #include "hx/header_values.h"
 #include "hx/jsonpath.h"
 #include "hx/jwt.h"
+#include "hx/redirect.h"
 #include "run/runner_int.h"
 
 void
@@ -75,6 +76,7 @@ hx__scen_step_end(struct run_loop *L, struct run_scen *s)
     s->step++;
     s->attempts = 0;
     s->waits429 = 0;
+    s->route_redirects = 0;
     s->state = SCEN_READY;
 }
 
@@ -199,7 +201,10 @@ scen_build_request(struct run_scen *s, const json_t *req, struct hx_error *err)
     if ((rc = hx__run_req_client(run, &s->rq, s->scope)) != 0)
         return rc;
     s->rq.req.body_len = s->rq.body ? strlen(s->rq.body) : 0;
+    /* absent: same-route redirects only; false: none (the quickstart's curl);
+     * true: any, through libcurl */
     s->rq.req.follow_redirects = json_is_true(json_object_get(req, "follow_redirects"));
+    s->rq.follow_same_route = json_object_get(req, "follow_redirects") == NULL;
     if (json_is_number(json_object_get(req, "timeout")))
         s->rq.req.timeout_ms = (long)(json_number_value(json_object_get(req, "timeout")) * 1000);
     s->rq.req.method = NULL;
@@ -313,6 +318,7 @@ hx__scen_start_step(struct run_loop *L, struct run_scen *s)
             s->pctx.scope = s->scope;
             s->pctx.step = s->cur;
             s->pctx.kept = s->pctx.dropped = 0;
+            s->pctx.redirect_noted = false;
             s->notify_fd = L->pipe_w;
             s->state = SCEN_PROBE;
             if (pthread_create(&s->thread, NULL, scen_probe_main, s) != 0) {
@@ -446,6 +452,27 @@ run_retry_after(const struct hx_response *r)
     return v < 0.5 ? 0.5 : v;
 }
 
+/* When the answer is a same-route redirect to follow (hx/redirect.h),
+ * sends the request again to its Location and returns true. */
+static bool
+scen_follow_same_route(struct run_loop *L, struct run_scen *s)
+{
+    char *next, note[900];
+
+    if (!s->rq.follow_same_route || s->route_redirects >= RUN_MAX_ROUTE_REDIRECTS ||
+        !hx_redirect_same_route(s->rq.url, &s->resp, &next))
+        return false;
+    hx_redirect_note(s->rq.url, next, s->resp.status, note, sizeof note);
+    hx_step_add_note(s->cur, "%s", note);
+    free(s->rq.url);
+    s->rq.url = next;
+    s->rq.req.url = next;
+    s->route_redirects++;
+    if (scen_add_transfer(L, s) != 0)
+        scen_error(L, s, "runner", "runner: cannot follow the redirect: out of memory");
+    return true;
+}
+
 void
 hx__scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code)
 {
@@ -458,6 +485,8 @@ hx__scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code)
     s->xfer = NULL;
     hx__run_learn(run, &s->resp);
     hx__run_record(run, s->cur, &s->rq.req, &s->resp);
+    if (s->resp.error == 0 && scen_follow_same_route(L, s))
+        return;
 
     if (s->resp.error != 0) {
         if (s->attempts < run->cfg->retry && !(run->stop && *run->stop)) {

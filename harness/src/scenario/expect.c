@@ -370,9 +370,16 @@ expect_status(struct expect_ctx *e, const json_t *spec, const struct hx_response
     }
     if (ok)
         return;
-    /* Show the start of the body: it usually says why. */
+    /* A redirect says where the route is; otherwise the start of the body
+     * usually says why. */
     hx_expect_body_preview(r, body, sizeof body);
-    if (body[0] != '\0')
+    if (r->status >= 300 && r->status < 400 && hx_response_header(r, "Location") != NULL)
+        expect_fail(e, "expect.status",
+                    "status: expected %s, got %ld, a redirect to %.300s: a client that does "
+                    "not follow redirects (the quickstart's curl commands) stops here; serve "
+                    "the route at this path without a redirect",
+                    want, r->status, hx_response_header(r, "Location"));
+    else if (body[0] != '\0')
         expect_fail(e, "expect.status", "status: expected %s, got %ld (body: %s)", want, r->status,
                     body);
     else

@@ -13,6 +13,7 @@
  * compiler folds to 0 in the default build (so the calls vanish with it).
  */
 #include <jansson.h>
+#include <microhttpd.h>
 #include <openssl/types.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -113,5 +114,9 @@ int rs_defect_signup_drop_unique_email(struct rs_db *db);
 
 /* task-patch-clears: the fields a PATCH leaves out are reset instead. */
 void rs_defect_task_patch_clears(struct rs_task_fields *f);
+/* tasks-slash-redirect: answers 307 to r's path with a slash appended when the
+ * path names the tasks list without one; returns false (nothing answered)
+ * otherwise. */
+bool rs_defect_tasks_slash_redirect(struct rs_request *r, enum MHD_Result *answered);
 
 #endif

@@ -92,3 +92,6 @@ RS_DEFECT_ITEM(NON_UUID_USER_404, "non-uuid-user-404",
                "another user's id that is not a UUID is answered 404 instead of 403")
 RS_DEFECT_ITEM(SECRET_FILE_EXPOSED, "secret-file-exposed",
                "GET /.env serves the secret and the database URL")
+RS_DEFECT_ITEM(TASKS_SLASH_REDIRECT, "tasks-slash-redirect",
+               "the tasks list answers 307 to the same path with a trailing slash, as a "
+               "framework does for a route declared with one")
