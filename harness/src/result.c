@@ -159,12 +159,38 @@ hx_result_free(struct hx_result *r)
     for (size_t i = 0; i < r->n_cases; i++)
         result_case_free(r->cases[i]);
     free(r->cases);
+    for (size_t i = 0; i < r->n_notes; i++)
+        free(r->notes[i]);
+    free(r->notes);
     free(r->target);
     free(r->profile);
     free(r->run_id);
     free(r->harness_version);
     free(r->hostname);
     free(r);
+}
+
+int
+hx_result_add_note(struct hx_result *r, const char *fmt, ...)
+{
+    char **grown;
+    char *text;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vasprintf(&text, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return HX_E_NOMEM;
+    grown = realloc(r->notes, (r->n_notes + 1) * sizeof *grown);
+    if (grown == NULL) {
+        free(text);
+        return HX_E_NOMEM;
+    }
+    r->notes = grown;
+    r->notes[r->n_notes++] = text;
+    return 0;
 }
 
 struct hx_case *

@@ -36,9 +36,16 @@ struct hx_profile {
     const char *scheme;      /* "Bearer" */
     bool task_writes;
     const char *email_domain;
+    /* What the profile declares against the contract: [{"key": "codes.signup",
+     * "declared": 200, "contract": 201}, ...] (owned). The contract's value is
+     * the one in root: a profile says how a target differs, never what passes. */
+    json_t *deviations;
 };
 
 /* Loads file merged over defaults_file (NULL, or the same file: no merge).
+ * The defaults file is the contract: what it says in codes.*, messages.*,
+ * token.alg and token.lifetime stays whatever the file says (see
+ * deviations).
  * Every problem goes into errs (file and field); returns 0 with *out new
  * (hx_profile_free) or HX_E_PARSE / HX_E_IO. */
 int hx_profile_load(const char *file, const char *defaults_file, struct hx_profile **out,

@@ -125,6 +125,10 @@ struct hx_result {
     double seconds;
     struct hx_case **cases; /* stable pointers: adding a case never moves another */
     size_t n_cases;
+    /* What a reader must know about the whole run (e.g. the deviations from
+     * the contract its profile declares); owned strings. */
+    char **notes;
+    size_t n_notes;
 };
 
 struct hx_counts {
@@ -139,6 +143,8 @@ void hx_result_free(struct hx_result *r);
  * valid until hx_result_free, whatever is added after it. */
 struct hx_case *hx_result_add_case(struct hx_result *r, const char *id, const char *title,
                                    const char *group, const char *file);
+/* Appends a run-level note (copied). Returns 0 or HX_E_NOMEM. */
+int hx_result_add_note(struct hx_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int hx_case_add_checklist(struct hx_case *c, const char *item);
 int hx_case_add_asvs(struct hx_case *c, const char *ref);
 int hx_case_set_remediation(struct hx_case *c, const char *text);

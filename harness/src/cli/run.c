@@ -437,6 +437,36 @@ run_relative_files(struct hx_scenario_set *set, const char *datadir)
     }
 }
 
+/* A run-level note, and a line on stderr at the start, for each value the
+ * profile declares against the contract: the run judges the contract's. */
+static int
+run_note_deviations(const struct hx_profile *profile, struct hx_result *result)
+{
+    size_t i;
+    json_t *d;
+
+    json_array_foreach(profile->deviations, i, d)
+    {
+        char *declared = json_dumps(json_object_get(d, "declared"), JSON_ENCODE_ANY | JSON_COMPACT);
+        char *contract = json_dumps(json_object_get(d, "contract"), JSON_ENCODE_ANY | JSON_COMPACT);
+        int rc = declared == NULL || contract == NULL
+                     ? HX_E_NOMEM
+                     : hx_result_add_note(
+                           result,
+                           "the profile declares %s = %.200s where the quickstart says %.200s: "
+                           "the checks judge the quickstart's value, and a target that answers "
+                           "the declared one fails them (a deviation from the contract)",
+                           json_string_value(json_object_get(d, "key")), declared, contract);
+        if (rc == 0)
+            fprintf(stderr, "authconform: note: %s\n", result->notes[result->n_notes - 1]);
+        free(declared);
+        free(contract);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 int
 hx__cli_run(int argc, char **argv)
 {
@@ -524,7 +554,7 @@ hx__cli_run(int argc, char **argv)
     if (hx_run_new(&cfg, profile, &run_stop, &run) != 0)
         goto out;
     result = hx_result_new(cfg.target, profile->name, hx_run_id(run));
-    if (result == NULL)
+    if (result == NULL || run_note_deviations(profile, result) != 0)
         goto out;
     hx_console_init(&con, stdout, cfg.verbose);
     hooks.ud = &con;

@@ -122,6 +122,11 @@ hx_console_summary(struct hx_console *c, const struct hx_result *r)
             console_color(c, C_BOLD), n.total, n.passed, n.failed, n.errors, n.skipped, n.warnings,
             r->seconds,
             console_color(c, C_RESET));
+    for (size_t i = 0; i < r->n_notes; i++) {
+        fprintf(c->out, "Note: ");
+        console_line(c->out, r->notes[i], 600);
+        fputc('\n', c->out);
+    }
     if (n.failed + n.errors > 0) {
         fprintf(c->out, "\nNot passed:\n");
         for (size_t i = 0; i < r->n_cases; i++) {

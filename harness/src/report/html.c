@@ -192,7 +192,13 @@ html_summary(struct hx__w *w, const struct hx_result *r, const struct hx_counts 
     html_text(w, r->run_id != NULL ? r->run_id : "(none)");
     hx__w_raw(w, "</code></dd>\n<dt>Host</dt><dd>");
     html_text(w, r->hostname);
-    hx__w_raw(w, "</dd>\n</dl>\n<table class=\"counts\">\n<thead><tr><th class=\"num\">Checks</th>"
+    hx__w_raw(w, "</dd>\n");
+    for (size_t i = 0; i < r->n_notes; i++) {
+        hx__w_raw(w, "<dt>Note</dt><dd>");
+        html_text(w, r->notes[i]);
+        hx__w_raw(w, "</dd>\n");
+    }
+    hx__w_raw(w, "</dl>\n<table class=\"counts\">\n<thead><tr><th class=\"num\">Checks</th>"
                 "<th class=\"num\">✓ Passed</th><th class=\"num\">✗ Failed</th>"
                 "<th class=\"num\">! Errors</th><th class=\"num\">– Skipped</th></tr></thead>\n");
     hx__w_fmt(w,

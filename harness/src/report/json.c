@@ -292,6 +292,12 @@ hx_report_json_build(const struct hx_result *r)
     json_set(&j, run, "hostname", json_str_or_null(r->hostname));
     json_set(&j, run, "started", json_time(r->started));
     json_set(&j, run, "duration_ms", json_ms(r->seconds));
+    {
+        json_t *notes = json_array();
+        for (size_t i = 0; notes != NULL && i < r->n_notes; i++)
+            json_array_append_new(notes, json_str_or_null(r->notes[i]));
+        json_set(&j, run, "notes", notes);
+    }
     json_set(&j, root, "run", run);
 
     json_set(&j, summary, "verdict", json_string(hx__verdict_name(hx__verdict(&n))));

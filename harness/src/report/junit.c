@@ -282,6 +282,10 @@ junit_render(const struct hx_result *r, struct hx__w *w)
         xml_attr(w, "value", r->run_id);
         hx__w_raw(w, "/>\n      <property name=\"harness_version\"");
         xml_attr(w, "value", r->harness_version);
+        for (size_t i = 0; i < r->n_notes; i++) {
+            hx__w_raw(w, "/>\n      <property name=\"note\"");
+            xml_attr(w, "value", r->notes[i]);
+        }
         hx__w_raw(w, "/>\n    </properties>\n");
         for (size_t i = 0; i < r->n_cases; i++) {
             const struct hx_case *c = r->cases[i];

@@ -60,6 +60,13 @@ md_summary(struct hx__w *w, const struct hx_result *r, const struct hx_counts *n
     hx__w_raw(w, " | authconform ");
     md_text(w, r->harness_version);
     hx__w_raw(w, " |\n\n");
+    for (size_t i = 0; i < r->n_notes; i++) {
+        hx__w_raw(w, "> **Note:** ");
+        md_text(w, r->notes[i]);
+        hx__w_raw(w, "\n>\n");
+    }
+    if (r->n_notes > 0)
+        hx__w_raw(w, "\n");
 }
 
 static void

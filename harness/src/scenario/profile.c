@@ -248,11 +248,65 @@ profile_str(const struct hx_profile *p, const char *dotted)
     return json_string_value(hx_profile_get(p, dotted));
 }
 
+/* The members of the contract a profile cannot change: the statuses and
+ * messages the quickstart documents, the token's algorithm and lifetime. A
+ * section name pins each of its members. */
+static const char *const profile_contract_keys[] = {"codes", "messages", "token.alg",
+                                                    "token.lifetime", NULL};
+
+/* Notes in deviations where user declares, at section.member, another value
+ * than the contract, and puts the contract's value back into merged. */
+static int
+profile_pin_one(json_t *merged, const json_t *contract, const json_t *user, const char *section,
+                const char *member, json_t *deviations)
+{
+    const json_t *want = json_object_get(json_object_get(contract, section), member);
+    const json_t *said = json_object_get(json_object_get(user, section), member);
+    json_t *sec = json_object_get(merged, section);
+    char key[160];
+
+    if (want == NULL || said == NULL || json_equal((json_t *)want, (json_t *)said) ||
+        !json_is_object(sec))
+        return 0;
+    snprintf(key, sizeof key, "%s.%s", section, member);
+    if (json_array_append_new(deviations, json_pack("{s:s, s:O, s:O}", "key", key, "declared",
+                                                    said, "contract", want)) != 0 ||
+        json_object_set(sec, member, (json_t *)want) != 0)
+        return HX_E_NOMEM;
+    return 0;
+}
+
+static int
+profile_pin_contract(json_t *merged, const json_t *contract, const json_t *user,
+                     json_t *deviations)
+{
+    for (const char *const *k = profile_contract_keys; *k != NULL; k++) {
+        const char *dot = strchr(*k, '.');
+        int rc = 0;
+        if (dot != NULL) {
+            char section[32];
+            snprintf(section, sizeof section, "%.*s", (int)(dot - *k), *k);
+            rc = profile_pin_one(merged, contract, user, section, dot + 1, deviations);
+        } else {
+            const char *member;
+            json_t *v;
+            json_object_foreach(json_object_get(contract, *k), member, v)
+            {
+                if ((rc = profile_pin_one(merged, contract, user, *k, member, deviations)) != 0)
+                    break;
+            }
+        }
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 int
 hx_profile_load(const char *file, const char *defaults_file, struct hx_profile **out,
                 struct hx_errlist *errs)
 {
-    json_t *root = NULL, *user = NULL;
+    json_t *root = NULL, *user = NULL, *contract = NULL, *deviations = json_array();
     struct hx_profile *p = NULL;
     size_t before = errs ? errs->n : 0;
     int rc = HX_E_PARSE;
@@ -272,7 +326,9 @@ hx_profile_load(const char *file, const char *defaults_file, struct hx_profile *
                 hx_errlist_add(errs, file, 0, "%s: unknown member", key);
         }
         json_object_del(user, "extends");
-        if (json_object_update_recursive(root, user) != 0) {
+        contract = json_deep_copy(root);
+        if (contract == NULL || deviations == NULL ||
+            json_object_update_recursive(root, user) != 0) {
             rc = HX_E_NOMEM;
             goto cleanup;
         }
@@ -285,6 +341,11 @@ hx_profile_load(const char *file, const char *defaults_file, struct hx_profile *
     profile_check(file, root, errs);
     if (errs != NULL && errs->n > before)
         goto cleanup;
+    /* what the profile said is checked above; what passes is the contract's */
+    if (contract != NULL && profile_pin_contract(root, contract, user, deviations) != 0) {
+        rc = HX_E_NOMEM;
+        goto cleanup;
+    }
 
     p = calloc(1, sizeof *p);
     if (p == NULL) {
@@ -293,6 +354,8 @@ hx_profile_load(const char *file, const char *defaults_file, struct hx_profile *
     }
     p->root = root;
     root = NULL;
+    p->deviations = deviations;
+    deviations = NULL;
     p->file = strdup(file);
     p->name = strdup(profile_str(p, "name"));
     p->signup_path = profile_str(p, "paths.signup");
@@ -321,6 +384,8 @@ cleanup:
     hx_profile_free(p);
     json_decref(root);
     json_decref(user);
+    json_decref(contract);
+    json_decref(deviations);
     return rc;
 }
 
@@ -332,6 +397,7 @@ hx_profile_free(struct hx_profile *p)
     free(p->file);
     free(p->name);
     json_decref(p->root);
+    json_decref(p->deviations);
     free(p);
 }
 

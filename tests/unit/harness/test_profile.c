@@ -58,6 +58,51 @@ test_profile_override_merges_over_the_default(void)
     CU_ASSERT_PTR_NULL(hx_profile_get(p, "paths.signout"));
     CU_ASSERT_FALSE(p->task_writes);
     CU_ASSERT_EQUAL(p->transport, HX_TRANSPORT_COOKIE);
+    /* a status is the contract's: the profile's 200 is a declared deviation */
+    CU_ASSERT_EQUAL(json_integer_value(hx_profile_get(p, "codes.signup")), 201);
+    CU_ASSERT_EQUAL(json_array_size(p->deviations), 1);
+    hx_profile_free(p);
+    hx_errlist_cleanup(&errs);
+    unlink(path);
+}
+
+static void
+test_profile_never_changes_what_passes(void)
+{
+    char def[4096], path[] = "/tmp/test_profile.XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    struct hx_profile *p = NULL;
+    struct hx_errlist errs;
+    const json_t *d;
+
+    fputs("{\"name\":\"better\",\"codes\":{\"signup\":200,\"duplicate\":422,\"signin\":200},"
+          "\"messages\":{\"bad_credentials\":\"Invalid email or password\"},"
+          "\"token\":{\"alg\":\"EdDSA\",\"lifetime\":900,\"lifetime_tolerance\":30,"
+          "\"user_id_claim\":\"sub\"},\"paths\":{\"signup\":\"/api/auth/sign-up/email\"}}",
+          f);
+    fclose(f);
+    default_path(def, sizeof def);
+    hx_errlist_init(&errs);
+    CU_ASSERT_EQUAL_FATAL(hx_profile_load(path, def, &p, &errs), 0);
+    /* how the target differs is taken */
+    CU_ASSERT_STRING_EQUAL(p->signup_path, "/api/auth/sign-up/email");
+    CU_ASSERT_STRING_EQUAL(json_string_value(hx_profile_get(p, "token.user_id_claim")), "sub");
+    CU_ASSERT_EQUAL(json_integer_value(hx_profile_get(p, "token.lifetime_tolerance")), 30);
+    /* what passes is not */
+    CU_ASSERT_EQUAL(json_integer_value(hx_profile_get(p, "codes.signup")), 201);
+    CU_ASSERT_EQUAL(json_integer_value(hx_profile_get(p, "codes.duplicate")), 400);
+    CU_ASSERT_EQUAL(json_integer_value(hx_profile_get(p, "codes.signin")), 200);
+    CU_ASSERT_STRING_EQUAL(json_string_value(hx_profile_get(p, "messages.bad_credentials")),
+                           "Invalid credentials");
+    CU_ASSERT_STRING_EQUAL(json_string_value(hx_profile_get(p, "token.alg")), "HS256");
+    CU_ASSERT_EQUAL(json_integer_value(hx_profile_get(p, "token.lifetime")), 604800);
+    /* and each difference is declared, with both values (signin 200 is no difference) */
+    CU_ASSERT_EQUAL_FATAL(json_array_size(p->deviations), 5);
+    d = json_array_get(p->deviations, 0);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(d, "key")), "codes.signup");
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(d, "declared")), 200);
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(d, "contract")), 201);
     hx_profile_free(p);
     hx_errlist_cleanup(&errs);
     unlink(path);
@@ -100,6 +145,7 @@ main(void)
     static const struct tu_test tests[] = {
         TU_TEST(test_profile_default_loads_with_the_contract_values),
         TU_TEST(test_profile_override_merges_over_the_default),
+        TU_TEST(test_profile_never_changes_what_passes),
         TU_TEST(test_profile_errors_name_every_field),
         {NULL, NULL},
     };
