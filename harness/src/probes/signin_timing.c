@@ -38,6 +38,17 @@ timing_check_args(const json_t *args, struct hx_error *err)
     return 0;
 }
 
+/* The difference in milliseconds below which the two signins count as the
+ * same time (or 25 % of the slower median, whichever is more): the
+ * profile's limits.timing_tolerance_ms, else the scenario's tolerance_ms,
+ * else 25. A threshold is the profile's to set, never a scenario edit's. */
+static double
+timing_tolerance_ms(const struct hx_probe_ctx *ctx, const json_t *args)
+{
+    double ms = (double)hx__prof_int(ctx, "limits.timing_tolerance_ms", -1);
+    return ms >= 0 ? ms : hx__arg_num(args, "tolerance_ms", 25);
+}
+
 /* One way of sending the pairs, and what it measured. */
 struct timing_phase {
     const char *how; /* for the notes */
@@ -59,7 +70,7 @@ timing_phase_run(struct hx_probe_ctx *ctx, const json_t *args, struct timing_pha
     size_t min_pairs = (size_t)hx__arg_int(args, "min_pairs", 6);
     size_t per_account = (size_t)hx__arg_int(args, "per_account", 4);
     struct hx_timing_policy pol = {.min_samples = min_pairs,
-                                   .tolerance_s = hx__arg_num(args, "tolerance_ms", 25) / 1000.0};
+                                   .tolerance_s = timing_tolerance_ms(ctx, args) / 1000.0};
     struct hx_identity id = {0};
 
     memset(&ph->sum, 0, sizeof(ph->sum));

@@ -194,6 +194,12 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
                                    "limits.%s: expected the failed attempts a burst may get "
                                    "through before a limit (1..500)",
                                    key);
+            } else if (strcmp(key, "timing_tolerance_ms") == 0) {
+                if (!json_is_integer(val) || json_integer_value(val) < 1 ||
+                    json_integer_value(val) > 10000)
+                    hx_errlist_add(errs, file, 0,
+                                   "limits.timing_tolerance_ms: expected the milliseconds two "
+                                   "signins may differ and count as the same time (1..10000)");
             } else if (strcmp(key, "lockout_status") == 0) {
                 size_t i;
                 json_t *v;
@@ -209,7 +215,7 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
             } else {
                 hx_errlist_add(errs, file, 0,
                                "limits.%s: unknown (account, address, lockout_status, "
-                               "lockout_message, source)",
+                               "lockout_message, timing_tolerance_ms, source)",
                                key);
             }
         }
