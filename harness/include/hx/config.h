@@ -17,6 +17,8 @@
 
 struct hx_config {
     char *target;     /* base URL without trailing '/'; NULL: the embedded default */
+    char *auth_target; /* base URL of the auth routes when they live on another origin
+                        * (--auth-target); NULL: the target's */
     char *profile;    /* profile file; NULL: the default profile */
     char **scenarios; /* files or folders; none: <data dir>/scenarios */
     size_t n_scenarios;

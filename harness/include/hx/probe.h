@@ -34,13 +34,18 @@ struct hx_identity {
     const char *name;     /* "alice" */
     const char *email;    /* fresh per run */
     const char *password; /* random, strong */
-    const char *token;    /* NULL until signed up */
+    const char *token;    /* the API credential; NULL until signed up */
+    const char *session;  /* the auth routes' credential (profile auth.session; the token
+                           * itself without an auth.exchange); NULL until signed up */
     const char *user_id;  /* NULL until signed up */
 };
 
 /* --- What a probe can ask of the run (all strings borrowed from the run) --- */
 
 const char *hx_probe_target(const struct hx_probe_ctx *ctx); /* base URL, no trailing '/' */
+/* The base URL path goes to: --auth-target for the profile's auth routes
+ * when one was given, else the target. Borrowed. */
+const char *hx_probe_base(const struct hx_probe_ctx *ctx, const char *path);
 const json_t *hx_probe_profile(const struct hx_probe_ctx *ctx);
 /* A variable as scenarios see it (${paths.signup}, ${alice.email}, a capture). */
 const char *hx_probe_var(const struct hx_probe_ctx *ctx, const char *name);

@@ -26,6 +26,7 @@ void
 hx_config_cleanup(struct hx_config *c)
 {
     free(c->target);
+    free(c->auth_target);
     free(c->profile);
     config_free_list(c->scenarios, c->n_scenarios);
     config_free_list(c->filters, c->n_filters);

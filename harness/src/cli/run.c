@@ -51,6 +51,9 @@ run_run_usage(FILE *out)
         "authref on free loopback ports, runs against it and stops both.\n"
         "\n"
         "  --target URL          base URL of the implementation to judge      AUTHCONFORM_TARGET\n"
+        "  --auth-target URL     base URL of the auth routes (signup, signin, signout, the\n"
+        "                        token exchange, the JWKS) when they are served on another\n"
+        "                        origin than the API                           AUTHCONFORM_AUTH_TARGET\n"
         "  --profile FILE        target profile (default fixtures/profiles/quickstart.json)\n"
         "                                                                     AUTHCONFORM_PROFILE\n"
         "  --scenarios PATH      scenario file or folder, repeatable (default scenarios/)\n"
@@ -106,6 +109,7 @@ enum {
     OPT_ALLOW_HTTP,
     OPT_FAIL_ON,
     OPT_RETRY,
+    OPT_AUTH_TARGET,
 };
 
 struct run_opt {
@@ -116,6 +120,7 @@ struct run_opt {
 
 static const struct run_opt run_opts[] = {
     {OPT_TARGET, "target", "AUTHCONFORM_TARGET"},
+    {OPT_AUTH_TARGET, "auth-target", "AUTHCONFORM_AUTH_TARGET"},
     {OPT_PROFILE, "profile", "AUTHCONFORM_PROFILE"},
     {OPT_SCENARIOS, "scenarios", "AUTHCONFORM_SCENARIOS"},
     {OPT_FILTER, "filter", "AUTHCONFORM_FILTER"},
@@ -159,12 +164,15 @@ run_apply(struct hx_config *cfg, int id, const char *value, const char *from, bo
     }
     switch (id) {
     case OPT_TARGET:
+    case OPT_AUTH_TARGET:
         if (strncasecmp(value, "http://", 7) != 0 && strncasecmp(value, "https://", 8) != 0) {
             fprintf(stderr, "authconform: %s: expected an http:// or https:// URL, got '%s'\n",
                     from, value);
             return HX_EXIT_USAGE;
         }
-        return hx_config_set(&cfg->target, value) == 0 ? 0 : HX_EXIT_USAGE;
+        return hx_config_set(id == OPT_TARGET ? &cfg->target : &cfg->auth_target, value) == 0
+                   ? 0
+                   : HX_EXIT_USAGE;
     case OPT_PROFILE:
         return hx_config_set(&cfg->profile, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_SCENARIOS:

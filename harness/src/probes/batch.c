@@ -31,7 +31,7 @@ batch_one(struct batch *b, size_t i)
     int rc;
 
     /* the URLs were checked to fit before anything was sent */
-    snprintf(url, sizeof(url), "%s%s", hx_probe_target(b->ctx), it->path);
+    snprintf(url, sizeof(url), "%s%s", hx_probe_base(b->ctx, it->path), it->path);
     req.method = it->method != NULL ? it->method : "POST";
     req.url = url;
     req.headers = it->json != NULL ? h : NULL;
@@ -99,7 +99,7 @@ hx__batch_send(struct hx_probe_ctx *ctx, const struct hx__batch_item *items, siz
         *sent = 0;
     for (i = 0; i < n; i++) {
         char url[4096];
-        int k = snprintf(url, sizeof(url), "%s%s", hx_probe_target(ctx), items[i].path);
+        int k = snprintf(url, sizeof(url), "%s%s", hx_probe_base(ctx, items[i].path), items[i].path);
         if (k < 0 || (size_t)k >= sizeof(url))
             return HX_E_TOOLONG;
     }

@@ -52,7 +52,7 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     char own[1024], found[1200] = "", what[200], first_error[160] = "";
     unsigned char rnd[8];
     char bogus[64], bad_task[ERRORS_TASK_IDS][1500];
-    size_t n_found = 0, errors = 0;
+    size_t n_found = 0, errors = 0, n_5xx = 0;
     struct {
         const char *method, *path, *token, *json, *label;
     } probes[7 + ERRORS_TASK_IDS];
@@ -119,13 +119,13 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
                                                    .token = probes[i].token,
                                                    .json = probes[i].json},
                                 &r);
-        if (rc != 0 || r.status == 0 ||
-            (r.status >= 500 && !hx_content_leak(r.body.data != NULL ? r.body.data : "", r.body.len,
-                                                 what, sizeof(what)))) {
-            /* a server error is no verdict, unless it shows its internals */
+        if (r.status >= 500)
+            n_5xx++; /* judged like any answer: its headers and body may leak too */
+        if (rc != 0 || r.status == 0) {
+            /* no answer: no verdict on this request */
             if (errors++ == 0)
-                snprintf(first_error, sizeof(first_error), "%s answered %ld", probes[i].label,
-                         r.status);
+                snprintf(first_error, sizeof(first_error), "%.40s: %.100s", probes[i].label,
+                         r.error_text[0] != '\0' ? r.error_text : "no answer");
             hx_response_cleanup(&r);
             continue;
         }
@@ -163,10 +163,13 @@ errors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     }
     if (errors > 0) {
         hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
-                    "%zu of %zu requests got a server error or no answer (first: %s); no verdict",
+                    "%zu of %zu requests got no answer (first: %s); no verdict",
                     errors, np, first_error);
         return;
     }
+    if (n_5xx > 0)
+        hx_step_add_note(step, "%zu answers were server errors (5xx), judged like the others",
+                         n_5xx);
     hx_step_add_note(step, "%zu answers (%zu of them with task ids meant for the database):%s%s",
                      np, np > 7 ? np - 7 : 0,
                      bodies ? " no stack trace, SQL, database error, path or version in errors;"

@@ -168,7 +168,7 @@ hx__probe_send(struct hx_probe_ctx *ctx, const struct hx__send *s, struct hx_res
             return HX_E_TOOLONG;
     } else {
         /* the path is already built: do not let ${...} or {..} be touched */
-        int n = snprintf(url, sizeof(url), "%s%s", hx_probe_target(ctx), s->path);
+        int n = snprintf(url, sizeof(url), "%s%s", hx_probe_base(ctx, s->path), s->path);
         if (n < 0 || (size_t)n >= sizeof(url))
             return HX_E_TOOLONG;
     }

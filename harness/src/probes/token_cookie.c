@@ -44,8 +44,9 @@ static void
 cookie_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
 {
     struct hx_identity a;
-    const char *want =
-        hx__arg_str(args, "cookie", hx__prof_str(ctx, "auth.cookie", "access_token"));
+    /* the profile's token cookie, if it names one; any cookie carrying the
+     * API credential counts too */
+    const char *want = hx__arg_str(args, "cookie", hx__prof_str(ctx, "auth.cookie", NULL));
     const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
     bool https = strncmp(hx_probe_target(ctx), "https://", 8) == 0;
     char *text, why[300];
@@ -79,7 +80,8 @@ cookie_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         if (hx_cookie_parse(sc, &c) != 0)
             continue;
         /* the token cookie: the profile's name, or any cookie carrying the token */
-        if (strcmp(c.name, want) == 0 || (a.token != NULL && strstr(sc, a.token) != NULL)) {
+        if ((want != NULL && strcmp(c.name, want) == 0) ||
+            (a.token != NULL && strstr(sc, a.token) != NULL)) {
             found = true;
             break;
         }
@@ -87,11 +89,16 @@ cookie_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     hx_response_cleanup(&r);
     if (!found) {
         hx_step_set(step, HX_STATUS_FAIL, "probe.token-in-body-only",
-                    "signin sets no token cookie (looked for \"%s\"): the token is only in the "
-                    "JSON body, so the frontend must keep it where scripts can read it "
+                    "signin sets %s%s%s no cookie carrying the API credential%s: "
+                    "the frontend must keep that credential where scripts can read it "
                     "(localStorage), exposed to any XSS. Set it as an HttpOnly, Secure, "
                     "SameSite cookie",
-                    want);
+                    want != NULL ? "no cookie named \"" : "", want != NULL ? want : "",
+                    want != NULL ? "\" and" : "",
+                    hx_probe_profile(ctx) != NULL &&
+                            hx__prof_str(ctx, "auth.exchange.path", NULL) != NULL
+                        ? " (the API credential comes from the exchange, never in a cookie)"
+                        : "");
         return;
     }
     if (!hx_cookie_ok(&c, https, why, sizeof(why))) {

@@ -150,7 +150,8 @@ hx__run_signup_judge(struct hx_run *run, struct hx_vars *vars, const char *name,
 {
     const struct hx_profile *p = run->profile;
     json_t *doc = NULL, *tok = NULL, *uid = NULL;
-    char *token = NULL, key[128];
+    char *token = NULL, *session = NULL, key[128];
+    const char *session_at;
     const char *user_id = NULL;
     char uid_buf[128] = "";
     char perr[96] = "";
@@ -171,10 +172,26 @@ hx__run_signup_judge(struct hx_run *run, struct hx_vars *vars, const char *name,
     }
     if (resp->body.len > 0)
         doc = cmn_json_parse_strict(resp->body.data, resp->body.len, 64, perr, sizeof perr);
-    if (doc != NULL && hx_jsonpath_get(doc, p->token_path, &tok, NULL) == 0 && json_is_string(tok))
-        token = strdup(json_string_value(tok));
-    if (token == NULL && p->cookie_name != NULL)
-        token = hx_response_cookie(resp, p->cookie_name);
+    session_at = json_string_value(hx_profile_get(p, "auth.session"));
+    if (session_at != NULL) {
+        token = hx__run_credential_at(resp, doc, session_at);
+    } else {
+        if (doc != NULL && hx_jsonpath_get(doc, p->token_path, &tok, NULL) == 0 &&
+            json_is_string(tok))
+            token = strdup(json_string_value(tok));
+        if (token == NULL && p->cookie_name != NULL)
+            token = hx_response_cookie(resp, p->cookie_name);
+    }
+    if (token != NULL && hx_profile_get(p, "auth.exchange") != NULL) {
+        /* the session credential is for the auth routes; the API's is its exchange */
+        const char *scope = hx_vars_get(vars, "run.scope");
+        hx_redactor_add(&run->red, token);
+        session = token;
+        token = NULL;
+        if (hx__run_exchange(run, scope ? (unsigned)strtoul(scope, NULL, 10) : 0, session, step,
+                             &token) != 0)
+            goto out;
+    }
     if (doc != NULL && hx_jsonpath_get(doc, p->user_id_path, &uid, NULL) == 0) {
         if (json_is_string(uid))
             user_id = json_string_value(uid);
@@ -203,12 +220,14 @@ hx__run_signup_judge(struct hx_run *run, struct hx_vars *vars, const char *name,
         if (doc == NULL && resp->body.len > 0)
             snprintf(why, sizeof why, "; the answer is not JSON (%s)", perr);
         hx_step_set(step, HX_STATUS_ERROR, "setup.signup",
-                    "setup: signed %s up (%ld) but found no %s in the answer (profile: fields.%s "
+                    "setup: signed %s up (%ld) but found no %s in the answer (profile: %s "
                     "= %s)%s%s%s",
                     name, resp->status, token == NULL ? "token" : "user id",
-                    token == NULL ? "token" : "user_id",
-                    token == NULL ? p->token_path : p->user_id_path, why,
-                    body[0] != '\0' ? "; body: " : "", body);
+                    token == NULL ? (session_at != NULL ? "auth.session" : "fields.token")
+                                  : "fields.user_id",
+                    token == NULL ? (session_at != NULL ? session_at : p->token_path)
+                                  : p->user_id_path,
+                    why, body[0] != '\0' ? "; body: " : "", body);
         goto out;
     }
     hx_redactor_add(&run->red, token);
@@ -218,8 +237,14 @@ hx__run_signup_judge(struct hx_run *run, struct hx_vars *vars, const char *name,
     snprintf(key, sizeof key, "%s.user_id", name);
     if (hx_vars_set(vars, key, user_id) != 0)
         goto out;
+    /* the credential of the auth routes (signout, the exchange): the session's
+     * when there is an exchange, the token itself otherwise */
+    snprintf(key, sizeof key, "%s.session", name);
+    if (hx_vars_set(vars, key, session != NULL ? session : token) != 0)
+        goto out;
     rc = 0;
 out:
+    free(session);
     free(token);
     json_decref(tok);
     json_decref(uid);

@@ -16,6 +16,12 @@ hx_probe_target(const struct hx_probe_ctx *ctx)
     return ctx->run->target;
 }
 
+const char *
+hx_probe_base(const struct hx_probe_ctx *ctx, const char *path)
+{
+    return hx__run_base(ctx->run, path);
+}
+
 const json_t *
 hx_probe_profile(const struct hx_probe_ctx *ctx)
 {
@@ -98,6 +104,8 @@ probe_fill_identity(struct hx_probe_ctx *ctx, const char *name, struct hx_identi
     out->password = hx_vars_get(ctx->vars, key);
     snprintf(key, sizeof key, "%s.token", name);
     out->token = hx_vars_has(ctx->vars, key) ? hx_vars_get(ctx->vars, key) : NULL;
+    snprintf(key, sizeof key, "%s.session", name);
+    out->session = hx_vars_has(ctx->vars, key) ? hx_vars_get(ctx->vars, key) : NULL;
     snprintf(key, sizeof key, "%s.user_id", name);
     out->user_id = hx_vars_has(ctx->vars, key) ? hx_vars_get(ctx->vars, key) : NULL;
 }
@@ -141,7 +149,7 @@ hx_probe_url(const struct hx_probe_ctx *ctx, const char *path, char *out, size_t
 
     if (p == NULL)
         return HX_E_PARSE;
-    n = snprintf(out, out_size, "%s%s", ctx->run->target, p);
+    n = snprintf(out, out_size, "%s%s", hx__run_base(ctx->run, p), p);
     free(p);
     if (n < 0 || (size_t)n >= out_size)
         return HX_E_TOOLONG;
@@ -158,7 +166,7 @@ hx_probe_route(const struct hx_probe_ctx *ctx, const char *name, const char *use
 
     if (rc != 0)
         return rc;
-    n = snprintf(out, out_size, "%s%s", ctx->run->target, path);
+    n = snprintf(out, out_size, "%s%s", hx__run_base(ctx->run, path), path);
     if (n < 0 || (size_t)n >= out_size)
         return HX_E_TOOLONG;
     return 0;

@@ -67,11 +67,29 @@ hx__run_req_finish(struct run_req *rq, const char *method)
     rq->req.body = rq->body;
 }
 
+bool
+hx__run_is_auth_route(const struct hx_run *run, const char *path)
+{
+    size_t n = strcspn(path, "?#");
+
+    for (const char *const *a = run->auth_paths; *a != NULL; a++)
+        if (strlen(*a) == n && strncmp(*a, path, n) == 0)
+            return true;
+    return false;
+}
+
+const char *
+hx__run_base(const struct hx_run *run, const char *path)
+{
+    return run->auth_target[0] != '\0' && hx__run_is_auth_route(run, path) ? run->auth_target
+                                                                            : run->target;
+}
+
 char *
 hx__run_url(const struct hx_run *run, const char *path)
 {
     char *u;
-    if (asprintf(&u, "%s%s", run->target, path) < 0)
+    if (asprintf(&u, "%s%s", hx__run_base(run, path), path) < 0)
         return NULL;
     return u;
 }

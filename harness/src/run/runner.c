@@ -44,6 +44,22 @@ hx_run_new(const struct hx_config *cfg, const struct hx_profile *profile,
     tl = strlen(run->target);
     while (tl > 0 && run->target[tl - 1] == '/')
         run->target[--tl] = '\0';
+    snprintf(run->auth_target, sizeof run->auth_target, "%s",
+             cfg->auth_target ? cfg->auth_target : "");
+    tl = strlen(run->auth_target);
+    while (tl > 0 && run->auth_target[tl - 1] == '/')
+        run->auth_target[--tl] = '\0';
+    {
+        static const char *const auth_routes[] = {"paths.signup", "paths.signin", "paths.signout",
+                                                  "paths.jwks", "auth.exchange.path", NULL};
+        size_t k = 0;
+        for (const char *const *r = auth_routes; *r != NULL; r++) {
+            const char *path = json_string_value(hx_profile_get(profile, *r));
+            if (path != NULL)
+                run->auth_paths[k++] = path;
+        }
+        run->auth_paths[k] = NULL;
+    }
     snprintf(run->user_agent, sizeof run->user_agent, "authconform/%s", CMN_VERSION);
     run->http.cacert = cfg->cacert;
     run->http.insecure = cfg->insecure;
@@ -56,7 +72,9 @@ hx_run_new(const struct hx_config *cfg, const struct hx_profile *profile,
     target = json_string(run->target);
     if (run->vars == NULL || hx_vars_load_json_tree(run->vars, "", profile->root) != 0 ||
         hx_vars_set(run->vars, "run.id", run->run_id) != 0 || target == NULL ||
-        hx_vars_set_json(run->vars, "run.target", target) != 0) {
+        hx_vars_set_json(run->vars, "run.target", target) != 0 ||
+        hx_vars_set(run->vars, "run.auth_target",
+                    run->auth_target[0] != '\0' ? run->auth_target : run->target) != 0) {
         json_decref(target);
         hx_run_free(run);
         return HX_E_NOMEM;

@@ -31,6 +31,8 @@ struct hx_run {
     struct hx_vars *vars; /* run-wide: profile values, run.id, run.target */
     char run_id[16];
     char target[2048];
+    char auth_target[2048]; /* "" when the auth routes are on the target */
+    const char *auth_paths[8]; /* the profile's auth routes (borrowed), NULL-ended */
     char user_agent[64];
     unsigned fresh_counter;  /* atomic */
     unsigned client_counter; /* atomic: client addresses given to probes (hx_probe_new_client) */
@@ -165,6 +167,26 @@ void hx__run_req_cleanup(struct run_req *rq);
 int hx__run_req_header(struct run_req *rq, const char *name, const char *value);
 bool hx__run_req_has_header(const struct run_req *rq, const char *name);
 void hx__run_req_finish(struct run_req *rq, const char *method);
+/* --- credentials.c: the credential pipeline --- */
+/* Returns new: the credential at `where` in resp ("$.json.path" in doc,
+ * "header:NAME", "cookie:NAME"), or NULL when it is not there. */
+char *hx__run_credential_at(const struct hx_response *resp, const json_t *doc, const char *where);
+/* Sends the profile's auth.exchange with the session credential (as
+ * Authorization: <auth.scheme> <session>, or the cookie it names) and reads
+ * the API credential out of the answer: 0 with *api new (registered with the
+ * redactor), or an error with step set (ERROR, SKIP on a 429) saying why.
+ * The exchange is kept as the step's evidence. */
+int hx__run_exchange(struct hx_run *run, unsigned scope, const char *session,
+                     struct hx_step_result *step, char **api);
+
+/* Whether path (its query aside) is one of the profile's auth routes:
+ * paths.signup, signin, signout, jwks, auth.exchange.path. */
+bool hx__run_is_auth_route(const struct hx_run *run, const char *path);
+/* The base URL a path goes to: the --auth-target for the profile's auth
+ * routes (signup, signin, signout, jwks, the token exchange) when one was
+ * given, the target otherwise. Borrowed from run. */
+const char *hx__run_base(const struct hx_run *run, const char *path);
+/* Returns new: the absolute URL of path (hx__run_base + path). */
 char *hx__run_url(const struct hx_run *run, const char *path);
 int hx__run_req_client(struct hx_run *run, struct run_req *rq, unsigned scope);
 

@@ -150,7 +150,11 @@ scen_build_request(struct run_scen *s, const json_t *req, struct hx_error *err)
         token = json_string_value(tokj);
     } else if (json_is_string(as)) {
         char key[128];
-        snprintf(key, sizeof key, "%s.token", json_string_value(as));
+        /* the auth routes (signout, the exchange) take the session credential,
+         * every other route the API credential */
+        snprintf(key, sizeof key, "%s.session", json_string_value(as));
+        if (!hx__run_is_auth_route(run, filled) || !hx_vars_has(s->vars, key))
+            snprintf(key, sizeof key, "%s.token", json_string_value(as));
         token = hx_vars_get(s->vars, key);
         if (token == NULL) {
             hx_error_set(err, NULL, 0, "request.as: %s has no token (not signed up)",

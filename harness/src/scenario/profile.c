@@ -47,6 +47,76 @@ profile_is_code(const json_t *v)
     return json_is_integer(v) && json_integer_value(v) >= 100 && json_integer_value(v) <= 599;
 }
 
+/* A place a credential is read from: "$.json.path", "header:NAME" or
+ * "cookie:NAME". */
+static bool
+profile_is_location(const json_t *v)
+{
+    const char *s = json_string_value(v);
+    if (s == NULL)
+        return false;
+    if (s[0] == '$')
+        return hx_jsonpath_check(s, NULL) == 0;
+    if (strncmp(s, "header:", 7) == 0)
+        return s[7] != '\0';
+    if (strncmp(s, "cookie:", 7) == 0)
+        return s[7] != '\0';
+    return false;
+}
+
+/* auth.session (where the session credential comes from) and auth.exchange
+ * (the request that turns it into the API credential). */
+static void
+profile_check_credentials(const char *file, const json_t *auth, struct hx_errlist *errs)
+{
+    const json_t *session = json_object_get(auth, "session");
+    const json_t *ex = json_object_get(auth, "exchange");
+    const char *key;
+    json_t *val;
+
+    if (session != NULL && !json_is_null(session) && !profile_is_location(session))
+        hx_errlist_add(errs, file, 0,
+                       "auth.session: expected where the session credential is: \"$.json.path\", "
+                       "\"header:NAME\" or \"cookie:NAME\"");
+    if (ex == NULL || json_is_null(ex))
+        return;
+    if (!json_is_object(ex)) {
+        hx_errlist_add(errs, file, 0, "auth.exchange: expected an object (method, path, send, token)");
+        return;
+    }
+    json_object_foreach((json_t *)ex, key, val)
+    {
+        if (strcmp(key, "method") == 0) {
+            if (!json_is_string(val) || (strcmp(json_string_value(val), "GET") != 0 &&
+                                         strcmp(json_string_value(val), "POST") != 0))
+                hx_errlist_add(errs, file, 0, "auth.exchange.method: expected \"GET\" or \"POST\"");
+        } else if (strcmp(key, "path") == 0) {
+            if (!json_is_string(val) || json_string_value(val)[0] != '/')
+                hx_errlist_add(errs, file, 0,
+                               "auth.exchange.path: expected a path starting with '/'");
+        } else if (strcmp(key, "send") == 0) {
+            const char *s = json_string_value(val);
+            if (s == NULL || (strcmp(s, "bearer") != 0 &&
+                              !(strncmp(s, "cookie:", 7) == 0 && s[7] != '\0')))
+                hx_errlist_add(errs, file, 0,
+                               "auth.exchange.send: expected \"bearer\" (Authorization: "
+                               "<auth.scheme> <session>) or \"cookie:NAME\"");
+        } else if (strcmp(key, "token") == 0) {
+            if (!profile_is_location(val))
+                hx_errlist_add(errs, file, 0,
+                               "auth.exchange.token: expected where the API credential is in "
+                               "the answer: \"$.json.path\", \"header:NAME\" or \"cookie:NAME\"");
+        } else {
+            hx_errlist_add(errs, file, 0,
+                           "auth.exchange.%s: unknown (method, path, send, token)", key);
+        }
+    }
+    if (!json_is_string(json_object_get(ex, "path")))
+        hx_errlist_add(errs, file, 0, "auth.exchange.path: required");
+    if (json_object_get(ex, "token") == NULL)
+        hx_errlist_add(errs, file, 0, "auth.exchange.token: required");
+}
+
 static void
 profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
 {
@@ -143,6 +213,7 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
                            "\"transport\": \"bearer\")");
         if (!json_is_string(json_object_get(sec, "scheme")))
             hx_errlist_add(errs, file, 0, "auth.scheme: expected a string such as \"Bearer\"");
+        profile_check_credentials(file, sec, errs);
     }
 
     sec = json_object_get(root, "messages");
