@@ -187,6 +187,27 @@ hx_jwt_build(const struct hx_jwt_build *b)
     case HX_JWT_SIG_RAW:
         s = strdup(b->raw_sig != NULL ? b->raw_sig : "");
         break;
+    case HX_JWT_SIG_PKEY: {
+        unsigned char sig[256];
+        size_t sig_len = sizeof sig;
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        char *input = malloc(hn + pn + 2);
+        int ok = md != NULL && input != NULL && b->pkey != NULL;
+        if (ok) {
+            memcpy(input, h, hn);
+            input[hn] = '.';
+            memcpy(input + hn + 1, p, pn + 1);
+            /* EdDSA signs the message itself: no digest (NULL) */
+            ok = EVP_DigestSignInit(md, NULL, NULL, NULL, b->pkey) == 1 &&
+                 EVP_DigestSign(md, sig, &sig_len, (const unsigned char *)input, hn + 1 + pn) == 1;
+        }
+        EVP_MD_CTX_free(md);
+        free(input);
+        if (!ok)
+            goto done;
+        s = cmn_b64url_encode_new(sig, sig_len);
+        break;
+    }
     case HX_JWT_SIG_HMAC: {
         unsigned char mac[EVP_MAX_MD_SIZE];
         size_t mac_len = 0;

@@ -441,6 +441,9 @@ hx_forge_class(const char *name)
          * decoder (one that skips it) still finds the genuine bytes, so it
          * grants nothing a forger lacks; a parser flaw, not a forgery */
         {"base64url-invalid-signature", "malformed"},
+        {"embedded-jwk", "key-confusion"},
+        {"foreign-key", "key-confusion"},
+        {"hs256-public-key-", "key-confusion"},
         {"payload-", "payload-tampered"},
         {"base64url-invalid-payload", "payload-tampered"},
         {"duplicate-claim-signed", "duplicate-claims"},

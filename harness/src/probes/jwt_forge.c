@@ -16,7 +16,8 @@
 
 static const char *const forge_classes[] = {
     "alg-none",         "other-hmac-alg", "signature",        "payload-tampered",
-    "header-injection", "malformed",      "duplicate-claims", NULL,
+    "header-injection", "malformed",      "duplicate-claims", "key-confusion",
+    NULL,
 };
 
 static const struct hx_probe_arg forge_args[] = {
@@ -27,6 +28,30 @@ static const struct hx_probe_arg forge_args[] = {
     HX_ARG_BOOL("judge_alg"),
     HX_ARG_END,
 };
+
+/* The target's JWKS (profile paths.jwks) as JSON text, new; NULL when the
+ * profile names none or it does not answer 200 with JSON. */
+static char *
+forge_jwks(struct hx_probe_ctx *ctx, struct hx_step_result *step)
+{
+    const char *path = hx__prof_str(ctx, "paths.jwks", NULL);
+    struct hx_response r;
+    char *text = NULL;
+
+    if (path == NULL)
+        return NULL;
+    if (hx__probe_send(ctx, &(struct hx__send){.path = path}, &r) == 0 && r.status == 200 &&
+        r.body.data != NULL) {
+        json_t *doc = json_loadb(r.body.data, r.body.len, 0, NULL);
+        if (json_is_array(json_object_get(doc, "keys")))
+            text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(doc);
+    }
+    if (text == NULL)
+        hx_step_add_note(step, "the JWKS at %s answered %ld without keys", path, r.status);
+    hx_response_cleanup(&r);
+    return text;
+}
 
 static void
 forge_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
@@ -86,6 +111,23 @@ forge_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *s
     if (hx_forge_hs256(&in, f, HX_FORGE_MAX, &n, missing, sizeof(missing)) != 0) {
         hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "could not build the forgeries");
         return;
+    }
+    if (hx__arg_list_has(args, "classes", "key-confusion")) {
+        char missing_keys[200] = "";
+        size_t nk = 0;
+        in.jwks = forge_jwks(ctx, step);
+        if (hx_forge_keys(&in, f + n, HX_FORGE_MAX - n, &nk, missing_keys,
+                          sizeof(missing_keys)) != 0) {
+            free((char *)in.jwks);
+            hx_forge_free(f, n + nk);
+            hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "could not build the forgeries");
+            return;
+        }
+        n += nk;
+        free((char *)in.jwks);
+        in.jwks = NULL;
+        if (missing_keys[0] != '\0')
+            hx_step_add_note(step, "not built: %s", missing_keys);
     }
     if (missing[0] != '\0')
         hx_step_add_note(step, "not built: %s", missing);

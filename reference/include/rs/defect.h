@@ -64,6 +64,9 @@ const EVP_MD *rs_defect_token_alg(const char *alg, bool *unsigned_ok);
 /* duplicate-claims-accepted: a token segment parsed without refusing a
  * member twice (new, or NULL). */
 json_t *rs_defect_token_lenient_json(const char *raw, size_t len);
+/* embedded-jwk-accepted: whether token (its signing input ends at dot2, its
+ * signature at end) is EdDSA signed by the Ed25519 key in its header's jwk. */
+bool rs_defect_token_embedded_jwk(const char *token, const char *dot2, const char *end);
 /* extra-segments-accepted: where the third segment of token ends (its third
  * dot, or its end), so that later segments are ignored. */
 const char *rs_defect_token_third_end(const char *dot2);

@@ -95,3 +95,5 @@ RS_DEFECT_ITEM(SECRET_FILE_EXPOSED, "secret-file-exposed",
 RS_DEFECT_ITEM(TASKS_SLASH_REDIRECT, "tasks-slash-redirect",
                "the tasks list answers 307 to the same path with a trailing slash, as a "
                "framework does for a route declared with one")
+RS_DEFECT_ITEM(EMBEDDED_JWK_ACCEPTED, "embedded-jwk-accepted",
+               "a token signed EdDSA with the key its own header carries (jwk) is accepted")

@@ -269,6 +269,61 @@ test_forge_judge_separates_acceptance_refusal_and_errors(void)
     CU_ASSERT_STRING_EQUAL(hx_answer_name(HX_ANSWER_ACCEPTED), "accepted");
 }
 
+static void
+test_forge_keys_signs_with_its_own_key_and_confuses_the_public_one(void)
+{
+    /* the Ed25519 key of RFC 8037 appendix A.2 */
+    static const char jwks[] = "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid\":\"k1\","
+                               "\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}]}";
+    static const char pem[] = "-----BEGIN PUBLIC KEY-----\n"
+                              "MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n"
+                              "-----END PUBLIC KEY-----\n";
+    char *a = make_token("{\"sub\":\"aaaa\",\"iat\":1,\"exp\":604801}");
+    struct hx_forge_in in = {.token = a, .user_claim = "sub"};
+    struct hx_forgery f[HX_FORGE_MAX];
+    size_t n = 0;
+    char missing[200] = "";
+    struct hx_jwt j;
+    const struct hx_forgery *x;
+
+    /* without a JWKS: the two tokens of the harness's own key, and why no more */
+    CU_ASSERT_EQUAL_FATAL(hx_forge_keys(&in, f, HX_FORGE_MAX, &n, missing, sizeof missing), 0);
+    CU_ASSERT_EQUAL(n, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(missing, "no JWKS"));
+    x = find(f, n, "embedded-jwk");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    CU_ASSERT_EQUAL_FATAL(hx_jwt_parse(x->token, &j, NULL, 0), 0);
+    CU_ASSERT_STRING_EQUAL(hx_jwt_alg(&j), "EdDSA");
+    CU_ASSERT_PTR_NOT_NULL(json_object_get(j.header, "jwk"));
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j.payload, "sub")), "aaaa");
+    CU_ASSERT_EQUAL(j.sig_len, 64); /* an Ed25519 signature */
+    hx_jwt_cleanup(&j);
+    CU_ASSERT_STRING_EQUAL(hx_forge_class("embedded-jwk"), "key-confusion");
+    CU_ASSERT_STRING_EQUAL(hx_forge_class("foreign-key"), "key-confusion");
+    hx_forge_free(f, n);
+
+    /* with one: HMAC tokens keyed with the target's public key, PEM byte for byte */
+    in.jwks = jwks;
+    missing[0] = '\0';
+    CU_ASSERT_EQUAL_FATAL(hx_forge_keys(&in, f, HX_FORGE_MAX, &n, missing, sizeof missing), 0);
+    CU_ASSERT_EQUAL(n, 5);
+    CU_ASSERT_STRING_EQUAL(missing, "");
+    x = find(f, n, "hs256-public-key-pem");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    CU_ASSERT_EQUAL_FATAL(hx_jwt_parse(x->token, &j, NULL, 0), 0);
+    CU_ASSERT_STRING_EQUAL(hx_jwt_alg(&j), "HS256");
+    CU_ASSERT_TRUE(hx_jwt_verify_hmac(&j, "HS256", pem, strlen(pem)));
+    hx_jwt_cleanup(&j);
+    x = find(f, n, "hs256-public-key-pem-trimmed");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    CU_ASSERT_EQUAL_FATAL(hx_jwt_parse(x->token, &j, NULL, 0), 0);
+    CU_ASSERT_TRUE(hx_jwt_verify_hmac(&j, "HS256", pem, strlen(pem) - 1));
+    hx_jwt_cleanup(&j);
+    CU_ASSERT_STRING_EQUAL(hx_forge_class("hs256-public-key-jwk"), "key-confusion");
+    hx_forge_free(f, n);
+    free(a);
+}
+
 int
 main(void)
 {
@@ -281,6 +336,7 @@ main(void)
         TU_TEST(test_forge_hs256_names_what_it_left_out_without_secret),
         TU_TEST(test_forge_expiry_builds_signed_expired_and_futuristic_tokens),
         TU_TEST(test_forge_judge_separates_acceptance_refusal_and_errors),
+        TU_TEST(test_forge_keys_signs_with_its_own_key_and_confuses_the_public_one),
         {NULL, NULL},
     };
     return tu_run_suite("probe_jwt", tests);

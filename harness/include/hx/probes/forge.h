@@ -24,6 +24,7 @@ struct hx_forge_in {
     const char *user_claim;    /* claim that carries the user id ("user_id") */
     const char *secret;        /* the target's secret when known, else NULL */
     size_t secret_len;
+    const char *jwks; /* the target's JWKS document (JSON text), or NULL */
     time_t now;    /* the target's clock (expiry set) */
     long lifetime; /* the expected lifetime in seconds (expiry set) */
 };
@@ -36,7 +37,7 @@ struct hx_forgery {
     bool any_refusal; /* any 4xx (and a cut connection) is a right answer */
 };
 
-#define HX_FORGE_MAX 40
+#define HX_FORGE_MAX 48
 
 /* The attack class of a forgery (by its name), so that each class is a
  * check of its own: one defect, one red line.
@@ -50,6 +51,9 @@ struct hx_forgery {
  *               "malformed" (extra segments, oversized), "duplicate-claims"
  *               (a claim twice, signed with the real secret: accepting it is
  *               allowed by RFC 7519 §4, so its check is a warning);
+ *   keys set:   "key-confusion" (HS256 keyed with the target's public key;
+ *               EdDSA signed with the harness's own key, in the header as a
+ *               jwk or under the genuine kid);
  *   expiry set: "control", "expired", "exp-missing" (absent or not an
  *               integer), "future-iat" (a warning: no RFC requires refusing
  *               it), "unknown-user".
@@ -66,6 +70,15 @@ int hx_forge_hs256(const struct hx_forge_in *in, struct hx_forgery *out, size_t 
 /* Builds the token-expiry set (needs the secret): expired, without exp,
  * issued in the future, unknown user, and a genuine re-signed control. */
 int hx_forge_expiry(const struct hx_forge_in *in, struct hx_forgery *out, size_t max, size_t *n);
+
+/* Builds the keys set (hx_forge_class "key-confusion") into out[max]: EdDSA
+ * tokens signed with a fresh key of the harness's own (with the key in the
+ * header as a jwk, and under the genuine kid) and, when in->jwks is given,
+ * HS256 tokens keyed with the target's public key (PEM with and without its
+ * final newline, the JWK text). What cannot be built is said in missing.
+ * Returns 0, CMN_E_INVAL when the genuine token does not parse, CMN_E_NOMEM. */
+int hx_forge_keys(const struct hx_forge_in *in, struct hx_forgery *out, size_t max, size_t *n,
+                  char *missing, size_t missing_size);
 
 void hx_forge_free(struct hx_forgery *f, size_t n);
 
