@@ -30,6 +30,16 @@ enum MHD_Result rs_reply_empty(struct rs_request *r, unsigned status);
 enum MHD_Result rs_reply_static(struct rs_request *r, unsigned status, const char *content_type,
                                 const char *p, size_t n);
 
+/* Writes a whole {"detail": detail} answer with status, Connection: close
+ * and the security headers straight to the connection's socket, for the one
+ * moment libmicrohttpd 0.9.75 refuses to queue a response: while a request
+ * body arrives. The caller then returns MHD_NO: libmicrohttpd closes the
+ * connection (lingering, rs/linger.h) without writing anything more. Plain
+ * HTTP only: over TLS the socket carries records only libmicrohttpd may
+ * write. Returns 0, RS_E_INVAL over TLS, RS_E_IO when the socket did not
+ * take the whole answer at once. */
+int rs_reply_on_socket(struct rs_request *r, unsigned status, const char *detail);
+
 /* The answers every part gives the same way. */
 enum MHD_Result rs_reply_unavailable(struct rs_request *r); /* 503 + Retry-After: 1 */
 enum MHD_Result rs_reply_internal(struct rs_request *r);    /* 500, says nothing more */
