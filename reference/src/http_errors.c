@@ -9,6 +9,7 @@
 #include "cmn/log.h"
 #include "rs/error.h"
 #include "rs/guard/headers.h"
+#include "rs/reply.h"
 
 typedef enum MHD_Result (*http_errors_queue_fn)(struct MHD_Connection *c, unsigned int status,
                                                struct MHD_Response *resp);
@@ -65,7 +66,39 @@ http_errors_is_own(unsigned status, struct MHD_Response *resp)
            MHD_get_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE) == NULL;
 }
 
-/* Replaces libmicrohttpd's own error answer; forwards every other one. */
+/* Whether the request has a Content-Length that libmicrohttpd cannot read
+ * (empty, not only digits, over 2^64 - 1) and no Transfer-Encoding. */
+static bool
+http_errors_bad_length(struct MHD_Connection *c)
+{
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    unsigned long long v = 0;
+
+    if (cl == NULL ||
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
+        return false;
+    if (*cl == '\0')
+        return true;
+    for (; *cl != '\0'; cl++) {
+        unsigned d = (unsigned)(*cl - '0');
+        if (d > 9 || v > (~0ULL - d) / 10)
+            return true;
+        v = v * 10 + d;
+    }
+    return false;
+}
+
+/* Replaces libmicrohttpd's own error answer; forwards every other one.
+ *
+ * libmicrohttpd 0.9.75 refuses a Content-Length it cannot read (400, or 413
+ * past 2^64) from parse_connection_headers() and then overwrites the state
+ * of that answer: its header block goes out twice, and a client reads the
+ * second one as the body. That answer is written straight to the socket
+ * instead (plain HTTP; over TLS the connection is only closed) and
+ * libmicrohttpd is told it could not be queued, so it closes the connection
+ * at once. A 400 or 413 meets a malformed Content-Length without
+ * Transfer-Encoding on one other path only, a later field line without a
+ * colon, where libmicrohttpd closes as safely. */
 enum MHD_Result
 MHD_queue_response(struct MHD_Connection *c, unsigned int status, struct MHD_Response *resp)
 {
@@ -79,13 +112,19 @@ MHD_queue_response(struct MHD_Connection *c, unsigned int status, struct MHD_Res
         return MHD_NO;
     if (!http_errors_is_own(status, resp))
         return http_errors_real_queue(c, status, resp);
+    tls = MHD_get_connection_info(c, MHD_CONNECTION_INFO_PROTOCOL) != NULL;
+    if ((status == MHD_HTTP_BAD_REQUEST || status == MHD_HTTP_CONTENT_TOO_LARGE) &&
+        http_errors_bad_length(c)) {
+        cmn_log(CMN_LOG_INFO, "http: unreadable Content-Length refused status=%u", status);
+        (void)rs_reply_on_socket_of(c, tls, status, http_errors_detail(status));
+        return MHD_NO;
+    }
     n = snprintf(body, sizeof body, "{\"detail\":\"%s\"}", http_errors_detail(status));
     if (n < 0 || (size_t)n >= sizeof body)
         return http_errors_real_queue(c, status, resp);
     json = MHD_create_response_from_buffer((size_t)n, body, MHD_RESPMEM_MUST_COPY);
     if (json == NULL)
         return http_errors_real_queue(c, status, resp);
-    tls = MHD_get_connection_info(c, MHD_CONNECTION_INFO_PROTOCOL) != NULL;
     MHD_add_response_header(json, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
     MHD_add_response_header(json, MHD_HTTP_HEADER_CONNECTION, "close");
     rs_guard_headers_apply_tls(tls, json);

@@ -116,14 +116,23 @@ rs_reply_internal(struct rs_request *r)
 int
 rs_reply_on_socket(struct rs_request *r, unsigned status, const char *detail)
 {
+    int rc = rs_reply_on_socket_of(r->conn, r->ctx->tls, status, detail);
+    if (rc == 0)
+        r->status = status;
+    return rc;
+}
+
+int
+rs_reply_on_socket_of(struct MHD_Connection *conn, bool tls, unsigned status, const char *detail)
+{
     const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     char text[2048], body[256];
     size_t used;
     int n, b;
     ssize_t sent;
 
-    if (r->ctx->tls || info == NULL)
+    if (tls || info == NULL)
         return RS_E_INVAL;
     b = snprintf(body, sizeof body, "{\"detail\":\"%s\"}", detail);
     n = snprintf(text, sizeof text,
@@ -132,7 +141,7 @@ rs_reply_on_socket(struct rs_request *r, unsigned status, const char *detail)
     if (b < 0 || (size_t)b >= sizeof body || n < 0 || (size_t)n >= sizeof text)
         return RS_E_TOOBIG;
     used = (size_t)n;
-    n = (int)rs_guard_headers_text(r->ctx->tls, text + used, sizeof text - used);
+    n = (int)rs_guard_headers_text(tls, text + used, sizeof text - used);
     if (n == 0)
         return RS_E_TOOBIG;
     used += (size_t)n;
@@ -143,6 +152,5 @@ rs_reply_on_socket(struct rs_request *r, unsigned status, const char *detail)
     sent = send(info->connect_fd, text, used, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (sent != (ssize_t)used)
         return RS_E_IO;
-    r->status = status;
     return 0;
 }

@@ -8,6 +8,7 @@
  */
 #include <jansson.h>
 #include <microhttpd.h>
+#include <stdbool.h>
 
 #include "rs/request.h"
 
@@ -39,6 +40,11 @@ enum MHD_Result rs_reply_static(struct rs_request *r, unsigned status, const cha
  * write. Returns 0, RS_E_INVAL over TLS, RS_E_IO when the socket did not
  * take the whole answer at once. */
 int rs_reply_on_socket(struct rs_request *r, unsigned status, const char *detail);
+
+/* The same for a connection authref has no request of (libmicrohttpd's own
+ * answers, rs/http_errors.h). */
+int rs_reply_on_socket_of(struct MHD_Connection *conn, bool tls, unsigned status,
+                          const char *detail);
 
 /* The answers every part gives the same way. */
 enum MHD_Result rs_reply_unavailable(struct rs_request *r); /* 503 + Retry-After: 1 */
