@@ -31,7 +31,7 @@ struct rs_linger {
     unsigned lingering;
     bool stop;
     int epoll_fd;
-    int wake_fd; /* eventfd: stop */
+    int wake_fd; /* eventfd: a socket was added (new deadlines), or stop */
     pthread_t thread;
     bool thread_started;
 };
@@ -122,8 +122,13 @@ linger_run(void *arg)
         }
         for (int i = 0; i < n; i++) {
             uint32_t slot = ev[i].data.u32; /* UINT32_MAX: the wake event */
-            if (slot < l->max_sockets && l->sockets[slot].fd >= 0)
+            uint64_t count;
+            if (slot == UINT32_MAX) {
+                if (read(l->wake_fd, &count, sizeof count) < 0 && errno != EAGAIN)
+                    cmn_log(CMN_LOG_WARN, "linger: cannot read the wake event");
+            } else if (slot < l->max_sockets && l->sockets[slot].fd >= 0) {
                 linger_drain(l, &l->sockets[slot], now);
+            }
         }
         wait_ms = linger_expire(l, now);
         pthread_mutex_unlock(&l->mutex);
@@ -166,6 +171,14 @@ fail:
     return rc;
 }
 
+static void
+linger_wake(struct rs_linger *l)
+{
+    uint64_t one = 1;
+    if (write(l->wake_fd, &one, sizeof one) != (ssize_t)sizeof one)
+        cmn_log(CMN_LOG_WARN, "linger: cannot wake the thread");
+}
+
 void
 rs_linger_take(struct rs_linger *l, int fd)
 {
@@ -185,6 +198,7 @@ rs_linger_take(struct rs_linger *l, int fd)
             *s = (struct linger_socket){.fd = fd, .started_ms = now, .last_read_ms = now};
             l->lingering++;
             pthread_mutex_unlock(&l->mutex);
+            linger_wake(l); /* its deadline may come before the thread's next one */
             return;
         }
     }
@@ -195,16 +209,13 @@ rs_linger_take(struct rs_linger *l, int fd)
 void
 rs_linger_free(struct rs_linger *l)
 {
-    uint64_t one = 1;
-
     if (l == NULL)
         return;
     if (l->thread_started) {
         pthread_mutex_lock(&l->mutex);
         l->stop = true;
         pthread_mutex_unlock(&l->mutex);
-        if (write(l->wake_fd, &one, sizeof one) != (ssize_t)sizeof one)
-            cmn_log(CMN_LOG_WARN, "linger: cannot wake the thread");
+        linger_wake(l);
         pthread_join(l->thread, NULL);
     }
     for (unsigned i = 0; l->sockets != NULL && i < l->max_sockets; i++)
