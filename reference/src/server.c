@@ -168,7 +168,7 @@ server_count_header(void *cls, enum MHD_ValueKind kind, const char *key, const c
  * byte or the target or the headers are over authref's caps; MHD_YES with
  * nothing queued when they are not. */
 static enum MHD_Result
-server_check_sizes(struct rs_request *r, const void *target_mark)
+server_check_target_and_sizes(struct rs_request *r, const void *target_mark)
 {
     size_t headers = 0;
 
@@ -211,7 +211,7 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
             rs_reply_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
             return rs_reply_detail(r, MHD_HTTP_BAD_REQUEST, problem);
         }
-        if (server_check_sizes(r, target_mark) != MHD_YES)
+        if (server_check_target_and_sizes(r, target_mark) != MHD_YES)
             return MHD_NO;
         if (r->status != 0)
             return MHD_YES; /* answered: 414 or 431 */
