@@ -12,7 +12,7 @@
 #include "rs/reply.h"
 
 typedef enum MHD_Result (*http_errors_queue_fn)(struct MHD_Connection *c, unsigned int status,
-                                               struct MHD_Response *resp);
+                                                struct MHD_Response *resp);
 
 /* libmicrohttpd's MHD_queue_response. Set once by rs_http_errors_init()
  * before any thread starts, read-only afterwards (like library init in
@@ -71,7 +71,8 @@ http_errors_is_own(unsigned status, struct MHD_Response *resp)
 static bool
 http_errors_bad_length(struct MHD_Connection *c)
 {
-    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *cl =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     unsigned long long v = 0;
 
     if (cl == NULL ||
@@ -116,7 +117,8 @@ MHD_queue_response(struct MHD_Connection *c, unsigned int status, struct MHD_Res
     if ((status == MHD_HTTP_BAD_REQUEST || status == MHD_HTTP_CONTENT_TOO_LARGE) &&
         http_errors_bad_length(c)) {
         cmn_log(CMN_LOG_INFO, "http: unreadable Content-Length refused status=%u", status);
-        (void)rs_reply_on_socket_of(c, tls, status, http_errors_detail(status));
+        if (rs_reply_on_socket_of(c, tls, status, http_errors_detail(status)) != 0)
+            cmn_log(CMN_LOG_INFO, "http: that answer could not be written; connection closed");
         return MHD_NO;
     }
     n = snprintf(body, sizeof body, "{\"detail\":\"%s\"}", http_errors_detail(status));

@@ -294,8 +294,11 @@ server_connection_notified(void *cls, struct MHD_Connection *conn, void **socket
     if (recv(info->connect_fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
         return;
     fd = fcntl(info->connect_fd, F_DUPFD_CLOEXEC, 0);
-    if (fd >= 0)
-        rs_linger_take(s->linger, fd);
+    if (fd < 0) {
+        cmn_log(CMN_LOG_WARN, "linger: cannot keep a closing socket: %s", strerror(errno));
+        return;
+    }
+    rs_linger_take(s->linger, fd);
 }
 
 /* ---- the plain-HTTP listener that only redirects ---- */

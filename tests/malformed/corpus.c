@@ -85,10 +85,10 @@ corpus_fill(const unsigned char *p, size_t n, const struct mc_values *v, const c
     for (size_t i = 0; i < n;) {
         if (p[i] == '$' && i + 1 < n && p[i + 1] == '{') {
             const unsigned char *end = memchr(p + i + 2, '}', n - i - 2);
-            const char *val = end == NULL ? NULL
-                                          : corpus_placeholder((const char *)p + i + 2,
-                                                               (size_t)(end - p - i - 2), v, token,
-                                                               num, sizeof num, upper, sizeof upper);
+            const char *val =
+                end == NULL ? NULL
+                            : corpus_placeholder((const char *)p + i + 2, (size_t)(end - p - i - 2),
+                                                 v, token, num, sizeof num, upper, sizeof upper);
             if (val != NULL) {
                 cmn_buf_add(&b, val, strlen(val));
                 i = (size_t)(end - p) + 1;
@@ -135,8 +135,8 @@ corpus_parse_expect(const char *s, struct mc_case *c)
 }
 
 int
-mc_case_load(const char *path, const char *category, const struct mc_values *v,
-             struct mc_case *c, char *err, size_t err_size)
+mc_case_load(const char *path, const char *category, const struct mc_values *v, struct mc_case *c,
+             char *err, size_t err_size)
 {
     unsigned char *file = NULL, *claims = NULL, *jose = NULL;
     size_t len, claims_len, jose_len;
@@ -194,8 +194,7 @@ mc_case_load(const char *path, const char *category, const struct mc_values *v,
                 c->send = MC_SEND_TRICKLE;
                 if (c->trickle_bytes == 0)
                     c->trickle_bytes = 1;
-            }
-            else if (strcmp(val, "whole") != 0) {
+            } else if (strcmp(val, "whole") != 0) {
                 snprintf(err, err_size, "%s: bad send '%s'", path, val);
                 goto done;
             }
@@ -219,7 +218,9 @@ mc_case_load(const char *path, const char *category, const struct mc_values *v,
     if (claims != NULL)
         token = it_forge(jose != NULL ? (const char *)jose : "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
                          (const char *)claims,
-                         sign == NULL ? NULL : strcmp(sign, "secret") == 0 ? v->secret : sign);
+                         sign == NULL                  ? NULL
+                         : strcmp(sign, "secret") == 0 ? v->secret
+                                                       : sign);
     sep += 5;
     c->raw = corpus_fill((unsigned char *)sep, len - (size_t)((unsigned char *)sep - file), v,
                          token != NULL ? token : "", &c->raw_len);

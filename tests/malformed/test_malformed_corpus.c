@@ -28,8 +28,8 @@
 #include "testdb.h"
 #include "unit.h"
 
-#define MC_ANSWER_S 2.0   /* from the last byte sent to the last answer (and the close) */
-#define MC_SEND_S 10.0    /* to send one case's bytes */
+#define MC_ANSWER_S 2.0 /* from the last byte sent to the last answer (and the close) */
+#define MC_SEND_S 10.0  /* to send one case's bytes */
 #define MC_ENDLESS_MAX (64u << 20)
 #define MC_REPLY_MAX (1u << 20)
 #define MC_WORKERS 4
@@ -236,10 +236,10 @@ mc_status_fits(const struct mc_case *c, unsigned i, unsigned status)
     return c->expect_class[i] ? status / 100 == c->expect[i] : status == c->expect[i];
 }
 
-#define MC_FAIL(...)                                                                   \
-    do {                                                                               \
-        snprintf(res->why, sizeof res->why, __VA_ARGS__);                              \
-        goto done;                                                                     \
+#define MC_FAIL(...)                                                                               \
+    do {                                                                                           \
+        snprintf(res->why, sizeof res->why, __VA_ARGS__);                                          \
+        goto done;                                                                                 \
     } while (0)
 
 /* Replays one case and judges what came back. */
@@ -286,9 +286,8 @@ mc_case_run(const struct mc_case *c, struct mc_result *res)
     if (w.reset && n < want)
         MC_FAIL("connection reset after %u of %u answers", n, want);
     if (n < want)
-        MC_FAIL("%u of %u answers within %.0f s (%s); got %zu bytes: %.80s", n, want,
-                MC_ANSWER_S, w.eof ? "then closed" : "still open", w.in.len,
-                w.in.len ? w.in.data : "");
+        MC_FAIL("%u of %u answers within %.0f s (%s); got %zu bytes: %.80s", n, want, MC_ANSWER_S,
+                w.eof ? "then closed" : "still open", w.in.len, w.in.len ? w.in.data : "");
     if (n > want)
         MC_FAIL("%u answers, %u expected (a request that must not be served was)", n, want);
     if (want == 0 && !w.eof && !w.reset)
@@ -323,14 +322,13 @@ mc_case_run(const struct mc_case *c, struct mc_result *res)
             MC_FAIL("closed; the case keeps the connection open");
         mc_wire_send(&w, (const unsigned char *)next, sizeof next - 1, 0, 0, mc_now() + 2, false);
         until = mc_now() + MC_ANSWER_S;
-        while (mc_parse_answers(w.in.data, w.in.len, b, MC_MAX_ANSWERS + 2) <= n &&
-               !w.eof && !w.reset && mc_now() < until) {
+        while (mc_parse_answers(w.in.data, w.in.len, b, MC_MAX_ANSWERS + 2) <= n && !w.eof &&
+               !w.reset && mc_now() < until) {
             struct pollfd pfd = {.fd = w.fd, .events = POLLIN};
             poll(&pfd, 1, 100);
             mc_wire_read(&w);
         }
-        if (mc_parse_answers(w.in.data, w.in.len, b, MC_MAX_ANSWERS + 2) <= n ||
-            b[n].status != 200)
+        if (mc_parse_answers(w.in.data, w.in.len, b, MC_MAX_ANSWERS + 2) <= n || b[n].status != 200)
             MC_FAIL("the next request on the connection was not served (%zu bytes more)",
                     w.in.len - had);
     }
@@ -428,8 +426,8 @@ static void
 test_authref_exits_cleanly_without_a_sanitizer_report(void)
 {
     static const char *const reports[] = {"AddressSanitizer", "LeakSanitizer",
-                                          "UndefinedBehaviorSanitizer", "runtime error:",
-                                          "ThreadSanitizer"};
+                                          "UndefinedBehaviorSanitizer",
+                                          "runtime error:", "ThreadSanitizer"};
     char *log = NULL;
     int status = it_proc_stop_with_log(&proc, &log);
 
@@ -453,8 +451,8 @@ main(void)
         TU_TEST(test_authref_exits_cleanly_without_a_sanitizer_report),
         {NULL, NULL},
     };
-    const char *extra[] = {"--rate-limit-ip", "1000000/60s", "--rate-limit-account",
-                           "1000000/60s", NULL};
+    const char *extra[] = {"--rate-limit-ip", "1000000/60s", "--rate-limit-account", "1000000/60s",
+                           NULL};
     char email[96], dir[1024], err[512];
     int rc;
 
