@@ -292,6 +292,8 @@ mc_case_run(const struct mc_case *c, struct mc_result *res)
         MC_FAIL("%u answers, %u expected (a request that must not be served was)", n, want);
     if (want == 0 && !w.eof && !w.reset)
         MC_FAIL("not closed within %.0f s", MC_ANSWER_S);
+    if (want == 0 && w.in.len > 0)
+        MC_FAIL("%zu bytes that are no answer: %.80s", w.in.len, w.in.data);
     for (unsigned i = 0; i < n; i++) {
         json_t *j;
         bool has_detail;
