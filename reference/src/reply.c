@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "rs/defect.h"
 #include "rs/error.h"
@@ -110,4 +111,46 @@ rs_reply_internal(struct rs_request *r)
     static const char body[] = "{\"detail\":\"Internal server error\"}";
     return rs_reply_static(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "application/json", body,
                            sizeof body - 1);
+}
+
+int
+rs_reply_on_socket(struct rs_request *r, unsigned status, const char *detail)
+{
+    int rc = rs_reply_on_socket_of(r->conn, r->ctx->tls, status, detail);
+    if (rc == 0)
+        r->status = status;
+    return rc;
+}
+
+int
+rs_reply_on_socket_of(struct MHD_Connection *conn, bool tls, unsigned status, const char *detail)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    char text[2048], body[256];
+    size_t used;
+    int n, b;
+    ssize_t sent;
+
+    if (tls || info == NULL)
+        return RS_E_INVAL;
+    b = snprintf(body, sizeof body, "{\"detail\":\"%s\"}", detail);
+    n = snprintf(text, sizeof text,
+                 "HTTP/1.1 %u %s\r\nConnection: close\r\nContent-Type: application/json\r\n",
+                 status, MHD_get_reason_phrase_for(status));
+    if (b < 0 || (size_t)b >= sizeof body || n < 0 || (size_t)n >= sizeof text)
+        return RS_E_TOOBIG;
+    used = (size_t)n;
+    n = (int)rs_guard_headers_text(tls, text + used, sizeof text - used);
+    if (n == 0)
+        return RS_E_TOOBIG;
+    used += (size_t)n;
+    n = snprintf(text + used, sizeof text - used, "Content-Length: %d\r\n\r\n%s", b, body);
+    if (n < 0 || (size_t)n >= sizeof text - used)
+        return RS_E_TOOBIG;
+    used += (size_t)n;
+    sent = send(info->connect_fd, text, used, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent != (ssize_t)used)
+        return RS_E_IO;
+    return 0;
 }

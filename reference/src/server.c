@@ -2,12 +2,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cmn/env.h"
@@ -16,6 +18,8 @@
 #include "rs/defect.h"
 #include "rs/error.h"
 #include "rs/framing.h"
+#include "rs/http_errors.h"
+#include "rs/linger.h"
 #include "rs/password.h"
 #include "rs/reply.h"
 #include "rs/request.h"
@@ -36,11 +40,15 @@
  * paid per request: at 128 KiB the zeroing took 31 % of a /health request's
  * CPU; at 32 KiB /health runs at 1.5 times the rate. */
 #define SERVER_CONN_MEMORY (32 * 1024)
+/* Connections closed while their client may still send, drained at once
+ * (rs/linger.h); more are closed at once. */
+#define SERVER_LINGER_MAX 256
 
 struct rs_server {
     struct rs_ctx ctx;
     struct MHD_Daemon *daemon;
     struct MHD_Daemon *redirect;
+    struct rs_linger *linger;
     char *cert_pem;
     char *key_pem;
     unsigned port;
@@ -48,20 +56,29 @@ struct rs_server {
 };
 
 /* What the URI callback hands the first call of a request whose target
- * (path and query) is over SERVER_URI_MAX. Only its address counts. */
-static const char server_target_too_long_mark;
+ * (path and query) is over SERVER_URI_MAX, or holds a raw NUL byte. Only
+ * their addresses count. */
+static const char server_target_too_long_mark, server_target_nul_mark;
 #define SERVER_TARGET_TOO_LONG ((void *)(uintptr_t)&server_target_too_long_mark)
+#define SERVER_TARGET_HAS_NUL ((void *)(uintptr_t)&server_target_nul_mark)
 
-/* Runs on the raw request target before libmicrohttpd splits its query.
- * libmicrohttpd 0.9.75 keeps one record per query parameter in the
- * connection's memory; past what that memory holds (1000 "&" suffice) it
- * queues a 431, but the request line parser goes on, the answer is lost and
- * the client waits for the connection timeout. authref reads no query
- * parameter: a query of more than SERVER_QUERY_ARGS_MAX arguments is cut off
- * here (the target is libmicrohttpd's own buffer, which it writes into
- * itself), after the target was measured for the 414 cap. Returns SERVER_TARGET_TOO_LONG or NULL, which libmicrohttpd
- * hands the first call of the request as its context. A NUL byte before the
- * '?' hides the query from this cut (strchr stops there). */
+static bool
+server_is_target_mark(const void *p)
+{
+    return p == SERVER_TARGET_TOO_LONG || p == SERVER_TARGET_HAS_NUL;
+}
+
+/* Whether p is where libmicrohttpd ended the request target: the NUL it
+ * wrote over the space before the HTTP version, followed by that version
+ * ("HTTP/1.x", checked by libmicrohttpd before this callback) and the NUL it
+ * wrote over the line's end. */
+static bool
+server_is_target_end(const char *p)
+{
+    return p[0] == '\0' && memcmp(p + 1, "HTTP/1.", 7) == 0 && p[8] >= '0' && p[8] <= '9' &&
+           p[9] == '\0';
+}
+
 #define SERVER_QUERY_ARGS_MAX 64
 
 /* The number of arguments a query ("?a=1&b") holds, as libmicrohttpd
@@ -75,18 +92,44 @@ server_query_args(const char *query)
     return n;
 }
 
+/* Runs on the raw request target before libmicrohttpd splits its query.
+ * libmicrohttpd 0.9.75 keeps one record per query parameter in the
+ * connection's memory; past what that memory holds (1000 "&" suffice) it
+ * queues a 431, but the request line parser goes on, the answer is lost and
+ * the client waits for the connection timeout. authref's routes read no
+ * query parameter (a planted defect does): a query of more than
+ * SERVER_QUERY_ARGS_MAX arguments is cut off here (the target is
+ * libmicrohttpd's own buffer, which it writes into itself), after the target
+ * was measured for the 414 cap. A raw NUL byte in the target would hide the
+ * rest from strlen(): the target is walked to its real end (the first place that looks
+ * like it: a target that imitates a line end stops the walk early, and the
+ * timeout of rs/http_errors.h still closes such a connection), and such a
+ * target is refused. Returns SERVER_TARGET_TOO_LONG, SERVER_TARGET_HAS_NUL or
+ * NULL, which libmicrohttpd hands the first call of the request as its
+ * context. */
 static void *
 server_uri_cut_query(const char *uri)
 {
-    char *query;
+    char *p = (char *)(uintptr_t)uri;
+    char *query = NULL;
+    bool has_nul = false;
     size_t n;
 
     if (uri == NULL)
         return NULL;
-    n = strlen(uri);
-    query = strchr(uri, '?');
+    for (n = 0; n < SERVER_CONN_MEMORY; n++) {
+        if (p[n] == '\0') {
+            if (server_is_target_end(p + n))
+                break;
+            has_nul = true;
+        } else if (p[n] == '?' && query == NULL) {
+            query = p + n;
+        }
+    }
     if (query != NULL && server_query_args(query) > SERVER_QUERY_ARGS_MAX)
         query[1] = '\0';
+    if (has_nul)
+        return SERVER_TARGET_HAS_NUL;
     return n > SERVER_URI_MAX ? SERVER_TARGET_TOO_LONG : NULL;
 }
 
@@ -135,14 +178,19 @@ server_count_header(void *cls, enum MHD_ValueKind kind, const char *key, const c
     return MHD_YES;
 }
 
-/* 414 or 431 in authref's shape when the request target or the headers are
- * over authref's caps; MHD_YES with nothing queued when they are not. */
+/* 400, 414 or 431 in authref's shape when the request target holds a NUL
+ * byte or the target or the headers are over authref's caps; MHD_YES with
+ * nothing queued when they are not. */
 static enum MHD_Result
-server_check_sizes(struct rs_request *r, bool target_too_long)
+server_check_target_and_sizes(struct rs_request *r, const void *target_mark)
 {
     size_t headers = 0;
 
-    if (target_too_long)
+    if (target_mark == SERVER_TARGET_HAS_NUL) {
+        rs_reply_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+        return rs_reply_detail(r, MHD_HTTP_BAD_REQUEST, "Malformed request target");
+    }
+    if (target_mark == SERVER_TARGET_TOO_LONG)
         return rs_reply_detail(r, MHD_HTTP_URI_TOO_LONG, "URL too long");
     MHD_get_connection_values(r->conn, MHD_HEADER_KIND, server_count_header, &headers);
     if (headers > SERVER_HEADERS_MAX)
@@ -159,8 +207,8 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
     struct rs_ctx *ctx = cls;
     struct rs_request *r = *con_cls;
 
-    if (r == NULL || *con_cls == SERVER_TARGET_TOO_LONG) {
-        bool target_too_long = r != NULL;
+    if (r == NULL || server_is_target_mark(*con_cls)) {
+        const void *target_mark = *con_cls;
         const char *cl, *problem;
         long long declared;
 
@@ -170,14 +218,14 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
         *con_cls = r;
         /* Answered now, before libmicrohttpd reads a byte of the body, the
          * connection is closed after the answer (it says so too). */
-        problem = rs_framing_problem(conn, version);
+        problem = rs_framing_problem(conn, method, version);
         if (problem != NULL) {
             cmn_log(CMN_LOG_INFO, "http: request refused reason=framing (%s) ip=%s", problem,
                     r->client_ip);
             rs_reply_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
             return rs_reply_detail(r, MHD_HTTP_BAD_REQUEST, problem);
         }
-        if (server_check_sizes(r, target_too_long) != MHD_YES)
+        if (server_check_target_and_sizes(r, target_mark) != MHD_YES)
             return MHD_NO;
         if (r->status != 0)
             return MHD_YES; /* answered: 414 or 431 */
@@ -191,8 +239,17 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
     }
     if (*upload_data_size != 0) {
         if (r->status == 0 && !r->body_too_big &&
-            cmn_buf_add(&r->body, upload_data, *upload_data_size) != 0)
+            cmn_buf_add(&r->body, upload_data, *upload_data_size) != 0) {
+            /* A chunked body past --max-body: answered now, not at its end
+             * (which may never come). libmicrohttpd queues no response while
+             * a body arrives, so the answer goes straight to the socket and
+             * the connection is closed. Over TLS it is only closed. */
             r->body_too_big = true;
+            if (rs_reply_on_socket(r, MHD_HTTP_CONTENT_TOO_LARGE, "Request body too large") != 0)
+                cmn_log(CMN_LOG_INFO, "http: body over --max-body, connection closed ip=%s",
+                        r->client_ip);
+            return MHD_NO;
+        }
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -213,7 +270,7 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)cls;
     (void)conn;
 
-    if (r == NULL || *con_cls == SERVER_TARGET_TOO_LONG)
+    if (r == NULL || server_is_target_mark(*con_cls))
         return; /* closed before the first call of the request */
     clock_gettime(CLOCK_MONOTONIC, &now);
     ms = (double)(now.tv_sec - r->started.tv_sec) * 1e3 +
@@ -226,6 +283,36 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
     rs_request_free(r);
     *con_cls = NULL;
+}
+
+/* A connection libmicrohttpd is about to close: when its client has not
+ * closed its side, the socket lingers (rs/linger.h) on a descriptor of its
+ * own, so that libmicrohttpd's close() does not reset the connection under
+ * an answer the client has yet to read. */
+static void
+server_connection_notified(void *cls, struct MHD_Connection *conn, void **socket_context,
+                           enum MHD_ConnectionNotificationCode code)
+{
+    struct rs_server *s = cls;
+    const union MHD_ConnectionInfo *info;
+    char probe;
+    int fd;
+    (void)socket_context;
+
+    if (code != MHD_CONNECTION_NOTIFY_CLOSED || s->linger == NULL)
+        return;
+    info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info == NULL || info->connect_fd < 0)
+        return;
+    /* 0: the client closed its side, nothing more will come. */
+    if (recv(info->connect_fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+        return;
+    fd = fcntl(info->connect_fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+        cmn_log(CMN_LOG_WARN, "linger: cannot keep a closing socket: %s", strerror(errno));
+        return;
+    }
+    rs_linger_take(s->linger, fd);
 }
 
 /* ---- the plain-HTTP listener that only redirects ---- */
@@ -268,11 +355,10 @@ server_redirect_access(void *cls, struct MHD_Connection *conn, const char *url, 
     enum MHD_Result ret;
     size_t n = 0;
     static const char body[] = "{\"detail\":\"Use HTTPS\"}";
-    (void)method;
     (void)upload_data;
 
     if (*con_cls == NULL) {
-        const char *problem = rs_framing_problem(conn, version);
+        const char *problem = rs_framing_problem(conn, method, version);
         *con_cls = s;
         if (problem != NULL)
             return server_redirect_refuse(conn, problem);
@@ -347,7 +433,13 @@ server_listen(struct rs_server *s, unsigned port, bool api, unsigned *bound)
     const struct rs_config *cfg = s->ctx.cfg;
     struct sockaddr_storage ss;
     struct MHD_OptionItem opts[16];
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    /* poll, not epoll: libmicrohttpd 0.9.75 registers its sockets with
+     * epoll edge-triggered and stops reading after a short read, so a FIN
+     * that arrived with the last bytes of an incomplete request went unseen
+     * until the 30 s timeout. poll is level-triggered: the end is read at
+     * once and the connection closed. Measured: the same read throughput
+     * (reference/README.md). */
+    unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     unsigned k = 0;
     bool v6;
     struct MHD_Daemon *d;
@@ -366,6 +458,8 @@ server_listen(struct rs_server *s, unsigned port, bool api, unsigned *bound)
         (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, SERVER_CONN_MEMORY, NULL};
     opts[k++] =
         (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)server_no_unescape, NULL};
+    opts[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION,
+                                        (intptr_t)server_connection_notified, s};
     opts[k++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK,
                                         api ? (intptr_t)server_uri_seen
                                             : (intptr_t)server_redirect_uri_seen,
@@ -499,6 +593,12 @@ rs_server_start(const struct rs_config *cfg, struct rs_server **out)
                          &s->ctx.hashes);
     if (rc != 0)
         goto fail;
+    rc = rs_http_errors_init();
+    if (rc != 0)
+        goto fail;
+    rc = rs_linger_new(SERVER_LINGER_MAX, &s->linger);
+    if (rc != 0)
+        goto fail;
     rc = RS_E_HTTP;
     s->daemon = server_listen(s, (unsigned)cfg->port, true, &s->port);
     if (s->daemon == NULL)
@@ -544,6 +644,7 @@ rs_server_stop(struct rs_server *s)
         rs_hashpool_stop(s->ctx.hashes);
     if (s->daemon != NULL)
         MHD_stop_daemon(s->daemon);
+    rs_linger_free(s->linger);
     rs_hashpool_free(s->ctx.hashes);
     rs_db_free(s->ctx.db);
     if (s->key_pem != NULL)

@@ -13,7 +13,8 @@
  *    value ("Transfer-Encoding: chunked\r\n gzip" becomes a field
  *    "Transfer-Encodinggzip: chunked"), so it hides the field;
  *  - of two Content-Length it reads the first; Transfer-Encoding wins over
- *    Content-Length; it asks for no Host.
+ *    Content-Length, also in HTTP/1.0; it asks for no Host;
+ *  - a field value is cut at a raw NUL byte and keeps a lone CR.
  *
  * A request refused here must be answered at once, while libmicrohttpd has
  * read nothing of its body: it then closes the connection after the answer,
@@ -22,8 +23,10 @@
 #include <microhttpd.h>
 
 /* Returns NULL when the framing of the request on conn is sound, else why
- * not, in a few words for a 400 body (static). version: the request's HTTP
- * version as libmicrohttpd gives it ("HTTP/1.1"). */
-const char *rs_framing_problem(struct MHD_Connection *conn, const char *version);
+ * not, in a few words for a 400 body (static). method and version: as
+ * libmicrohttpd hands them to the request handler (method is where the
+ * request begins in its buffer; version is "HTTP/1.1" or "HTTP/1.0"). */
+const char *rs_framing_problem(struct MHD_Connection *conn, const char *method,
+                               const char *version);
 
 #endif

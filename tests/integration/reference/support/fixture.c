@@ -148,6 +148,12 @@ it_proc_wait_ready(struct it_proc *p)
 int
 it_proc_stop(struct it_proc *p)
 {
+    return it_proc_stop_with_log(p, NULL);
+}
+
+int
+it_proc_stop_with_log(struct it_proc *p, char **log_out)
+{
     int status = -1;
 
     if (p->pid > 0) {
@@ -164,6 +170,8 @@ it_proc_stop(struct it_proc *p)
         }
         p->pid = 0;
     }
+    if (log_out != NULL)
+        *log_out = it_proc_log(p);
     unlink(p->port_file);
     unlink(p->log_file);
     if (status == -1)

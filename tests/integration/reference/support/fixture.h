@@ -42,6 +42,9 @@ int it_proc_spawn(struct it_proc *p, const char *db_url, const char *const *extr
 int it_proc_wait_ready(struct it_proc *p);
 /* Sends SIGTERM, waits; returns the exit status (or -1), removes the files. */
 int it_proc_stop(struct it_proc *p);
+/* The same; *log_out new (free()): all the program wrote to stderr, to its
+ * exit (reports written at exit, such as a leak sanitizer's, included). */
+int it_proc_stop_with_log(struct it_proc *p, char **log_out);
 /* Returns new (free()): what the program has written to stderr so far. */
 char *it_proc_log(const struct it_proc *p);
 /* Returns new (free()): the log once it holds needle, or as it is after
