@@ -57,9 +57,12 @@ bcrypt_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     const char *table = hx__prof_str(ctx, "database.users_table", "users");
     const char *email_col = hx__prof_str(ctx, "database.email_column", "email");
     const char *hash_col = hx__prof_str(ctx, "database.password_column", "hashed_password");
+    /* a schema that table.column cannot name (Better Auth: account.password joined to
+     * "user" by "userId"): one SELECT of the profile's, $1 the email */
+    const char *query = hx__prof_str(ctx, "database.password_query", NULL);
     PGconn *db = NULL;
     PGresult *res = NULL;
-    char *qt = NULL, *qe = NULL, *qh = NULL, sql[600], bad[800] = "";
+    char *qt = NULL, *qe = NULL, *qh = NULL, sql[2048], bad[800] = "";
     size_t checked = 0, n_bad = 0;
 
     if (url == NULL) {
@@ -92,7 +95,10 @@ bcrypt_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         hx_step_set(step, HX_STATUS_ERROR, "probe.database", "bad table or column name");
         goto cleanup;
     }
-    snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE lower(%s) = lower($1)", qh, qt, qe);
+    if (query != NULL)
+        snprintf(sql, sizeof(sql), "%s", query); /* the profile's, in the read-only transaction */
+    else
+        snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE lower(%s) = lower($1)", qh, qt, qe);
     for (size_t i = 0; i < n_names; i++) {
         const char *name =
             names != NULL ? json_string_value(json_array_get(names, i)) : default_names[i];
@@ -107,8 +113,9 @@ bcrypt_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         res = PQexecParams(db, sql, 1, NULL, params, NULL, NULL, 0);
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
             hx_step_set(step, HX_STATUS_ERROR, "probe.database",
-                        "query on %s.%s failed (check the profile's database names): %s", table,
-                        hash_col, PQerrorMessage(db));
+                        "query on %s.%s failed (check the profile's database names): %s",
+                        query != NULL ? "database" : table,
+                        query != NULL ? "password_query" : hash_col, PQerrorMessage(db));
             goto cleanup;
         }
         if (PQntuples(res) != 1) {

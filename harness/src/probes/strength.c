@@ -85,6 +85,43 @@ hx_secret_strong(const struct hx_secret_estimate *e, size_t min_len, double min_
 }
 
 bool
+hx_password_hash_kind(const char *stored, char *why, size_t why_size)
+{
+    size_t n = strlen(stored), colon = strcspn(stored, ":");
+
+    if (strncmp(stored, "$argon2", 7) == 0) {
+        /* $argon2id$v=19$m=65536,t=3,p=4$salt$hash */
+        const char *params = strstr(stored + 1, "$m=");
+        snprintf(why, why_size, "%.*s (%.*s), not bcrypt as the contract requires",
+                 (int)strcspn(stored + 1, "$"), stored + 1,
+                 params != NULL ? (int)strcspn(params + 1, "$") : 0, params != NULL ? params + 1 : "");
+        return true;
+    }
+    if (strncmp(stored, "$scrypt$", 8) == 0 || strncmp(stored, "$7$", 3) == 0) {
+        snprintf(why, why_size, "scrypt (%.*s), not bcrypt as the contract requires",
+                 (int)strcspn(stored + 1 + strcspn(stored + 1, "$") + 1, "$"),
+                 stored + 1 + strcspn(stored + 1, "$") + 1);
+        return true;
+    }
+    if (strncmp(stored, "pbkdf2", 6) == 0 || strncmp(stored, "$pbkdf2", 7) == 0) {
+        snprintf(why, why_size, "PBKDF2 (%.40s), not bcrypt as the contract requires", stored);
+        return true;
+    }
+    if (colon < n && colon > 0 && stored[colon + 1] != '\0' &&
+        strspn(stored, "0123456789abcdefABCDEF") == colon &&
+        strspn(stored + colon + 1, "0123456789abcdefABCDEF") == n - colon - 1) {
+        /* salt:key in hex, the shape of Better Auth's default (scrypt N=16384, r=16, p=1,
+         * a 64-byte key) */
+        snprintf(why, why_size,
+                 "salt:key in hex (a %zu-character salt, a %zu-byte key): the shape of Better "
+                 "Auth's scrypt, not bcrypt as the contract requires",
+                 colon, (n - colon - 1) / 2);
+        return true;
+    }
+    return false;
+}
+
+bool
 hx_bcrypt_hash_ok(const char *stored, const char *plaintext, int min_cost, int *cost, char *why,
                   size_t why_size)
 {
@@ -97,6 +134,8 @@ hx_bcrypt_hash_ok(const char *stored, const char *plaintext, int min_cost, int *
         snprintf(why, why_size, "the password is stored in plain text");
         return false;
     }
+    if (hx_password_hash_kind(stored, why, why_size))
+        return false; /* another algorithm, named with its parameters */
     if (strlen(stored) != 60 || stored[0] != '$' || stored[1] != '2' ||
         (stored[2] != 'a' && stored[2] != 'b' && stored[2] != 'y') || stored[3] != '$' ||
         !isdigit((unsigned char)stored[4]) || !isdigit((unsigned char)stored[5]) ||

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "hx/jsonpath.h"
 
@@ -250,6 +251,15 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
     } else if (sec != NULL) {
         json_object_foreach(sec, key, val) if (!json_is_string(val))
             hx_errlist_add(errs, file, 0, "database.%s: expected a string", key);
+        {
+            const char *q = json_string_value(json_object_get(sec, "password_query"));
+            if (q != NULL && (strncasecmp(q, "SELECT", 6) != 0 || strstr(q, "$1") == NULL ||
+                              strlen(q) > 1500))
+                hx_errlist_add(errs, file, 0,
+                               "database.password_query: expected one SELECT whose $1 is the "
+                               "account's email and whose one column is the stored hash (at "
+                               "most 1500 characters)");
+        }
     }
 
     sec = json_object_get(root, "limits");

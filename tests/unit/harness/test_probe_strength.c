@@ -54,6 +54,19 @@ test_bcrypt_hash_ok_checks_prefix_cost_and_plaintext(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "plain text"));
     CU_ASSERT_FALSE(
         hx_bcrypt_hash_ok("$argon2id$v=19$m=65536,t=3,p=4$abc", NULL, 12, &cost, why, sizeof(why)));
+    CU_ASSERT_STRING_EQUAL(why, "argon2id (m=65536,t=3,p=4), not bcrypt as the contract requires");
+    /* Better Auth's default: scrypt as salt:key in hex */
+    CU_ASSERT_FALSE(hx_bcrypt_hash_ok(
+        "0123456789abcdef0123456789abcdef:"
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+        NULL, 12, &cost, why, sizeof(why)));
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "a 32-character salt, a 64-byte key"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "scrypt"));
+    CU_ASSERT_FALSE(hx_bcrypt_hash_ok("$scrypt$ln=16,r=8,p=1$c2FsdA$aGFzaA", NULL, 12, &cost, why,
+                                      sizeof(why)));
+    CU_ASSERT_STRING_EQUAL(why, "scrypt (ln=16,r=8,p=1), not bcrypt as the contract requires");
+    CU_ASSERT_FALSE(hx_bcrypt_hash_ok("$1$abc$def", NULL, 12, &cost, why, sizeof(why)));
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "not a bcrypt"));
 }
 

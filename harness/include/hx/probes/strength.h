@@ -23,6 +23,11 @@ void hx_secret_estimate(const char *secret, size_t len, struct hx_secret_estimat
 bool hx_secret_strong(const struct hx_secret_estimate *e, size_t min_len, double min_bits,
                       char *why, size_t why_size);
 
+/* When stored is a password hash of another algorithm than bcrypt (argon2,
+ * scrypt in its $scrypt$ / $7$ or hex salt:key shapes, PBKDF2), says which,
+ * with its parameters, into why and returns true. */
+bool hx_password_hash_kind(const char *stored, char *why, size_t why_size);
+
 /* Judges a stored hash: "$2a$", "$2b$" or "$2y$" with cost >= min_cost, and
  * never equal to the plaintext password (when given). *cost gets the
  * parsed cost or -1. */
