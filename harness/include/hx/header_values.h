@@ -6,6 +6,7 @@
  * harness; each probe's own judgement lives in its file (probes/<name>.c).
  */
 #include <stdbool.h>
+#include <time.h>
 #include <stddef.h>
 
 #include "hx/http.h"
@@ -26,6 +27,12 @@ int hx_cookie_parse(const char *set_cookie, struct hx_cookie *out);
 
 /* Retry-After: delta-seconds or HTTP-date; true when parseable. */
 bool hx_retry_after_ok(const char *value);
+
+/* How long a rate-limited answer asks to wait, in seconds, from the first
+ * of: Retry-After (delta-seconds, or an HTTP-date against now), X-Retry-After
+ * (seconds; Better Auth's limiter), RateLimit-Reset (seconds), the reset of
+ * a RateLimit header ("reset=N" or ";t=N"). Returns dflt when none says. */
+double hx_retry_wait(const struct hx_response *resp, time_t now, double dflt);
 
 /* Returns new (free()): the value of the cookie `name` set by resp
  * (Set-Cookie), or NULL. */

@@ -82,6 +82,56 @@ hx_retry_after_ok(const char *value)
     return p != NULL && *p == '\0';
 }
 
+/* Non-negative seconds at the start of v (spaces allowed before), or -1. */
+static double
+retry_seconds(const char *v)
+{
+    char *end;
+    double s;
+
+    if (v == NULL)
+        return -1;
+    while (isspace((unsigned char)*v))
+        v++;
+    if (!isdigit((unsigned char)*v))
+        return -1;
+    s = strtod(v, &end);
+    return end == v || s < 0 ? -1 : s;
+}
+
+double
+hx_retry_wait(const struct hx_response *resp, time_t now, double dflt)
+{
+    const char *v = hx_response_header(resp, "Retry-After");
+    const char *rl;
+    double s;
+
+    if (v != NULL && hx_retry_after_ok(v)) {
+        struct tm tm;
+        if ((s = retry_seconds(v)) >= 0)
+            return s;
+        memset(&tm, 0, sizeof tm);
+        if (strptime(v, "%a, %d %b %Y %H:%M:%S GMT", &tm) != NULL) {
+            time_t at = timegm(&tm);
+            return at > now ? (double)(at - now) : 0;
+        }
+    }
+    if ((s = retry_seconds(hx_response_header(resp, "X-Retry-After"))) >= 0)
+        return s;
+    if ((s = retry_seconds(hx_response_header(resp, "RateLimit-Reset"))) >= 0)
+        return s;
+    rl = hx_response_header(resp, "RateLimit");
+    if (rl != NULL) {
+        const char *r = strstr(rl, "reset=");
+        const char *t = strstr(rl, ";t=");
+        if (r != NULL && (s = retry_seconds(r + 6)) >= 0)
+            return s;
+        if (t != NULL && (s = retry_seconds(t + 3)) >= 0)
+            return s;
+    }
+    return dflt;
+}
+
 char *
 hx_response_cookie(const struct hx_response *resp, const char *name)
 {

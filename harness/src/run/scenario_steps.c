@@ -441,18 +441,12 @@ run_transport_type(const struct hx_response *r)
     }
 }
 
+/* How long to wait after a 429: what the answer says (hx_retry_wait), 2 s
+ * when it says nothing, never less than half a second. */
 static double
 run_retry_after(const struct hx_response *r)
 {
-    const char *h = hx_response_header(r, "Retry-After");
-    char *end;
-    double v;
-
-    if (h == NULL)
-        return 2.0;
-    v = strtod(h, &end);
-    if (end == h || v < 0)
-        return 2.0;
+    double v = hx_retry_wait(r, time(NULL), 2.0);
     return v < 0.5 ? 0.5 : v;
 }
 

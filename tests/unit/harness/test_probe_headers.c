@@ -111,6 +111,39 @@ test_hsts_banner_and_retry_after_judgements(void)
     CU_ASSERT_FALSE(hx_retry_after_ok(NULL));
 }
 
+/* The wait a 429 asks for, whichever header says it. */
+static double
+wait_of(const char *name, const char *value, time_t now)
+{
+    struct hx_header h = {(char *)name, (char *)value};
+    struct hx_response r;
+    memset(&r, 0, sizeof r);
+    r.status = 429;
+    r.headers = &h;
+    r.n_headers = 1;
+    return hx_retry_wait(&r, now, -1);
+}
+
+static void
+test_retry_wait_reads_every_rate_limit_header(void)
+{
+    CU_ASSERT_DOUBLE_EQUAL(wait_of("Retry-After", "7", 0), 7, 1e-9);
+    /* an HTTP-date: from now; in the past: at once */
+    CU_ASSERT_DOUBLE_EQUAL(wait_of("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT", 1445412470),
+                           10, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(wait_of("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT", 1445412490),
+                           0, 1e-9);
+    /* Better Auth's limiter */
+    CU_ASSERT_DOUBLE_EQUAL(wait_of("X-Retry-After", "9", 0), 9, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(wait_of("RateLimit-Reset", "30", 0), 30, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(wait_of("RateLimit", "limit=10, remaining=0, reset=12", 0), 12, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(wait_of("RateLimit", "\"default\";r=0;t=5", 0), 5, 1e-9);
+    /* nothing usable: the default */
+    CU_ASSERT_DOUBLE_EQUAL(wait_of("Retry-After", "soon", 0), -1, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(wait_of("X-Retry-After", "-3", 0), -1, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(wait_of("Content-Type", "text/plain", 0), -1, 1e-9);
+}
+
 static void
 test_www_authenticate_needs_a_challenge(void)
 {
@@ -137,6 +170,7 @@ main(void)
         TU_TEST(test_cookie_ok_requires_httponly_samesite_and_secure_on_https),
         TU_TEST(test_cors_refuses_echo_star_null_and_star_with_credentials),
         TU_TEST(test_hsts_banner_and_retry_after_judgements),
+        TU_TEST(test_retry_wait_reads_every_rate_limit_header),
         TU_TEST(test_www_authenticate_needs_a_challenge),
         {NULL, NULL},
     };
