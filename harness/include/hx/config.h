@@ -30,6 +30,7 @@ struct hx_config {
     char *origin;
     char *repo;       /* a git checkout of the target to scan (variable repo); NULL: none */
     char *junit;      /* NULL: <report_dir>/junit.xml */
+    char *sarif;      /* NULL: <report_dir>/report.sarif */
     char *report_dir; /* "reports" unless given */
     long jobs;
     long timeout_s;

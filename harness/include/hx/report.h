@@ -34,6 +34,7 @@ const struct hx_report_command *const *hx_report_commands(void);
 struct hx_report_options {
     const char *dir;   /* the report folder ("reports") */
     const char *junit; /* the JUnit file; NULL: <dir>/junit.xml */
+    const char *sarif; /* the SARIF file; NULL: <dir>/report.sarif */
 };
 
 /* Writes every format. Progress and problems go to msgs ("report: wrote

@@ -39,6 +39,7 @@ hx_config_cleanup(struct hx_config *c)
     free(c->origin);
     free(c->repo);
     free(c->junit);
+    free(c->sarif);
     free(c->report_dir);
     free(c->cacert);
     memset(c, 0, sizeof *c);

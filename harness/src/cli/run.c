@@ -69,6 +69,8 @@ run_run_usage(FILE *out)
         "  --repo PATH           a git checkout of the target: committed .env files and\n"
         "                        secrets in its history (exposure check)        AUTHCONFORM_REPO\n"
         "  --junit FILE          JUnit XML file (default REPORT_DIR/junit.xml)  AUTHCONFORM_JUNIT\n"
+        "  --sarif FILE          SARIF 2.1.0 findings (default REPORT_DIR/report.sarif)\n"
+        "                                                                      AUTHCONFORM_SARIF\n"
         "  --report-dir DIR      folder of the reports (default reports)  AUTHCONFORM_REPORT_DIR\n"
         "  --jobs N              scenarios run in parallel (default %d)         AUTHCONFORM_JOBS\n"
         "  --timeout SECONDS     per request (default %d)                    AUTHCONFORM_TIMEOUT\n"
@@ -110,6 +112,7 @@ enum {
     OPT_FAIL_ON,
     OPT_RETRY,
     OPT_AUTH_TARGET,
+    OPT_SARIF,
 };
 
 struct run_opt {
@@ -130,6 +133,7 @@ static const struct run_opt run_opts[] = {
     {OPT_ORIGIN, "origin", "AUTHCONFORM_ORIGIN"},
     {OPT_REPO, "repo", "AUTHCONFORM_REPO"},
     {OPT_JUNIT, "junit", "AUTHCONFORM_JUNIT"},
+    {OPT_SARIF, "sarif", "AUTHCONFORM_SARIF"},
     {OPT_REPORT_DIR, "report-dir", "AUTHCONFORM_REPORT_DIR"},
     {OPT_JOBS, "jobs", "AUTHCONFORM_JOBS"},
     {OPT_TIMEOUT, "timeout", "AUTHCONFORM_TIMEOUT"},
@@ -233,6 +237,8 @@ run_apply(struct hx_config *cfg, int id, const char *value, const char *from, bo
     }
     case OPT_JUNIT:
         return hx_config_set(&cfg->junit, value) == 0 ? 0 : HX_EXIT_USAGE;
+    case OPT_SARIF:
+        return hx_config_set(&cfg->sarif, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_REPORT_DIR:
         return hx_config_set(&cfg->report_dir, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_JOBS:
@@ -594,6 +600,7 @@ hx__cli_run(int argc, char **argv)
         exit_code = 130;
     ropt.dir = cfg.report_dir ? cfg.report_dir : "reports";
     ropt.junit = cfg.junit;
+    ropt.sarif = cfg.sarif;
     hx_report_write_all(result, &ropt, stderr);
 
 out:

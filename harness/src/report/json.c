@@ -27,29 +27,11 @@ json_push(struct json_ctx *j, json_t *arr, json_t *v)
         j->ok = false;
 }
 
-/* A JSON string of (p, n) made safe; *lossy (may be NULL) set when a code
- * point had to be replaced. */
-static json_t *
-json_text(const char *p, size_t n, bool *lossy)
-{
-    struct cmn_buf b;
-    size_t replaced = 0;
-    json_t *v = NULL;
-
-    cmn_buf_init(&b, HX__REPORT_MAX);
-    if (hx__text_safe(&b, p, n, 0, 0, &replaced) == 0)
-        v = json_stringn(b.data != NULL ? b.data : "", b.len);
-    cmn_buf_cleanup(&b);
-    if (lossy != NULL)
-        *lossy = replaced > 0;
-    return v;
-}
-
 /* A string, or null for NULL. */
 static json_t *
 json_str_or_null(const char *s)
 {
-    return s != NULL ? json_text(s, strlen(s), NULL) : json_null();
+    return s != NULL ? hx__json_text(s, strlen(s), NULL) : json_null();
 }
 
 static json_t *
@@ -114,7 +96,7 @@ json_body(struct json_ctx *j, json_t *o, const char *p, size_t n, bool truncated
 {
     bool lossy = false;
 
-    json_set(j, o, "body", p != NULL ? json_text(p, n, &lossy) : json_string(""));
+    json_set(j, o, "body", p != NULL ? hx__json_text(p, n, &lossy) : json_string(""));
     json_set(j, o, "body_bytes", json_integer((json_int_t)(p != NULL ? n : 0)));
     json_set(j, o, "body_truncated", json_boolean(truncated));
     json_set(j, o, "body_lossy", json_boolean(lossy));
@@ -156,7 +138,7 @@ json_notes(struct json_ctx *j, const char *notes)
     while (p != NULL && *p != '\0') {
         const char *nl = strchr(p, '\n');
         size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
-        json_push(j, a, json_text(p, n, NULL));
+        json_push(j, a, hx__json_text(p, n, NULL));
         p = nl != NULL ? nl + 1 : NULL;
     }
     return a;

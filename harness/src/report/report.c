@@ -13,6 +13,7 @@
 #include "hx/report_json.h"
 #include "hx/report_junit.h"
 #include "hx/report_markdown.h"
+#include "hx/report_sarif.h"
 
 /* Every format a run writes. One line per format. */
 static const struct hx_report_format report_junit = {"junit", "junit.xml", hx_report_junit_write};
@@ -20,9 +21,11 @@ static const struct hx_report_format report_html = {"html", "report.html", hx_re
 static const struct hx_report_format report_markdown = {"markdown", "report.md",
                                                         hx_report_markdown_write};
 static const struct hx_report_format report_json = {"json", "report.json", hx_report_json_write};
+static const struct hx_report_format report_sarif = {"sarif", "report.sarif",
+                                                     hx_report_sarif_write};
 
 static const struct hx_report_format *const report_formats[] = {
-    &report_junit, &report_html, &report_markdown, &report_json, NULL,
+    &report_junit, &report_html, &report_markdown, &report_json, &report_sarif, NULL,
 };
 
 /* Subcommands that work on reports. */
@@ -99,6 +102,8 @@ hx_report_write_all(const struct hx_result *r, const struct hx_report_options *o
 
         if (strcmp((*f)->name, "junit") == 0 && opt->junit != NULL)
             snprintf(path, sizeof path, "%s", opt->junit);
+        else if (strcmp((*f)->name, "sarif") == 0 && opt->sarif != NULL)
+            snprintf(path, sizeof path, "%s", opt->sarif);
         else if (snprintf(path, sizeof path, "%s/%s", dir, (*f)->file) >= (int)sizeof path)
             continue;
         if (report_dir_of(path, parent, sizeof parent) != 0 || hx_report_mkdirs(parent) != 0) {

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "cmn/buf.h"
 #include "hx/error.h"
 #include "hx/checklist.h"
@@ -102,6 +104,11 @@ const struct hx_case **hx__cases_sorted(const struct hx_result *r);
  * over path, so a reader never sees half a report. Returns 0 or HX_E_IO with
  * the path and the reason in err. */
 int hx__report_write_file(const char *path, const char *p, size_t n, struct hx_error *err);
+
+/* Returns new: a JSON string of (p, n) made safe (as hx__text_safe); *lossy
+ * (may be NULL) set when a code point had to be replaced. NULL when out of
+ * memory. */
+json_t *hx__json_text(const char *p, size_t n, bool *lossy);
 
 /* Formats t as RFC 3339 UTC into out (at least 21 bytes); "" when t is 0. */
 void hx__time_rfc3339(time_t t, char *out, size_t size);

@@ -419,3 +419,19 @@ hx__w_fmt(struct hx__w *w, const char *fmt, ...)
     w->rc = cmn_buf_vaddf(w->b, fmt, ap);
     va_end(ap);
 }
+
+json_t *
+hx__json_text(const char *p, size_t n, bool *lossy)
+{
+    struct cmn_buf b;
+    size_t replaced = 0;
+    json_t *v = NULL;
+
+    cmn_buf_init(&b, HX__REPORT_MAX);
+    if (hx__text_safe(&b, p, n, 0, 0, &replaced) == 0)
+        v = json_stringn(b.data != NULL ? b.data : "", b.len);
+    cmn_buf_cleanup(&b);
+    if (lossy != NULL)
+        *lossy = replaced > 0;
+    return v;
+}

@@ -1,5 +1,5 @@
 /* Writes the sample run's reports: report_sample_write VARIANT DIR writes
- * DIR/report.html, DIR/report.md and DIR/report.json. The integration tests
+ * DIR/report.html, DIR/report.md, DIR/report.json and DIR/report.sarif. The integration tests
  * (schema validation, headless Chromium) and the README's picture use it. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 #include "hx/report_html.h"
 #include "hx/report_json.h"
 #include "hx/report_markdown.h"
+#include "hx/report_sarif.h"
 #include "report_sample.h"
 
 int
@@ -31,6 +32,9 @@ main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/report.json", argv[2]);
     if (rc == 0)
         rc = hx_report_json_write(r, path, &err);
+    snprintf(path, sizeof path, "%s/report.sarif", argv[2]);
+    if (rc == 0)
+        rc = hx_report_sarif_write(r, path, &err);
     hx_result_free(r);
     if (rc != 0) {
         fprintf(stderr, "report_sample_write: %s\n", err.text);
