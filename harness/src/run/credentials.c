@@ -12,7 +12,6 @@
 #include "cmn/json.h"
 #include "hx/header_values.h"
 #include "hx/jsonpath.h"
-#include "hx/redirect.h"
 
 char *
 hx__run_credential_at(const struct hx_response *resp, const json_t *doc, const char *where)
@@ -37,31 +36,6 @@ hx__run_credential_at(const struct hx_response *resp, const json_t *doc, const c
     return NULL;
 }
 
-/* The blocking exchange's sender: its redirects are evidence too. */
-struct exchange_send {
-    struct hx_run *run;
-    struct hx_step_result *step;
-};
-
-static int
-exchange_send(void *arg, const struct hx_request *req, struct hx_response *resp)
-{
-    struct exchange_send *x = arg;
-    return hx_http_perform(&x->run->http, req, resp);
-}
-
-static void
-exchange_hop(void *arg, const struct hx_request *req, const struct hx_response *redirect,
-             const char *next)
-{
-    struct exchange_send *x = arg;
-    char note[900];
-
-    hx_redirect_note(req->url, next, redirect->status, note, sizeof note);
-    hx_step_add_note(x->step, "%s", note);
-    hx__run_record(x->run, x->step, req, redirect);
-}
-
 int
 hx__run_exchange(struct hx_run *run, unsigned scope, const char *session,
                  struct hx_step_result *step, char **api)
@@ -71,8 +45,8 @@ hx__run_exchange(struct hx_run *run, unsigned scope, const char *session,
     const char *path = json_string_value(json_object_get(ex, "path"));
     const char *send = json_string_value(json_object_get(ex, "send"));
     const char *where = json_string_value(json_object_get(ex, "token"));
-    struct exchange_send xs = {run, step};
-    const struct run_sender via = {exchange_send, exchange_hop, &xs};
+    struct run_step_sender ss = {run, step};
+    const struct run_sender via = hx__run_step_sender(&ss);
     struct run_req rq;
     struct hx_response resp;
     struct hx_request final;

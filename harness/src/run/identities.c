@@ -21,7 +21,6 @@
 #include "hx/header_values.h"
 #include "hx/jsonpath.h"
 #include "hx/jwt.h"
-#include "hx/redirect.h"
 #include "run/runner_int.h"
 
 static bool
@@ -252,31 +251,6 @@ out:
     return rc;
 }
 
-/* A blocking signup's sender: the redirects it follows are evidence. */
-struct signup_hops {
-    struct hx_run *run;
-    struct hx_step_result *step;
-};
-
-static int
-signup_send(void *arg, const struct hx_request *req, struct hx_response *resp)
-{
-    struct signup_hops *h = arg;
-    return hx_http_perform(&h->run->http, req, resp);
-}
-
-static void
-signup_hop(void *arg, const struct hx_request *req, const struct hx_response *redirect,
-           const char *next)
-{
-    struct signup_hops *h = arg;
-    char note[900];
-
-    hx_redirect_note(req->url, next, redirect->status, note, sizeof note);
-    hx_step_add_note(h->step, "%s", note);
-    hx__run_record(h->run, h->step, req, redirect);
-}
-
 int
 hx__run_signup_blocking(struct hx_run *run, struct hx_vars *vars, const char *name,
                         struct hx_step_result *step)
@@ -294,8 +268,8 @@ hx__run_signup_blocking(struct hx_run *run, struct hx_vars *vars, const char *na
         return rc;
     }
     hx_response_init(&resp, HX_BODY_MAX);
-    struct signup_hops hops = {run, step};
-    const struct run_sender via = {signup_send, signup_hop, &hops};
+    struct run_step_sender ss = {run, step};
+    const struct run_sender via = hx__run_step_sender(&ss);
     struct hx_request final;
     char *url;
     hx__run_perform(run, &via, &rq.req, &resp, &final, &url);

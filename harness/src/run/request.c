@@ -141,3 +141,28 @@ hx__run_perform(struct hx_run *run, const struct run_sender *via, const struct h
     *url_out = url;
     return rc;
 }
+
+static int
+step_sender_send(void *arg, const struct hx_request *req, struct hx_response *resp)
+{
+    struct run_step_sender *ss = arg;
+    return hx_http_perform(&ss->run->http, req, resp);
+}
+
+static void
+step_sender_hop(void *arg, const struct hx_request *req, const struct hx_response *redirect,
+                const char *next)
+{
+    struct run_step_sender *ss = arg;
+    char note[900];
+
+    hx_redirect_note(req->url, next, redirect->status, note, sizeof note);
+    hx_step_add_note(ss->step, "%s", note);
+    hx__run_record(ss->run, ss->step, req, redirect);
+}
+
+struct run_sender
+hx__run_step_sender(struct run_step_sender *ss)
+{
+    return (struct run_sender){step_sender_send, step_sender_hop, ss};
+}

@@ -75,6 +75,15 @@ struct run_sender {
 int hx__run_perform(struct hx_run *run, const struct run_sender *via, const struct hx_request *req,
                     struct hx_response *resp, struct hx_request *final_req, char **url_out);
 
+/* A blocking sender on the run's configuration whose followed redirects
+ * are the step's evidence, each noted on it (signups, the credential
+ * exchange). ss must outlive the sender. */
+struct run_step_sender {
+    struct hx_run *run;
+    struct hx_step_result *step;
+};
+struct run_sender hx__run_step_sender(struct run_step_sender *ss);
+
 /* Redacts, in place, the message and notes a probe wrote into step. */
 void hx__run_redact_step(struct hx_run *run, struct hx_step_result *step);
 
