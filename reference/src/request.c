@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rs/defect.h"
+
 /* The client address: the peer, or with --trust-proxy the last (rightmost)
  * address of X-Forwarded-For, the one the trusted proxy itself appended. */
 static void
@@ -23,9 +25,13 @@ request_client_ip(struct rs_request *r)
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
                       r->client_ip, sizeof r->client_ip);
     }
+    xff = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (RS_DEFECT(FORWARDED_FOR_TRUSTED) && xff != NULL) {
+        rs_defect_forwarded_first(xff, r->client_ip, sizeof r->client_ip);
+        return;
+    }
     if (!r->ctx->cfg->trust_proxy)
         return;
-    xff = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For");
     if (xff != NULL) {
         const char *last = strrchr(xff, ',');
         char addr[INET6_ADDRSTRLEN];

@@ -24,7 +24,8 @@ static void
 batch_one(struct batch *b, size_t i)
 {
     const struct hx__batch_item *it = &b->items[i];
-    struct hx_header h[1] = {{"Content-Type", "application/json"}};
+    struct hx_header h[3] = {{"Content-Type", "application/json"}};
+    size_t nh = it->json != NULL ? 1 : 0;
     char url[4096];
     struct hx_request req = {0};
     struct hx_response r;
@@ -34,8 +35,12 @@ batch_one(struct batch *b, size_t i)
     snprintf(url, sizeof(url), "%s%s", hx_probe_base(b->ctx, it->path), it->path);
     req.method = it->method != NULL ? it->method : "POST";
     req.url = url;
-    req.headers = it->json != NULL ? h : NULL;
-    req.n_headers = it->json != NULL ? 1 : 0;
+    if (it->forwarded_for != NULL) {
+        h[nh++] = (struct hx_header){"X-Forwarded-For", (char *)it->forwarded_for};
+        h[nh++] = (struct hx_header){"X-Real-IP", (char *)it->forwarded_for};
+    }
+    req.headers = nh > 0 ? h : NULL;
+    req.n_headers = nh;
     req.body = it->json;
     req.body_len = it->json != NULL ? strlen(it->json) : 0;
     hx_response_init(&r, b->max_body);

@@ -17,6 +17,7 @@ struct hx__batch_item {
     const char *path;   /* relative to the target, already built */
     const char *json;   /* a body sent as application/json, or NULL */
     bool evidence;      /* kept as evidence of the step */
+    const char *forwarded_for; /* an X-Forwarded-For (and X-Real-IP) to send, or NULL */
 };
 
 /* Called as each answer arrives, in arrival order, one call at a time (under

@@ -21,7 +21,10 @@
  * hashes over a few cores, few enough to stay a burst from one client */
 #define RATE_INFLIGHT 4
 
-static const char *const rate_scopes[] = {"account", "address", NULL};
+/* "forwarded": one account, each attempt naming a new client address in
+ * X-Forwarded-For and X-Real-IP, as a client behind no proxy can: a limiter
+ * that trusts those headers and counts per address only is no limit. */
+static const char *const rate_scopes[] = {"account", "address", "forwarded", NULL};
 
 /* The thresholds live in the profile, never in a scenario. */
 static const struct hx_probe_arg rate_args[] = {
@@ -93,8 +96,10 @@ rate_answer(void *user, size_t index, int rc, const struct hx_request *req,
  * leaves after the first 429, and every attempt let through counts. */
 static enum hx_tally_verdict
 rate_burst(struct hx_probe_ctx *ctx, const char *account_email, size_t max, size_t inflight,
-           const char *label, struct hx_step_result *step, char *why, size_t why_size)
+           bool forwarded, const char *label, struct hx_step_result *step, char *why,
+           size_t why_size)
 {
+    char addresses[RATE_MAX_ATTEMPTS + 1][16];
     struct rate_state st = {.ctx = ctx, .step = step, .label = label, .max = max};
     struct hx__batch_item items[RATE_MAX_ATTEMPTS + 1];
     char *bodies[RATE_MAX_ATTEMPTS + 1];
@@ -120,6 +125,12 @@ rate_burst(struct hx_probe_ctx *ctx, const char *account_email, size_t max, size
         }
         items[made] =
             (struct hx__batch_item){.method = "POST", .path = signin, .json = bodies[made]};
+        if (forwarded) {
+            /* documentation ranges (RFC 5737), a new one each attempt */
+            snprintf(addresses[made], sizeof addresses[made], "%s.%zu",
+                     made < 254 ? "203.0.113" : "198.51.100", made % 254 + 1);
+            items[made].forwarded_for = addresses[made];
+        }
     }
     rc = hx__batch_send(ctx, items, n, inflight, rate_answer, &st, &sent);
     if (rc != 0) {
@@ -177,8 +188,8 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         struct hx_identity id;
         if (hx_probe_identity_fresh(ctx, &id) != 0)
             return;
-        v = rate_burst(ctx, id.email, rate_budget(ctx, "account", step), inflight, "per account",
-                       step, why, sizeof(why));
+        v = rate_burst(ctx, id.email, rate_budget(ctx, "account", step), inflight, false,
+                       "per account", step, why, sizeof(why));
         if (v == HX_TALLY_FAIL)
             snprintf(fails, sizeof(fails), "per account: %s", why);
         else if (v == HX_TALLY_UNDECIDED)
@@ -186,8 +197,8 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         hx_step_add_note(step, "per account: %s", why);
     }
     if (hx__arg_list_has(args, "scopes", "address")) {
-        v = rate_burst(ctx, NULL, rate_budget(ctx, "address", step), inflight, "per address", step,
-                       why, sizeof(why));
+        v = rate_burst(ctx, NULL, rate_budget(ctx, "address", step), inflight, false,
+                       "per address", step, why, sizeof(why));
         if (v == HX_TALLY_FAIL) {
             size_t len = strlen(fails);
             int k = snprintf(fails + len, sizeof(fails) - len, "%sper address: %s", len ? "; " : "",
@@ -199,13 +210,33 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         }
         hx_step_add_note(step, "per address: %s", why);
     }
+    if (hx__arg_list_has(args, "scopes", "forwarded")) {
+        struct hx_identity id;
+        if (hx_probe_identity_fresh(ctx, &id) != 0)
+            return;
+        v = rate_burst(ctx, id.email, rate_budget(ctx, "account", step), inflight, true,
+                       "per account, a new X-Forwarded-For each attempt", step, why, sizeof(why));
+        if (v == HX_TALLY_FAIL) {
+            size_t len = strlen(fails);
+            int k = snprintf(fails + len, sizeof(fails) - len,
+                             "%sper account with a new X-Forwarded-For each attempt: %s (a limiter "
+                             "that believes the header and counts per address only)",
+                             len ? "; " : "", why);
+            if (k < 0 || (size_t)k >= sizeof(fails) - len)
+                fails[len] = '\0';
+        } else if (v == HX_TALLY_UNDECIDED) {
+            undecided = true;
+        }
+        hx_step_add_note(step, "per account, a new X-Forwarded-For each attempt: %s", why);
+    }
     if (fails[0] != '\0')
         hx_step_set(step, HX_STATUS_FAIL, "probe.rate-limit", "%s", fails);
     else if (undecided)
         hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
                     "a burst met a server error or no answer; no verdict");
     else if (!hx__arg_list_has(args, "scopes", "account") &&
-             !hx__arg_list_has(args, "scopes", "address"))
+             !hx__arg_list_has(args, "scopes", "address") &&
+             !hx__arg_list_has(args, "scopes", "forwarded"))
         hx_step_set(step, HX_STATUS_SKIP, "probe.no-scope", "args.scopes names no scope to check");
     else
         hx_step_pass(step);
@@ -213,8 +244,8 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
 
 const struct hx_probe_def hx__probe_rate_limit = {
     .name = "rate_limit",
-    .summary = "bursts of failed signins per account or per address meet a 429 or lockout "
-               "within the budget (ASVS V2.2.1)",
+    .summary = "bursts of failed signins per account, per address, or per account with a new "
+               "X-Forwarded-For each time, meet a 429 or lockout within the budget (ASVS V2.2.1)",
     .floods = true,
     .args = rate_args,
     .run = rate_run,

@@ -80,6 +80,11 @@ const char *rs_defect_auth_any_scheme(const char *h);
  * ownership check; when it does, r->user_id becomes the path's user. */
 bool rs_defect_owner_bypass(struct rs_request *r);
 
+/* forwarded-for-trusted: the first address of an X-Forwarded-For value, as a
+ * limiter that believes the client writes it (into out, unchanged when it is
+ * no address). */
+void rs_defect_forwarded_first(const char *xff, char *out, size_t size);
+
 /* ---- defects/leaks.c ---- */
 
 /* leaky-errors: returns new: a 422 body with a source path and SQL in it. */

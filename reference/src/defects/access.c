@@ -1,6 +1,7 @@
 /* Planted defects of authentication and ownership (defect builds only). */
 #include "rs/defect.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,4 +48,22 @@ rs_defect_owner_bypass(struct rs_request *r)
         return false;
     memcpy(r->user_id, decoded, sizeof r->user_id);
     return true;
+}
+
+void
+rs_defect_forwarded_first(const char *xff, char *out, size_t size)
+{
+    char addr[64];
+    unsigned char bin[16];
+    size_t n;
+
+    while (*xff == ' ' || *xff == '\t')
+        xff++;
+    n = strcspn(xff, ", \t");
+    if (n == 0 || n >= sizeof addr)
+        return;
+    memcpy(addr, xff, n);
+    addr[n] = '\0';
+    if (inet_pton(AF_INET, addr, bin) == 1 || inet_pton(AF_INET6, addr, bin) == 1)
+        snprintf(out, size, "%s", addr);
 }

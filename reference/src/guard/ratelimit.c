@@ -47,7 +47,11 @@ bool
 rs_guard_ratelimit_account(struct rs_request *r, const char *email, enum MHD_Result *answered)
 {
     char bucket[300];
-    int n = snprintf(bucket, sizeof bucket, "acct:%s", email);
+    int n;
+
+    if (RS_DEFECT(FORWARDED_FOR_TRUSTED))
+        return true; /* counted per address only */
+    n = snprintf(bucket, sizeof bucket, "acct:%s", email);
     if (n < 0 || (size_t)n >= sizeof bucket)
         return true; /* cannot be an account: the signin fails anyway */
     return ratelimit_check(r, "account", bucket, &r->ctx->cfg->rate_account, answered);

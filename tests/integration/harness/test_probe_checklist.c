@@ -119,7 +119,7 @@ test_probe_checklist_reference_passes_every_check(void)
         rc = run_authconform(args, "--rate-limit-ip 20/60s --rate-limit-account 5/60s");
     }
     CU_ASSERT_EQUAL(rc, 0);
-    CU_ASSERT_EQUAL(check_report(report, NULL, NULL), 2); /* per account, per address */
+    CU_ASSERT_EQUAL(check_report(report, NULL, NULL), 3); /* per account, per address, per account with a new X-Forwarded-For */
     {
         char cmd[PATH_MAX + 16];
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
