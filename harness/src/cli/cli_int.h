@@ -12,6 +12,7 @@
 int hx__cli_run(int argc, char **argv);
 int hx__cli_list(int argc, char **argv);
 int hx__cli_validate(int argc, char **argv);
+int hx__cli_profile(int argc, char **argv); /* `profile init`: cli/profile_init.c */
 
 /* `authconform --version` and `--help` (also after any command). */
 void hx__cli_version(FILE *out);

@@ -44,7 +44,8 @@ hx__cli_usage(FILE *out)
 {
     fprintf(out, "usage: authconform run [options]        replay the scenarios against a target\n"
                  "       authconform list [--scenarios PATH]...   every scenario and check\n"
-                 "       authconform validate PATH...     check scenario and profile files\n");
+                 "       authconform validate PATH...     check scenario and profile files\n"
+                 "       authconform profile init --target URL   draft a profile for a target\n");
     for (const struct hx_report_command *const *c = hx_report_commands(); *c; c++)
         fprintf(out, "       authconform %s\n", (*c)->usage);
     fprintf(out, "       authconform --help | --version   (also after any subcommand)\n"
@@ -85,6 +86,8 @@ main(int argc, char **argv)
         rc = hx__cli_list(argc - 1, argv + 1);
     } else if (strcmp(argv[1], "validate") == 0) {
         rc = hx__cli_validate(argc - 1, argv + 1);
+    } else if (strcmp(argv[1], "profile") == 0) {
+        rc = hx__cli_profile(argc - 1, argv + 1);
     } else {
         const struct hx_report_command *const *c = hx_report_commands();
         for (; *c != NULL; c++)
