@@ -52,6 +52,7 @@ enum hostile_mode {
     MODE_CREDENTIALS,
     MODE_SERIAL_SIGNIN,
     MODE_REDIRECT_AWAY,
+    MODE_HUGE_HEADER,
     MODE_COUNT
 };
 
@@ -84,6 +85,8 @@ static const struct {
                             "with a trailing slash on another origin (localhost instead of "
                             "127.0.0.1), where a request that carries a credential is "
                             "reported on stderr and answered 200 []"},
+    [MODE_HUGE_HEADER] = {"huge-header", "200 {} with one 200 KB header line (over libcurl's "
+                                         "100 KB limit)"},
     [MODE_CREDENTIALS] = {"credentials",
                           "sign-up/in: 200 with an opaque session token (body, header, "
                           "cookie); everything else: 401 quoting the token, the cookie and "
@@ -490,6 +493,23 @@ answer_redirect_away(int fd, const struct hostile_req *req, unsigned port)
         send_all(fd, head, (size_t)n);
 }
 
+/* The huge-header mode: one header line of 200 KB. */
+static void
+answer_huge_header(int fd)
+{
+    static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Huge: ";
+    static const char tail[] = "\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+    size_t n = 200 * 1024;
+    char *v = malloc(n);
+
+    if (v == NULL)
+        return;
+    memset(v, 'h', n);
+    if (send_all(fd, head, sizeof head - 1) == 0 && send_all(fd, v, n) == 0)
+        send_all(fd, tail, sizeof tail - 1);
+    free(v);
+}
+
 static void
 answer_stall(int fd, unsigned seconds)
 {
@@ -824,6 +844,9 @@ conn_serve(void *arg)
         break;
     case MODE_SERIAL_SIGNIN:
         answer_serial_signin(c->fd, &req, c->id);
+        break;
+    case MODE_HUGE_HEADER:
+        answer_huge_header(c->fd);
         break;
     case MODE_REDIRECT_AWAY:
         if (strcmp(req.method, "POST") == 0 && strstr(req.path, "/signup") != NULL &&

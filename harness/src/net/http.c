@@ -307,6 +307,13 @@ hx__http_transfer_done(struct hx__http_transfer *t, CURLcode code)
     if (code == CURLE_OPERATION_TIMEDOUT)
         snprintf(r->error_text, sizeof r->error_text, "timeout: %.200s",
                  t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
+    else if (code == CURLE_OUT_OF_MEMORY)
+        /* libcurl 7.88 answers a header line over CURL_MAX_HTTP_HEADER (100 KB)
+         * this way; the process itself is rarely out of memory */
+        snprintf(r->error_text, sizeof r->error_text,
+                 "the answer was refused by libcurl as too large to hold (%.100s): a header "
+                 "line over its 100 KB limit, unless this machine is out of memory",
+                 t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
     else
         snprintf(r->error_text, sizeof r->error_text, "%s",
                  t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
