@@ -11,6 +11,7 @@
 #include "hx/datadir.h"
 #include "hx/probes/content.h"
 #include "hx/probes/diag.h"
+#include "hx/header_values.h"
 #include "hx/jwt.h"
 #include "hx/probes/strength.h"
 #include "hx/probes/sweep.h"
@@ -22,6 +23,47 @@ static const struct hx_probe_arg sweep_args[] = {
     HX_ARG_INT("threads", 0, 64),  /* 0: every core */
     HX_ARG_BOOL("rules"),          HX_ARG_END,
 };
+
+/* When the API token is no HS256 JWS: a signin's signed session value
+ * ("<value>.<base64 HMAC-SHA256(secret, value)>" in a cookie or the
+ * set-auth-token header, as Better Auth signs its session cookie with its
+ * secret), prepared into t; where says which. False when none came. */
+static bool
+sweep_signed_session(struct hx_probe_ctx *ctx, const struct hx_identity *a,
+                     struct hx_sweep_target *t, char *where, size_t where_size)
+{
+    const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
+    char *body = hx__signin_body(ctx, a->email, a->password);
+    struct hx_response r;
+    bool found = false;
+
+    if (body == NULL)
+        return false;
+    if (hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = signin, .json = body},
+                       &r) == 0 &&
+        r.status >= 200 && r.status < 300) {
+        const char *h = hx_response_header(&r, "set-auth-token");
+        if (h != NULL && hx_sweep_prepare_signed_value(h, t) == 0) {
+            snprintf(where, where_size, "the set-auth-token header of a signin");
+            found = true;
+        }
+        for (size_t i = 0; !found && i < hx_response_header_count(&r, "Set-Cookie"); i++) {
+            struct hx_cookie c;
+            const char *sc = hx_response_header_nth(&r, "Set-Cookie", i);
+            char *value;
+            if (hx_cookie_parse(sc, &c) != 0 || (value = hx_response_cookie(&r, c.name)) == NULL)
+                continue;
+            if (hx_sweep_prepare_signed_value(value, t) == 0) {
+                snprintf(where, where_size, "the session cookie %.60s of a signin", c.name);
+                found = true;
+            }
+            free(value);
+        }
+    }
+    hx_response_cleanup(&r);
+    free(body);
+    return found;
+}
 
 static void
 sweep_run_probe(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
@@ -36,7 +78,8 @@ sweep_run_probe(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_res
     };
     struct hx_sweep_result r;
     struct hx_jwt j = {0};
-    char path[1200], text[400];
+    char path[1200], text[400], where[120] = "";
+    bool session = false;
     int rc;
 
     if (hx_probe_identity(ctx, "alice", &a) != 0)
@@ -47,14 +90,23 @@ sweep_run_probe(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_res
         return;
     }
     if (hx_jwt_alg(&j) == NULL || strcmp(hx_jwt_alg(&j), "HS256") != 0) {
-        hx_step_set(step, HX_STATUS_SKIP, "probe.token-alg",
-                    "cannot decide: the issued token is not HS256 (alg \"%s\"); the sweep "
-                    "recovers HMAC-SHA256 secrets",
-                    hx_jwt_alg(&j) != NULL ? hx_jwt_alg(&j) : "");
-        hx_jwt_cleanup(&j);
-        return;
+        /* the secret may still sign the session: sweep that instead */
+        session = sweep_signed_session(ctx, &a, &t, where, sizeof where);
+        if (!session) {
+            hx_step_set(step, HX_STATUS_SKIP, "probe.token-alg",
+                        "cannot decide: the issued token is not HS256 (alg \"%s\") and no "
+                        "signin hands out a value signed with HMAC-SHA256 (<value>.<base64 "
+                        "HMAC>); the sweep recovers HMAC-SHA256 secrets",
+                        hx_jwt_alg(&j) != NULL ? hx_jwt_alg(&j) : "");
+            hx_jwt_cleanup(&j);
+            return;
+        }
+        hx_step_add_note(step,
+                         "the API token is %s, not HMAC: swept the HMAC-SHA256 that signs %s "
+                         "instead (the same secret signs the sessions)",
+                         hx_jwt_alg(&j) != NULL ? hx_jwt_alg(&j) : "not HS256", where);
     }
-    if (hx_probe_secret(ctx) != NULL &&
+    if (!session && hx_probe_secret(ctx) != NULL &&
         !hx_jwt_verify_hmac(&j, "HS256", hx_probe_secret(ctx), strlen(hx_probe_secret(ctx)))) {
         char diag[600];
         hx_diag_text(HX_DIAG_SECRET_MISMATCH, 0, NULL, diag, sizeof(diag));
@@ -63,11 +115,13 @@ sweep_run_probe(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_res
     hx_jwt_cleanup(&j);
     rc = hx__wordlist_from_args(args, &wl, path, sizeof(path));
     if (rc != 0) {
+        if (session)
+            hx_sweep_target_cleanup(&t);
         hx_step_set(step, HX_STATUS_ERROR, "probe.wordlist", "cannot read the word list %s: %s",
                     path, hx_strerror(rc));
         return;
     }
-    if (hx_sweep_prepare(a.token, &t) != 0) {
+    if (!session && hx_sweep_prepare(a.token, &t) != 0) {
         hx_wordlist_cleanup(&wl);
         hx_step_set(step, HX_STATUS_SKIP, "probe.token-format",
                     "cannot decide: the token's signature is not 32 bytes");
@@ -88,7 +142,9 @@ sweep_run_probe(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_res
     if (r.found) {
         hx_sweep_describe(&r, &wl, text, sizeof(text));
         hx_step_set(step, HX_STATUS_FAIL, "probe.secret-recovered",
-                    "the token signing secret was recovered from a real token: %s", text);
+                    "the %s secret was recovered from %s: %s",
+                    session ? "session signing" : "token signing",
+                    session ? where : "a real token", text);
     } else {
         hx_step_pass(step);
     }

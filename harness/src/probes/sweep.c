@@ -119,12 +119,39 @@ sweep_check(const struct hx_sweep_target *t, struct sweep_scratch *s, const unsi
 }
 
 int
+hx_sweep_prepare_mac(const void *msg, size_t n, const unsigned char mac[32],
+                     struct hx_sweep_target *t)
+{
+    size_t total, nb;
+    uint64_t bits;
+
+    memset(t, 0, sizeof(*t));
+    for (int i = 0; i < 8; i++)
+        t->want[i] = (uint32_t)mac[4 * i] << 24 | (uint32_t)mac[4 * i + 1] << 16 |
+                     (uint32_t)mac[4 * i + 2] << 8 | (uint32_t)mac[4 * i + 3];
+    /* The inner hash is over key block (64 bytes) + message: pad the message
+     * as the tail of that input. */
+    nb = (n + 1 + 8 + 63) / 64;
+    total = nb * 64;
+    t->blocks = calloc(1, total);
+    if (t->blocks == NULL)
+        return CMN_E_NOMEM;
+    memcpy(t->blocks, msg, n);
+    t->blocks[n] = 0x80;
+    bits = (uint64_t)(64 + n) * 8;
+    for (int i = 0; i < 8; i++)
+        t->blocks[total - 1 - i] = (unsigned char)(bits >> (8 * i));
+    t->n_blocks = nb;
+    return 0;
+}
+
+int
 hx_sweep_prepare(const char *token, struct hx_sweep_target *t)
 {
     const char *dot1, *dot2;
     unsigned char *sig = NULL;
-    size_t sig_len = 0, n, total, nb;
-    uint64_t bits;
+    size_t sig_len = 0;
+    int rc;
 
     memset(t, 0, sizeof(*t));
     if (token == NULL)
@@ -135,30 +162,58 @@ hx_sweep_prepare(const char *token, struct hx_sweep_target *t)
         return CMN_E_INVAL;
     if (cmn_b64url_decode(dot2 + 1, strlen(dot2 + 1), &sig, &sig_len) != 0)
         return CMN_E_INVAL;
-    if (sig_len != 32) {
-        free(sig);
-        return CMN_E_INVAL;
-    }
-    for (int i = 0; i < 8; i++)
-        t->want[i] = (uint32_t)sig[4 * i] << 24 | (uint32_t)sig[4 * i + 1] << 16 |
-                     (uint32_t)sig[4 * i + 2] << 8 | (uint32_t)sig[4 * i + 3];
+    rc = sig_len == 32 ? hx_sweep_prepare_mac(token, (size_t)(dot2 - token), sig, t) : CMN_E_INVAL;
     free(sig);
+    return rc;
+}
 
-    /* The inner hash is over key block (64 bytes) + signing input: pad the
-     * signing input as the tail of that message. */
-    n = (size_t)(dot2 - token);
-    nb = (n + 1 + 8 + 63) / 64;
-    total = nb * 64;
-    t->blocks = calloc(1, total);
-    if (t->blocks == NULL)
-        return CMN_E_NOMEM;
-    memcpy(t->blocks, token, n);
-    t->blocks[n] = 0x80;
-    bits = (uint64_t)(64 + n) * 8;
-    for (int i = 0; i < 8; i++)
-        t->blocks[total - 1 - i] = (unsigned char)(bits >> (8 * i));
-    t->n_blocks = nb;
-    return 0;
+/* The value of hex digit c, or -1. */
+static int
+sweep_hex(int c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+int
+hx_sweep_prepare_signed_value(const char *text, struct hx_sweep_target *t)
+{
+    char dec[1024], b64[128];
+    size_t n = 0, bn = 0;
+    const char *dot;
+    unsigned char *mac = NULL;
+    size_t mac_len = 0;
+    int rc;
+
+    memset(t, 0, sizeof(*t));
+    if (text == NULL)
+        return CMN_E_INVAL;
+    /* percent-decoded, as a cookie or a header carries it */
+    for (const char *p = text; *p != '\0'; p++) {
+        if (n + 1 >= sizeof dec)
+            return CMN_E_INVAL;
+        if (p[0] == '%' && sweep_hex(p[1]) >= 0 && sweep_hex(p[2]) >= 0) {
+            dec[n++] = (char)(sweep_hex(p[1]) * 16 + sweep_hex(p[2]));
+            p += 2;
+        } else {
+            dec[n++] = *p;
+        }
+    }
+    dec[n] = '\0';
+    dot = strrchr(dec, '.');
+    if (dot == NULL || dot == dec || strlen(dot + 1) != 44 || dot[44] != '=')
+        return CMN_E_INVAL; /* 32 bytes in standard base64 are 44 characters, one '=' */
+    /* standard base64 to the URL alphabet, without its padding */
+    for (const char *p = dot + 1; *p != '\0' && *p != '=' && bn + 1 < sizeof b64; p++)
+        b64[bn++] = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+    b64[bn] = '\0';
+    if (cmn_b64url_decode(b64, bn, &mac, &mac_len) != 0)
+        return CMN_E_INVAL;
+    rc = mac_len == 32 ? hx_sweep_prepare_mac(dec, (size_t)(dot - dec), mac, t) : CMN_E_INVAL;
+    free(mac);
+    return rc;
 }
 
 void

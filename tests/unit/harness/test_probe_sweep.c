@@ -184,6 +184,59 @@ test_sweep_finds_short_keys_and_misses_random_ones(void)
     free(tok);
 }
 
+/* A Better Auth session cookie: "<value>.<standard base64 HMAC-SHA256>",
+ * percent-encoded as its Set-Cookie and set-auth-token carry it. */
+static void
+test_signed_session_value_is_swept_like_a_token(void)
+{
+    static const char value[] = "Q7vLp2XwN9cRt4KdZ8mHs3BfY6gJa1Ue";
+    static const char key[] = "your-secret-key-min-32-chars-change-in-production";
+    static const char b64[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    unsigned char mac[64];
+    size_t mac_len = 0, o;
+    char std[64], text[256];
+    struct hx_sweep_target t;
+
+    CU_ASSERT_EQUAL_FATAL(hx_jwt_hmac("HS256", key, strlen(key), value, strlen(value), mac,
+                                      &mac_len), 0);
+    CU_ASSERT_EQUAL_FATAL(mac_len, 32);
+    /* standard base64 with its padding: 44 characters */
+    o = 0;
+    for (size_t i = 0; i < 32; i += 3) {
+        unsigned v = (unsigned)mac[i] << 16 | (i + 1 < 32 ? (unsigned)mac[i + 1] << 8 : 0) |
+                     (i + 2 < 32 ? mac[i + 2] : 0);
+        std[o++] = b64[(v >> 18) & 63];
+        std[o++] = b64[(v >> 12) & 63];
+        std[o++] = i + 1 < 32 ? b64[(v >> 6) & 63] : '=';
+        std[o++] = i + 2 < 32 ? b64[v & 63] : '=';
+    }
+    std[o] = '\0';
+    CU_ASSERT_EQUAL_FATAL(o, 44);
+    /* percent-encoded, as the cookie carries it */
+    o = (size_t)snprintf(text, sizeof text, "%s.", value);
+    for (const char *p = std; *p != '\0'; p++)
+        o += (size_t)snprintf(text + o, sizeof text - o, *p == '+' ? "%%2B" : *p == '/' ? "%%2F"
+                                                                  : *p == '=' ? "%%3D"
+                                                                              : "%c",
+                              *p);
+    CU_ASSERT_EQUAL_FATAL(hx_sweep_prepare_signed_value(text, &t), 0);
+    CU_ASSERT_TRUE(hx_sweep_try(&t, key, strlen(key)));
+    CU_ASSERT_FALSE(hx_sweep_try(&t, "another-secret", 14));
+    hx_sweep_target_cleanup(&t);
+    /* and as it is, not encoded */
+    snprintf(text, sizeof text, "%s.%s", value, std);
+    CU_ASSERT_EQUAL_FATAL(hx_sweep_prepare_signed_value(text, &t), 0);
+    CU_ASSERT_TRUE(hx_sweep_try(&t, key, strlen(key)));
+    hx_sweep_target_cleanup(&t);
+    /* no such shape: an opaque value, a JWT, a short tag */
+    CU_ASSERT_EQUAL(hx_sweep_prepare_signed_value(value, &t), CMN_E_INVAL);
+    CU_ASSERT_EQUAL(hx_sweep_prepare_signed_value("eyJhbGciOiJIUzI1NiJ9.e30.c2ln", &t),
+                    CMN_E_INVAL);
+    CU_ASSERT_EQUAL(hx_sweep_prepare_signed_value("abc.c2hvcnQ=", &t), CMN_E_INVAL);
+    CU_ASSERT_EQUAL(hx_sweep_prepare_signed_value(NULL, &t), CMN_E_INVAL);
+}
+
 int
 main(void)
 {
@@ -194,6 +247,7 @@ main(void)
         TU_TEST(test_sweep_rules_build_expected_variants),
         TU_TEST(test_sweep_recovers_mangled_word_and_says_how_without_printing_it),
         TU_TEST(test_sweep_finds_short_keys_and_misses_random_ones),
+        TU_TEST(test_signed_session_value_is_swept_like_a_token),
         {NULL, NULL},
     };
     return tu_run_suite("probe_sweep", tests);

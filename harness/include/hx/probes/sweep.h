@@ -28,6 +28,15 @@ struct hx_sweep_target {
 /* Prepares an HS256 token. Returns 0, CMN_E_INVAL when it is not a
  * three-segment token with a 32-byte signature, CMN_E_NOMEM. */
 int hx_sweep_prepare(const char *token, struct hx_sweep_target *t);
+/* Prepares any HMAC-SHA256 of msg (n bytes) whose tag is mac. Returns 0 or
+ * CMN_E_NOMEM. */
+int hx_sweep_prepare_mac(const void *msg, size_t n, const unsigned char mac[32],
+                         struct hx_sweep_target *t);
+/* Prepares a signed session value "<value>.<standard base64 of
+ * HMAC-SHA256(secret, value)>", percent-encoded or not, as a Better Auth
+ * session cookie (and its set-auth-token header) carries it. Returns 0,
+ * CMN_E_INVAL when text has no such shape, CMN_E_NOMEM. */
+int hx_sweep_prepare_signed_value(const char *text, struct hx_sweep_target *t);
 void hx_sweep_target_cleanup(struct hx_sweep_target *t);
 
 /* True when key signs the prepared token (one candidate, for tests and for
