@@ -1,7 +1,13 @@
 # A thin wrapper around CMake and CTest.
 #   make demo              run the harness against the reference server, reports in reports/
-#   make test              build with -Wall -Wextra -Werror and run every test
-#   make test SANITIZE=1   the same under AddressSanitizer and UndefinedBehaviorSanitizer
+#   make test              build with -Wall -Wextra -Werror and run every test, then the
+#                          clang ASan+UBSan tree (build-fuzz): unit tests, the fuzz targets
+#                          over their corpora and a short run of each (ctest labels
+#                          unit, fuzz, malformed)
+#   make test SANITIZE=1   the first tree under AddressSanitizer and UndefinedBehaviorSanitizer
+#                          too (gcc, build-sanitize)
+#   make fuzz              each fuzz target for FUZZ_SECONDS (default 60), FUZZ_JOBS at a time,
+#                          then a table of executions and coverage (tests/fuzz/README.md)
 #   make bench             figures, not pass/fail
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -11,8 +17,15 @@ else
 BUILD ?= build
 endif
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# The clang tree: ASan+UBSan, libFuzzer targets. Its test labels: what runs
+# there under make test.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CMAKE_FLAGS += -DSANITIZE=ON -DFUZZ=ON
+FUZZ_TEST_LABELS ?= ^(unit|fuzz|malformed)$$
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= $(JOBS)
 
-.PHONY: all deps build test demo bench install clean
+.PHONY: all deps build fuzz-build test fuzz demo bench install clean
 
 all: build
 
@@ -23,8 +36,17 @@ build: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+fuzz-build: deps
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) $(FUZZ_CMAKE_FLAGS) >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory fuzz-build
+	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(JOBS) -L '$(FUZZ_TEST_LABELS)'
+
+fuzz: fuzz-build
+	@scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_JOBS)
 
 demo: build
 	@scripts/demo $(BUILD)
@@ -38,4 +60,4 @@ install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-fuzz
