@@ -1,18 +1,23 @@
 /* Fuzz target: the harness's JWT module (harness/src/jwt.c) on a token a
- * target issued, and the "jwt" expectation of scenario files judging it
- * (scenario/expect.c: header and claim matchers, exp - iat, not expired).
+ * target issued, the "jwt" expectation of scenario files judging it
+ * (scenario/expect.c: header and claim matchers, exp - iat, not expired),
+ * and the forged tokens the hs256 and token-expiry checks build from it
+ * (probes/forge.c: claims moved in time from the target's exp and iat).
  *
  * The input is the token. A token that parses is checked further: its alg,
  * its integer claims, HMAC verification with every HS alg, and a rebuild
  * from its decoded header and payload that must parse to the same JSON. */
 #include <jansson.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmn/error.h"
 #include "fz_check.h"
 #include "hx/expect.h"
 #include "hx/http.h"
 #include "hx/jwt.h"
+#include "hx/probes/forge.h"
 #include "hx/redact.h"
 
 #define JWT_KEY "fuzz-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -80,6 +85,48 @@ jwt_expect(const char *token)
     free(text);
 }
 
+/* The token as identity A's (and B's) genuine token of a run that knows the
+ * secret. */
+static void
+jwt_forge(const char *token)
+{
+    struct hx_forgery f[HX_FORGE_MAX];
+    struct hx_forge_in in = {.token = token,
+                             .other_token = token,
+                             .other_user_id = "0d6b3f7a-9c1e-4b2d-8f5a-3e7c9b1d2a46",
+                             .fake_user_id = "5e0c1d2b-7a8f-4e3d-9b6c-1f2a3b4c5d6e",
+                             .user_claim = "user_id",
+                             .secret = JWT_KEY,
+                             .secret_len = sizeof JWT_KEY - 1,
+                             .now = (time_t)1800000000,
+                             .lifetime = 604800};
+    char missing[256];
+    size_t n = 0;
+    int rc;
+
+    /* a token that parsed gives its forgeries; out of memory does not
+     * happen under libFuzzer (its malloc limit aborts instead) */
+    rc = hx_forge_hs256(&in, f, HX_FORGE_MAX, &n, missing, sizeof missing);
+    FZ_CHECK(rc == 0);
+    if (rc == 0) {
+        FZ_CHECK(n <= HX_FORGE_MAX);
+        for (size_t i = 0; i < n; i++) {
+            FZ_CHECK(f[i].token != NULL && memchr(f[i].name, '\0', sizeof f[i].name) != NULL);
+            FZ_CHECK(strcmp(hx_forge_class(f[i].name), "other") != 0);
+        }
+        hx_forge_free(f, n);
+    }
+    n = 0;
+    rc = hx_forge_expiry(&in, f, HX_FORGE_MAX, &n);
+    FZ_CHECK(rc == 0);
+    if (rc == 0) {
+        FZ_CHECK(n <= HX_FORGE_MAX);
+        for (size_t i = 0; i < n; i++)
+            FZ_CHECK(f[i].token != NULL);
+        hx_forge_free(f, n);
+    }
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -105,6 +152,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)hx_jwt_verify_hmac(&j, hx_jwt_alg(&j), JWT_KEY, sizeof JWT_KEY - 1);
         jwt_rebuild(&j);
         hx_jwt_cleanup(&j);
+        jwt_forge(token);
     } else {
         FZ_CHECK(memchr(why, '\0', sizeof why) != NULL && why[0] != '\0');
     }
