@@ -4,6 +4,7 @@
 #                          clang ASan+UBSan tree (build-fuzz): unit tests, the fuzz targets
 #                          over their corpora and a short run of each (ctest labels
 #                          unit, fuzz, malformed)
+#                          (FUZZ_TEST_JOBS tests at once there, default twice the cores)
 #   make test SANITIZE=1   the first tree under AddressSanitizer and UndefinedBehaviorSanitizer
 #                          too (gcc, build-sanitize)
 #   make fuzz              each fuzz target for FUZZ_SECONDS (default 60), FUZZ_JOBS at a time,
@@ -22,6 +23,10 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_BUILD ?= build-fuzz
 FUZZ_CMAKE_FLAGS += -DSANITIZE=ON -DFUZZ=ON
 FUZZ_TEST_LABELS ?= ^(unit|fuzz|malformed)$$
+# The fuzz runs of make test take wall-clock time, not CPU: twice as many at
+# once as there are cores halves their wall time (each then gets about half a
+# core for its 30 s).
+FUZZ_TEST_JOBS ?= $(shell expr $(JOBS) \* 2)
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= $(JOBS)
 
@@ -48,7 +53,8 @@ test: build
 	@rc=0; \
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) || rc=1; \
 	$(FUZZ_TREE) || exit 1; \
-	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(JOBS) -L '$(FUZZ_TEST_LABELS)' || rc=1; \
+	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(FUZZ_TEST_JOBS) \
+	    -L '$(FUZZ_TEST_LABELS)' || rc=1; \
 	exit $$rc
 
 fuzz: fuzz-build
