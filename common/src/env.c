@@ -97,11 +97,11 @@ cmn_env_get(const char *name)
 }
 
 int
-cmn_read_file_trimmed(const char *path, size_t max, char **out)
+cmn_read_file(const char *path, size_t max, char **out, size_t *out_len)
 {
     struct cmn_buf b;
     char chunk[4096];
-    size_t n;
+    size_t n, len;
     FILE *f;
     int rc = 0;
 
@@ -121,8 +121,25 @@ cmn_read_file_trimmed(const char *path, size_t max, char **out)
         cmn_buf_cleanup(&b);
         return rc;
     }
-    while (b.len > 0 && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
-        b.data[--b.len] = '\0';
+    len = b.len;
     *out = cmn_buf_take(&b);
-    return *out != NULL ? 0 : CMN_E_NOMEM;
+    if (*out == NULL)
+        return CMN_E_NOMEM;
+    *out_len = len;
+    return 0;
+}
+
+int
+cmn_read_file_trimmed(const char *path, size_t max, char **out)
+{
+    char *text;
+    size_t len;
+    int rc = cmn_read_file(path, max, &text, &len);
+
+    if (rc != 0)
+        return rc;
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+        text[--len] = '\0';
+    *out = text;
+    return 0;
 }

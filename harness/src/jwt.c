@@ -27,7 +27,7 @@ jwt_decode_object(const char *seg, size_t n, const char *what, char *why, size_t
     unsigned char *raw = NULL;
     size_t raw_len = 0;
     json_t *obj;
-    char err[64], text[160];
+    char err[64] = "", text[160]; /* err is written only when the JSON does not parse */
 
     if (cmn_b64url_decode(seg, n, &raw, &raw_len) != 0) {
         snprintf(text, sizeof text, "its %s is not base64url", what);

@@ -215,6 +215,41 @@ redact_literals_only(const struct hx_redactor *r, const char *p, size_t n, struc
     return rc != 0 ? rc : cmn_buf_add(out, p + start, n - start);
 }
 
+/* Whether a registered literal occurs in (p, n). Caller holds the lock. */
+static bool
+redact_has_literal(const struct hx_redactor *r, const char *p, size_t n)
+{
+    for (size_t i = 0; i < r->n_literals; i++)
+        if (memmem(p, n, r->literals[i], strlen(r->literals[i])) != NULL)
+            return true;
+    return false;
+}
+
+/* What every output is sure of, whatever the patterns copied as is (the
+ * "Bearer " before a token, a key name, an Authorization scheme) or a mask
+ * kept (the first characters of a value), and wherever a literal straddles
+ * the two: no registered literal is left in b. Each pass masks at least one
+ * occurrence, and a mask is shorter than what it hides, so the passes end.
+ * Caller holds the lock. */
+static int
+redact_literals_gone(const struct hx_redactor *r, struct cmn_buf *b)
+{
+    while (redact_has_literal(r, cmn_buf_str(b), b->len)) {
+        struct cmn_buf next;
+        int rc;
+
+        cmn_buf_init(&next, REDACT_MAX);
+        rc = redact_literals_only(r, cmn_buf_str(b), b->len, &next);
+        if (rc != 0) {
+            cmn_buf_cleanup(&next);
+            return rc;
+        }
+        cmn_buf_cleanup(b);
+        *b = next;
+    }
+    return 0;
+}
+
 static int
 redact_text_locked(struct hx_redactor *r, const char *p, size_t n, struct cmn_buf *out)
 {
@@ -296,13 +331,20 @@ redact_text_locked(struct hx_redactor *r, const char *p, size_t n, struct cmn_bu
 int
 hx_redact_text(struct hx_redactor *r, const char *p, size_t n, struct cmn_buf *out)
 {
+    struct cmn_buf b;
     int rc;
 
     if (r == NULL)
         return redact_text_locked(NULL, p, n, out);
+    cmn_buf_init(&b, REDACT_MAX);
     pthread_mutex_lock(&r->lock);
-    rc = redact_text_locked(r, p, n, out);
+    rc = redact_text_locked(r, p, n, &b);
+    if (rc == 0)
+        rc = redact_literals_gone(r, &b);
     pthread_mutex_unlock(&r->lock);
+    if (rc == 0)
+        rc = cmn_buf_add(out, cmn_buf_str(&b), b.len);
+    cmn_buf_cleanup(&b);
     return rc;
 }
 
@@ -377,6 +419,11 @@ hx_redact_header_new(struct hx_redactor *r, const char *name, const char *value)
         rc = hx_redact_mask(value, strlen(value), &b);
     } else {
         rc = hx_redact_text(r, value, strlen(value), &b);
+    }
+    if (rc == 0 && r != NULL) {
+        pthread_mutex_lock(&r->lock);
+        rc = redact_literals_gone(r, &b);
+        pthread_mutex_unlock(&r->lock);
     }
     if (rc != 0) {
         cmn_buf_cleanup(&b);

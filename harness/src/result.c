@@ -301,6 +301,10 @@ hx_step_pass(struct hx_step_result *s)
     return 0;
 }
 
+/* The format comes from the callers' own format arguments (checked at each
+ * call by their format attributes), passed through here. */
+static char *result_vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static char *
 result_vformat(const char *fmt, va_list ap)
 {

@@ -160,6 +160,11 @@ server_no_unescape(void *cls, struct MHD_Connection *c, char *s)
     return strlen(s);
 }
 
+/* libmicrohttpd's messages: fmt is its own printf format with ap its
+ * arguments (MHD_LogCallback), as the attribute tells the compiler. */
+static void server_mhd_log(void *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 server_mhd_log(void *cls, const char *fmt, va_list ap)
 {

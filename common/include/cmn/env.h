@@ -21,6 +21,11 @@ int cmn_parse_bool(const char *s, bool *out);
 /* Borrowed: the variable's value, or NULL when unset or empty. */
 const char *cmn_env_get(const char *name);
 
+/* Reads the file at path whole (at most max bytes). *out is new (free()),
+ * NUL-terminated, and *out_len its length (it may hold NUL bytes itself).
+ * Returns 0, CMN_E_IO (errno kept), CMN_E_TOOBIG or CMN_E_NOMEM. */
+int cmn_read_file(const char *path, size_t max, char **out, size_t *out_len);
+
 /* Reads the file at path whole (at most max bytes) with trailing newlines
  * and carriage returns removed. *out is new (free()). Returns 0, CMN_E_IO
  * (errno kept) or CMN_E_TOOBIG. */

@@ -50,6 +50,12 @@ struct hx_profile {
  * (hx_profile_free) or HX_E_PARSE / HX_E_IO. */
 int hx_profile_load(const char *file, const char *defaults_file, struct hx_profile **out,
                     struct hx_errlist *errs);
+/* The same from a profile's text in memory (len bytes, any bytes; name
+ * stands for the file in errors and in p->file), merged over defaults (a
+ * parsed default profile, borrowed and not changed; NULL: no merge).
+ * hx_profile_load() reads the files and calls this. */
+int hx_profile_load_buffer(const char *text, size_t len, const char *name, const json_t *defaults,
+                           struct hx_profile **out, struct hx_errlist *errs);
 void hx_profile_free(struct hx_profile *p);
 
 /* Borrowed: the member at a dotted name ("paths.signout"), or NULL when

@@ -60,6 +60,11 @@ struct hx_scenario {
  * HX_E_PARSE or HX_E_IO. */
 int hx_scenario_load(const char *file, const char *group, struct hx_scenario **out,
                      struct hx_errlist *errs);
+/* The same from a scenario's text in memory (len bytes, any bytes); file
+ * names it in errors and in s->file. hx_scenario_load() reads the file and
+ * calls this. */
+int hx_scenario_load_buffer(const char *text, size_t len, const char *file, const char *group,
+                            struct hx_scenario **out, struct hx_errlist *errs);
 void hx_scenario_free(struct hx_scenario *s);
 
 /* A set of scenarios, sorted by id. */

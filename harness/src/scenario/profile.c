@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cmn/env.h"
 #include "hx/jsonpath.h"
 
 static const char *const profile_sections[] = {
@@ -22,24 +23,48 @@ profile_known_section(const char *key)
     return false;
 }
 
+/* Largest profile file read. */
+#define PROFILE_FILE_MAX ((size_t)1 << 20)
+
 static json_t *
-profile_read(const char *file, struct hx_errlist *errs, int *rc)
+profile_parse(const char *text, size_t len, const char *name, struct hx_errlist *errs, int *rc)
 {
     json_error_t jerr;
-    json_t *j = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 
     if (j == NULL) {
-        *rc = jerr.line <= 0 && strstr(jerr.text, "unable to open") ? HX_E_IO : HX_E_PARSE;
-        hx_errlist_add(errs, file, jerr.line > 0 ? jerr.line : 0, "%s", jerr.text);
+        *rc = HX_E_PARSE;
+        hx_errlist_add(errs, name, jerr.line > 0 ? jerr.line : 0, "%s", jerr.text);
         return NULL;
     }
     if (!json_is_object(j)) {
         *rc = HX_E_PARSE;
-        hx_errlist_add(errs, file, 0, "a profile is a JSON object");
+        hx_errlist_add(errs, name, 0, "a profile is a JSON object");
         json_decref(j);
         return NULL;
     }
     return j;
+}
+
+/* Returns new: the text of file (*len bytes), or NULL with the problem in errs. */
+static char *
+profile_read_text(const char *file, size_t *len, struct hx_errlist *errs, int *rc)
+{
+    char *text = NULL;
+    int r = cmn_read_file(file, PROFILE_FILE_MAX, &text, len);
+
+    if (r == 0)
+        return text;
+    if (r == CMN_E_TOOBIG) {
+        *rc = HX_E_PARSE;
+        hx_errlist_add(errs, file, 0, "larger than %zu bytes", PROFILE_FILE_MAX);
+    } else if (r == CMN_E_NOMEM) {
+        *rc = HX_E_NOMEM;
+    } else {
+        *rc = HX_E_IO;
+        hx_errlist_add(errs, file, 0, "cannot read the file: %s", strerror(errno));
+    }
+    return NULL;
 }
 
 static bool
@@ -393,25 +418,54 @@ int
 hx_profile_load(const char *file, const char *defaults_file, struct hx_profile **out,
                 struct hx_errlist *errs)
 {
+    json_t *defaults = NULL;
+    char *defaults_text = NULL, *text = NULL;
+    size_t defaults_len = 0, len = 0;
+    int rc = HX_E_PARSE;
+
+    if (defaults_file != NULL && strcmp(defaults_file, file) != 0) {
+        defaults_text = profile_read_text(defaults_file, &defaults_len, errs, &rc);
+        if (defaults_text == NULL)
+            goto cleanup;
+        defaults = profile_parse(defaults_text, defaults_len, defaults_file, errs, &rc);
+        if (defaults == NULL)
+            goto cleanup;
+    }
+    text = profile_read_text(file, &len, errs, &rc);
+    if (text == NULL)
+        goto cleanup;
+    rc = hx_profile_load_buffer(text, len, file, defaults, out, errs);
+cleanup:
+    free(defaults_text);
+    free(text);
+    json_decref(defaults);
+    return rc;
+}
+
+int
+hx_profile_load_buffer(const char *text, size_t len, const char *name, const json_t *defaults,
+                       struct hx_profile **out, struct hx_errlist *errs)
+{
     json_t *root = NULL, *user = NULL, *contract = NULL, *deviations = json_array();
     struct hx_profile *p = NULL;
     size_t before = errs ? errs->n : 0;
     int rc = HX_E_PARSE;
     const char *t;
 
-    if (defaults_file != NULL && strcmp(defaults_file, file) != 0) {
-        root = profile_read(defaults_file, errs, &rc);
-        if (root == NULL)
+    user = profile_parse(text, len, name, errs, &rc);
+    if (user == NULL)
+        goto cleanup;
+    if (defaults != NULL) {
+        const char *key;
+        json_t *val;
+
+        root = json_deep_copy(defaults);
+        if (root == NULL) {
+            rc = HX_E_NOMEM;
             goto cleanup;
-        user = profile_read(file, errs, &rc);
-        if (user == NULL)
-            goto cleanup;
-        {
-            const char *key;
-            json_t *val;
-            json_object_foreach(user, key, val) if (!profile_known_section(key))
-                hx_errlist_add(errs, file, 0, "%s: unknown member", key);
         }
+        json_object_foreach(user, key, val) if (!profile_known_section(key))
+            hx_errlist_add(errs, name, 0, "%s: unknown member", key);
         json_object_del(user, "extends");
         contract = json_deep_copy(root);
         if (contract == NULL || deviations == NULL ||
@@ -420,12 +474,11 @@ hx_profile_load(const char *file, const char *defaults_file, struct hx_profile *
             goto cleanup;
         }
     } else {
-        root = profile_read(file, errs, &rc);
-        if (root == NULL)
-            goto cleanup;
+        root = user;
+        user = NULL;
     }
     rc = HX_E_PARSE;
-    profile_check(file, root, errs);
+    profile_check(name, root, errs);
     if (errs != NULL && errs->n > before)
         goto cleanup;
     /* what the profile said is checked above; what passes is the contract's */
@@ -443,7 +496,7 @@ hx_profile_load(const char *file, const char *defaults_file, struct hx_profile *
     root = NULL;
     p->deviations = deviations;
     deviations = NULL;
-    p->file = strdup(file);
+    p->file = strdup(name);
     p->name = strdup(profile_str(p, "name"));
     p->signup_path = profile_str(p, "paths.signup");
     p->signin_path = profile_str(p, "paths.signin");

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fnmatch.h>
 #include <libgen.h>
 #include <limits.h>
@@ -11,6 +12,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "cmn/env.h"
 #include "hx/checklist.h"
 #include "hx/expect.h"
 #include "hx/jsonpath.h"
@@ -317,9 +319,35 @@ scenario_dup(const json_t *v)
     return json_is_string(v) ? strdup(json_string_value(v)) : NULL;
 }
 
+/* Largest scenario file read. */
+#define SCENARIO_FILE_MAX ((size_t)1 << 20)
+
 int
 hx_scenario_load(const char *file, const char *group, struct hx_scenario **out,
                  struct hx_errlist *errs)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = cmn_read_file(file, SCENARIO_FILE_MAX, &text, &len);
+
+    if (rc == CMN_E_TOOBIG) {
+        hx_errlist_add(errs, file, 0, "larger than %zu bytes", SCENARIO_FILE_MAX);
+        return HX_E_PARSE;
+    }
+    if (rc == CMN_E_NOMEM)
+        return HX_E_NOMEM;
+    if (rc != 0) {
+        hx_errlist_add(errs, file, 0, "cannot read the file: %s", strerror(errno));
+        return HX_E_IO;
+    }
+    rc = hx_scenario_load_buffer(text, len, file, group, out, errs);
+    free(text);
+    return rc;
+}
+
+int
+hx_scenario_load_buffer(const char *text, size_t len, const char *file, const char *group,
+                        struct hx_scenario **out, struct hx_errlist *errs)
 {
     json_error_t jerr;
     json_t *doc, *v, *steps;
@@ -329,10 +357,10 @@ hx_scenario_load(const char *file, const char *group, struct hx_scenario **out,
     int rc = HX_E_PARSE;
     char where[128];
 
-    doc = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
+    doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (doc == NULL) {
         hx_errlist_add(errs, file, jerr.line > 0 ? jerr.line : 0, "%s", jerr.text);
-        return jerr.line <= 0 && strstr(jerr.text, "unable to open") ? HX_E_IO : HX_E_PARSE;
+        return HX_E_PARSE;
     }
     if (!json_is_object(doc)) {
         hx_errlist_add(errs, file, 0, "a scenario is a JSON object");

@@ -62,6 +62,25 @@ test_read_file_trimmed_strips_newlines_and_respects_cap(void)
 }
 
 static void
+test_read_file_keeps_every_byte_and_gives_the_length(void)
+{
+    char path[] = "/tmp/test_env_XXXXXX";
+    int fd = mkstemp(path);
+    char *s = NULL;
+    size_t len = 0;
+    CU_ASSERT_FATAL(fd >= 0);
+    CU_ASSERT_FATAL(write(fd, "{}\0x\n", 5) == 5);
+    close(fd);
+    CU_ASSERT_FATAL(cmn_read_file(path, 100, &s, &len) == 0);
+    CU_ASSERT_EQUAL(len, 5);
+    CU_ASSERT(memcmp(s, "{}\0x\n", 6) == 0);
+    free(s);
+    CU_ASSERT(cmn_read_file(path, 4, &s, &len) == CMN_E_TOOBIG);
+    CU_ASSERT(cmn_read_file("/nonexistent/file", 100, &s, &len) == CMN_E_IO);
+    unlink(path);
+}
+
+static void
 test_env_get_treats_empty_as_unset(void)
 {
     setenv("CMN_TEST_EMPTY", "", 1);
@@ -79,6 +98,7 @@ main(void)
         TU_TEST(test_parse_duration_understands_units),
         TU_TEST(test_parse_bool_accepts_common_spellings),
         TU_TEST(test_read_file_trimmed_strips_newlines_and_respects_cap),
+        TU_TEST(test_read_file_keeps_every_byte_and_gives_the_length),
         TU_TEST(test_env_get_treats_empty_as_unset),
         {NULL, NULL},
     };

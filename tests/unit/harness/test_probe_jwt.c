@@ -60,6 +60,30 @@ test_jwt_parse_rejects_wrong_segment_counts_and_bad_json(void)
     CU_ASSERT_EQUAL(hx_jwt_parse("", &j, NULL, 0), CMN_E_INVAL);
 }
 
+/* Leaves non-zero bytes where the next calls keep their locals. */
+static void __attribute__((noinline))
+dirty_stack(void)
+{
+    volatile char junk[8192];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = 'A';
+}
+
+static void
+test_jwt_parse_names_a_segment_that_is_json_but_no_object(void)
+{
+    struct hx_jwt j;
+    char why[160];
+
+    /* "W10" is base64url of "[]", "MQ" of "1": JSON, but no object */
+    dirty_stack();
+    CU_ASSERT_EQUAL(hx_jwt_parse("W10.e30.", &j, why, sizeof(why)), CMN_E_INVAL);
+    CU_ASSERT_STRING_EQUAL(why, "its header is not a JSON object");
+    dirty_stack();
+    CU_ASSERT_EQUAL(hx_jwt_parse("e30.MQ.", &j, why, sizeof(why)), CMN_E_INVAL);
+    CU_ASSERT_STRING_EQUAL(why, "its payload is not a JSON object");
+}
+
 static void
 test_jwt_claim_int_refuses_string_numbers(void)
 {
@@ -330,6 +354,7 @@ main(void)
     static const struct tu_test tests[] = {
         TU_TEST(test_jwt_build_then_parse_round_trips_and_verifies),
         TU_TEST(test_jwt_parse_rejects_wrong_segment_counts_and_bad_json),
+        TU_TEST(test_jwt_parse_names_a_segment_that_is_json_but_no_object),
         TU_TEST(test_jwt_claim_int_refuses_string_numbers),
         TU_TEST(test_jwt_hmac_matches_rfc4231_case_2),
         TU_TEST(test_forge_hs256_builds_every_forgery_with_secret_and_second_user),

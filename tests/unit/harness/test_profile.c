@@ -139,6 +139,65 @@ test_profile_errors_name_every_field(void)
     unlink(path);
 }
 
+static void
+test_profile_load_names_unreadable_and_broken_files(void)
+{
+    char def[4096], bad[] = "/tmp/test_profile.XXXXXX";
+    int fd = mkstemp(bad);
+    FILE *f = fdopen(fd, "w");
+    struct hx_profile *p = NULL;
+    struct hx_errlist errs;
+
+    fputs("{\"name\": ", f);
+    fclose(f);
+    default_path(def, sizeof def);
+    hx_errlist_init(&errs);
+    /* the defaults broken, the missing, the profile itself broken */
+    CU_ASSERT_EQUAL(hx_profile_load(def, bad, &p, &errs), HX_E_PARSE);
+    CU_ASSERT_EQUAL(hx_profile_load("/nonexistent/profile.json", def, &p, &errs), HX_E_IO);
+    CU_ASSERT_EQUAL(hx_profile_load(bad, def, &p, &errs), HX_E_PARSE);
+    CU_ASSERT_PTR_NULL(p);
+    CU_ASSERT_EQUAL_FATAL(errs.n, 3);
+    CU_ASSERT_STRING_EQUAL(errs.items[0].file, bad);
+    CU_ASSERT_STRING_EQUAL(errs.items[1].file, "/nonexistent/profile.json");
+    CU_ASSERT_STRING_EQUAL(errs.items[2].file, bad);
+    hx_errlist_cleanup(&errs);
+    unlink(bad);
+}
+
+static void
+test_profile_load_buffer_takes_text_and_parsed_defaults(void)
+{
+    static const char text[] = "{\"name\": \"other\", \"paths\": {\"signup\": \"/register\"}}";
+    char def[4096];
+    json_t *defaults;
+    struct hx_profile *p = NULL;
+    struct hx_errlist errs;
+
+    default_path(def, sizeof def);
+    defaults = json_load_file(def, 0, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(defaults);
+    hx_errlist_init(&errs);
+    CU_ASSERT_EQUAL_FATAL(
+        hx_profile_load_buffer(text, sizeof text - 1, "mem.json", defaults, &p, &errs), 0);
+    CU_ASSERT_STRING_EQUAL(p->name, "other");
+    CU_ASSERT_STRING_EQUAL(p->file, "mem.json");
+    CU_ASSERT_STRING_EQUAL(p->signup_path, "/register");
+    CU_ASSERT_STRING_EQUAL(p->signin_path, "/api/auth/signin");
+    CU_ASSERT_STRING_EQUAL(
+        json_string_value(json_object_get(json_object_get(defaults, "paths"), "signup")),
+        "/api/auth/signup"); /* the defaults are not changed */
+    hx_profile_free(p);
+    p = NULL;
+    /* without defaults the text alone must be a whole profile */
+    CU_ASSERT_EQUAL(hx_profile_load_buffer(text, sizeof text - 1, "mem.json", NULL, &p, &errs),
+                    HX_E_PARSE);
+    CU_ASSERT_PTR_NULL(p);
+    CU_ASSERT(errs.n > 0);
+    hx_errlist_cleanup(&errs);
+    json_decref(defaults);
+}
+
 int
 main(void)
 {
@@ -147,6 +206,8 @@ main(void)
         TU_TEST(test_profile_override_merges_over_the_default),
         TU_TEST(test_profile_never_changes_what_passes),
         TU_TEST(test_profile_errors_name_every_field),
+        TU_TEST(test_profile_load_names_unreadable_and_broken_files),
+        TU_TEST(test_profile_load_buffer_takes_text_and_parsed_defaults),
         {NULL, NULL},
     };
     return tu_run_suite("profile", tests);

@@ -164,6 +164,34 @@ test_redact_masks_registered_secrets_inside_key_names(void)
     hx_redactor_cleanup(&r);
 }
 
+static void
+test_redact_leaves_no_secret_where_a_pattern_meets_it(void)
+{
+    struct hx_redactor r;
+    char *out;
+
+    hx_redactor_init(&r);
+    /* in the "Bearer " a pattern copies as is */
+    CU_ASSERT_EQUAL(hx_redactor_add(&r, "er  "), 0);
+    out = redact(&r, "!bearer  \x05u");
+    CU_ASSERT_PTR_NULL(strstr(out, "er  "));
+    free(out);
+    /* across that prefix and the characters a mask keeps */
+    CU_ASSERT_EQUAL(hx_redactor_add(&r, "r abc"), 0);
+    out = redact(&r, "Authorization: Bearer abcdefghijklmnop");
+    CU_ASSERT_PTR_NULL(strstr(out, "r abc"));
+    free(out);
+    out = hx_redact_header_new(&r, "Authorization", "Bearer abcdefghijklmnop");
+    CU_ASSERT_PTR_NULL(strstr(out, "r abc"));
+    free(out);
+    /* a mask followed by text that completes the secret again */
+    CU_ASSERT_EQUAL(hx_redactor_add(&r, "wxyz" ELL "tail-of-it"), 0);
+    out = redact(&r, "wxyz" ELL "tail-of-it" "tail-of-it");
+    CU_ASSERT_PTR_NULL(strstr(out, "wxyz" ELL "tail-of-it"));
+    free(out);
+    hx_redactor_cleanup(&r);
+}
+
 int
 main(void)
 {
@@ -178,6 +206,7 @@ main(void)
         TU_TEST(test_redact_leaves_ordinary_text_alone),
         TU_TEST(test_redact_learns_credentials_of_any_shape_from_responses),
         TU_TEST(test_redact_masks_registered_secrets_inside_key_names),
+        TU_TEST(test_redact_leaves_no_secret_where_a_pattern_meets_it),
         {NULL, NULL},
     };
     return tu_run_suite("redact", tests);

@@ -347,8 +347,7 @@ test_token_verify_refuses_any_crit_header_parameter(void)
     static const char *const headers[] = {
         "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"crit\":[\"exp\"]}",
         "{\"alg\":\"HS256\",\"crit\":[\"b64\"],\"b64\":false}",
-        "{\"alg\":\"HS256\",\"crit\":[\"http://example.com/ext\"],"
-        "\"http://example.com/ext\":true}",
+        "{\"alg\":\"HS256\",\"crit\":[\"http://example.com/ext\"],\"http://example.com/ext\":true}",
         "{\"crit\":[\"x\"],\"alg\":\"HS256\",\"x\":1}",
         "{\"alg\":\"HS256\",\"crit\":[]}",
         "{\"alg\":\"HS256\",\"crit\":\"exp\"}",
