@@ -94,7 +94,7 @@ rs_offline_serve(struct MHD_Connection *conn, const char *method, const char *pa
     r = rs_request_new(ctx, conn, method, path, (size_t)ctx->cfg->max_body);
     if (r == NULL)
         return 0;
-    problem = rs_framing_problem(conn, version);
+    problem = rs_framing_problem(conn, method, version); /* no header size offline: the block end is not checked */
     if (problem != NULL) {
         rs_reply_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
         rs_reply_detail(r, MHD_HTTP_BAD_REQUEST, problem);
