@@ -8,12 +8,16 @@
 void
 hx_race_add(struct hx_race_tally *t, long status, long created_status, long dup_status)
 {
-    if (status == created_status)
+    /* the question is how many accounts one email got: any success created
+     * one, any refusal but a 429 refused one (a target may answer 200 and 422
+     * where the contract says 201 and 400; those are judged by their own
+     * checks) */
+    if (status == created_status || (status >= 200 && status < 300))
         t->created++;
-    else if (status == dup_status)
-        t->duplicate++;
     else if (status == 429)
         t->limited++;
+    else if (status == dup_status || (status >= 400 && status < 500))
+        t->duplicate++;
     else if (status == 0 || status >= 500)
         t->errors++;
     else {

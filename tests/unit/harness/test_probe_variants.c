@@ -82,9 +82,20 @@ test_race_judge_wants_exactly_one_account(void)
     hx_race_add(&t, 500, 201, 400);
     CU_ASSERT_EQUAL(hx_race_judge(&t, 2, why, sizeof(why)), HX_TALLY_UNDECIDED);
     memset(&t, 0, sizeof(t));
+    /* any refusal refuses the second account (the duplicate's status is
+     * QS-SIGNUP-005's to judge) */
     hx_race_add(&t, 201, 201, 400);
     hx_race_add(&t, 409, 201, 400);
-    CU_ASSERT_EQUAL(hx_race_judge(&t, 2, why, sizeof(why)), HX_TALLY_FAIL);
+    CU_ASSERT_EQUAL(hx_race_judge(&t, 2, why, sizeof(why)), HX_TALLY_PASS);
+    /* a target answering 200 and 422 (Better Auth): one account is a pass,
+     * two are a fail */
+    memset(&t, 0, sizeof(t));
+    hx_race_add(&t, 200, 201, 400);
+    for (int i = 0; i < 7; i++)
+        hx_race_add(&t, 422, 201, 400);
+    CU_ASSERT_EQUAL(hx_race_judge(&t, 8, why, sizeof(why)), HX_TALLY_PASS);
+    hx_race_add(&t, 200, 201, 400);
+    CU_ASSERT_EQUAL(hx_race_judge(&t, 9, why, sizeof(why)), HX_TALLY_FAIL);
     /* nothing accepted: the race never ran */
     memset(&t, 0, sizeof(t));
     for (int i = 0; i < 8; i++)

@@ -8,11 +8,11 @@
 #include <stddef.h>
 
 struct hx_race_tally {
-    size_t created;   /* the contract's signup status (201) */
-    size_t duplicate; /* the duplicate status (400) */
+    size_t created;   /* any success (the contract's 201, or another 2xx) */
+    size_t duplicate; /* any refusal but 429 (the contract's 400, or another 4xx) */
     size_t limited;   /* 429 */
     size_t errors;    /* 5xx or no answer */
-    size_t other;     /* anything else (a second 2xx counts here too) */
+    size_t other;     /* anything else: 1xx, 3xx */
     long other_status;
 };
 
