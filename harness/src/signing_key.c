@@ -45,7 +45,8 @@ signing_key_wrap(EVP_PKEY *pkey, bool has_private, const char *name, struct hx_s
 
     if (EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519) {
         const char *type = EVP_PKEY_get0_type_name(pkey);
-        hx_error_set(err, name, 0, "%s: a %s key, not Ed25519", name, type ? type : "non-Ed25519");
+        hx_error_set(err, name, 0, "%s: the key is %s, not Ed25519", name,
+                     type ? type : "of another type");
         rc = HX_E_PARSE;
         goto cleanup;
     }
