@@ -319,8 +319,10 @@ verify_load_key(const struct verify_state *st, const char *key_path, struct hx_s
     return 0;
 }
 
-/* The signature over the PAE, then the keyid of the signature that holds. */
-static void
+/* The signature over the PAE, then the keyid of the signature that holds
+ * (a hint outside the signed text: a wrong one is a failure, but the
+ * statement is still authentic). Returns whether a signature holds. */
+static bool
 verify_signature(struct verify_state *st, const struct hx_dsse_envelope *env,
                  const struct hx_signing_key *key)
 {
@@ -333,7 +335,7 @@ verify_signature(struct verify_state *st, const struct hx_dsse_envelope *env,
                 "was changed after signing, or another key signed it\n",
                 HX_BUNDLE_ENVELOPE);
         st->failures++;
-        return;
+        return false;
     }
     keyid = env->signatures[which].keyid;
     fprintf(st->out, "signature: valid (Ed25519 over the DSSE PAE of %s)\n", HX_BUNDLE_ENVELOPE);
@@ -347,6 +349,7 @@ verify_signature(struct verify_state *st, const struct hx_dsse_envelope *env,
     } else {
         fputs("keyid:     matches the key\n", st->out);
     }
+    return true;
 }
 
 int
@@ -381,8 +384,7 @@ hx_verify_bundle(const char *dir, const char *key_path, FILE *out, struct hx_err
     fprintf(out, ", %zu signature%s)\n", env.n_signatures, env.n_signatures == 1 ? "" : "s");
     if ((rc = verify_load_key(&st, key_path, &key, err)) != 0)
         goto cleanup;
-    verify_signature(&st, &env, key);
-    if (st.failures > 0) {
+    if (!verify_signature(&st, &env, key)) {
         fputs("statement: not read: a statement whose signature fails proves nothing\n", out);
         goto done;
     }

@@ -233,6 +233,38 @@ test_bundle_verify_refuses_another_key(void)
     scratch_cleanup(&s);
 }
 
+/* The keyid is outside the signed text: a wrong one fails verification,
+ * and the files are still checked against the authentic statement. */
+static void
+test_bundle_verify_refuses_a_keyid_that_is_not_the_key(void)
+{
+    struct scratch s;
+    struct hx_error err = {0};
+    char *text = NULL, path[PATH_MAX], *env = NULL, *at;
+    size_t n = 0;
+    FILE *f;
+
+    scratch_init(&s);
+    CU_ASSERT_FATAL(write_bundle(&s, NULL) == 0);
+    snprintf(path, sizeof path, "%s/%s", s.bundle, HX_BUNDLE_ENVELOPE);
+    CU_ASSERT_FATAL(cmn_read_file(path, 1 << 20, &env, &n) == 0);
+    at = strstr(env, "\"keyid\": \"");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    at += 10;
+    *at = *at == '0' ? '1' : '0';
+    f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fwrite(env, 1, n, f);
+    fclose(f);
+    CU_ASSERT_EQUAL(verify(&s, NULL, &text, &err), 1);
+    expect_in(text, "signature: valid");
+    expect_in(text, "keyid:     FAILED");
+    expect_in(text, "  ok       report.md");
+    free(text);
+    free(env);
+    scratch_cleanup(&s);
+}
+
 static void
 test_bundle_verify_names_the_file_of_a_missing_envelope_or_key(void)
 {
@@ -278,6 +310,7 @@ main(void)
         TU_TEST(test_bundle_verifies_with_its_own_key_and_says_what_that_proves),
         TU_TEST(test_bundle_verify_names_a_changed_a_missing_and_an_unsigned_file),
         TU_TEST(test_bundle_verify_refuses_another_key),
+        TU_TEST(test_bundle_verify_refuses_a_keyid_that_is_not_the_key),
         TU_TEST(test_bundle_verify_names_the_file_of_a_missing_envelope_or_key),
         TU_TEST(test_bundle_refuses_a_missing_signing_key_file),
         {NULL, NULL},
