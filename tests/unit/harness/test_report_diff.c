@@ -85,8 +85,8 @@ test_report_diff_reports_new_failures_fixes_and_new_skips(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nStill failing (2):\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nNew checks (1):\n  ✓ SEC-RACE-001  (absent) -> pass"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "(run run-0001, 2026-11-25T09:46:40Z)"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "1 new failures, 2 still failing, 1 fixed, 1 newly "
-                                       "skipped, 0 now run, 1 new checks, 0 removed\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "1 new failures, 2 still failing, 1 fixed, 0 newly "
+                                       "waived, 1 newly skipped, 0 now run, 1 new checks, 0 removed\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "REGRESSED: 1 check got worse\n"));
     free(out);
 
