@@ -96,8 +96,9 @@ run_run_usage(FILE *out)
         "                        reports mark failures new or still failing, and list the\n"
         "                        checks fixed since                       AUTHCONFORM_BASELINE\n"
         "\n"
-        "Exit: 0 all passed (skips allowed), 1 a failure, 2 usage or file error,\n"
-        "3 target unreachable, 130 interrupted.\n",
+        "Exit: 0 all passed (skips allowed), 1 a failure (one not waived; with --baseline,\n"
+        "a new one) or an expired or unused waiver, 2 usage or file error (a bad waivers\n"
+        "or baseline file included: nothing runs), 3 target unreachable, 130 interrupted.\n",
         HX_DEFAULT_JOBS, HX_DEFAULT_TIMEOUT_S);
 }
 

@@ -236,6 +236,18 @@ hx_report_sarif_build(const struct hx_result *r)
             sarif_push(&x, notes, n);
         }
     }
+    /* a waiver that fails the gate is the invocation's finding, not a rule's */
+    for (size_t i = 0; i < r->n_waivers; i++) {
+        char line[1000];
+        json_t *n;
+        if (r->waivers[i].state != HX_WAIVER_EXPIRED && r->waivers[i].state != HX_WAIVER_UNUSED)
+            continue;
+        hx__waiver_line(r, i, line, sizeof line);
+        n = json_object();
+        sarif_set(&x, n, "level", json_string("error"));
+        sarif_set(&x, n, "message", sarif_message(&x, line));
+        sarif_push(&x, notes, n);
+    }
     sarif_set(&x, driver, "rules", rules);
     sarif_set(&x, tool, "driver", driver);
     sarif_set(&x, run, "tool", tool);
