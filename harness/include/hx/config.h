@@ -16,11 +16,11 @@
 #define HX_EVIDENCE_BODY_MAX (16 * 1024) /* bodies kept as evidence */
 
 struct hx_config {
-    char *target;     /* base URL without trailing '/'; NULL: the embedded default */
+    char *target;      /* base URL without trailing '/'; NULL: the embedded default */
     char *auth_target; /* base URL of the auth routes when they live on another origin
                         * (--auth-target); NULL: the target's */
-    char *profile;    /* profile file; NULL: the default profile */
-    char **scenarios; /* files or folders; none: <data dir>/scenarios */
+    char *profile;     /* profile file; NULL: the default profile */
+    char **scenarios;  /* files or folders; none: <data dir>/scenarios */
     size_t n_scenarios;
     char **filters;
     size_t n_filters;
@@ -45,8 +45,13 @@ struct hx_config {
     bool allow_http;
     enum hx_severity fail_on;
     long retry;
-    bool embedded;  /* the target is the throwaway authref this run started */
-    long http_port; /* the https target's plain-http twin (variable http_port); 0: unknown */
+    /* --pace N/WINDOW: the signup and signin routes' rate limit, kept by the
+     * harness (hx/pacer.h); 0 slots: none given (the profile's limits.pace
+     * then, else only 429s hold a route) */
+    unsigned pace_slots;
+    double pace_window;
+    bool embedded;     /* the target is the throwaway authref this run started */
+    long http_port;    /* the https target's plain-http twin (variable http_port); 0: unknown */
     char *bundle;      /* --bundle: the evidence bundle's folder; NULL: none */
     char *signing_key; /* --signing-key: its Ed25519 private key; NULL: one made for the run */
 };

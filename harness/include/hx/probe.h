@@ -49,6 +49,13 @@ const char *hx_probe_base(const struct hx_probe_ctx *ctx, const char *path);
 /* The base URL of the auth routes when they live on an origin of their own
  * (--auth-target), no trailing '/'; NULL when they share the target's. */
 const char *hx_probe_auth_target(const struct hx_probe_ctx *ctx);
+/* The run's pace on the signup and signin routes (--pace, limits.pace): the
+ * requests that may leave per window; 0 when none is known. */
+unsigned hx_probe_pace_slots(const struct hx_probe_ctx *ctx);
+/* For a probe that floods (its requests are not paced one by one): waits
+ * until n requests to url may leave together within the pace and counts
+ * them. False when the run is being stopped. */
+bool hx_probe_pace_take(struct hx_probe_ctx *ctx, const char *url, size_t n);
 const json_t *hx_probe_profile(const struct hx_probe_ctx *ctx);
 /* A variable as scenarios see it (${paths.signup}, ${alice.email}, a capture). */
 const char *hx_probe_var(const struct hx_probe_ctx *ctx, const char *name);

@@ -142,14 +142,19 @@ init_detect(const struct init_opts *o, json_t *prof, char *found, size_t size, b
                             json_pack("{s:s, s:s, s:s}", "username", "name", "token", "$.token",
                                       "user_id", "$.user.id"));
         json_object_set_new(prof, "auth", auth_sec);
+        /* its limiter's default for these routes (rateLimit's special rules),
+         * which the harness keeps to; a deployment that set its own edits it */
+        json_object_set_new(prof, "limits",
+                            json_pack("{s:s, s:s}", "pace", "3/10s", "pace_source",
+                                      "Better Auth's default rate limit for /sign-in and /sign-up: "
+                                      "3 requests per 10 s per client address"));
         json_object_set_new(
             prof, "database",
             json_pack("{s:s}", "password_query",
                       "SELECT a.password FROM account a JOIN \"user\" u ON u.id = a.\"userId\" "
                       "WHERE lower(u.email) = lower($1) AND a.\"providerId\" = 'credential'"));
         snprintf(found, size,
-                 "a Better Auth server at %s (GET /api/auth/ok answered {\"ok\": true}); %s",
-                 auth,
+                 "a Better Auth server at %s (GET /api/auth/ok answered {\"ok\": true}); %s", auth,
                  jwt ? "its jwt plugin is on (GET /api/auth/jwks has keys): the session token of "
                        "a signup is exchanged at GET /api/auth/token for the API's JWT, whose "
                        "user id is in sub"
@@ -214,10 +219,14 @@ int
 hx__cli_profile(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"target", required_argument, NULL, 't'}, {"auth-target", required_argument, NULL, 'a'},
-        {"out", required_argument, NULL, 'o'},    {"cacert", required_argument, NULL, 'c'},
-        {"insecure", no_argument, NULL, 'k'},     {"timeout", required_argument, NULL, 'T'},
-        {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+        {"target", required_argument, NULL, 't'},
+        {"auth-target", required_argument, NULL, 'a'},
+        {"out", required_argument, NULL, 'o'},
+        {"cacert", required_argument, NULL, 'c'},
+        {"insecure", no_argument, NULL, 'k'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     struct init_opts o = {.timeout_ms = 10000};
@@ -257,8 +266,9 @@ hx__cli_profile(int argc, char **argv)
             char *end;
             double s = strtod(optarg, &end);
             if (end == optarg || *end != '\0' || s <= 0 || s > 600) {
-                fprintf(stderr, "authconform profile init: --timeout: expected seconds (0-600], "
-                                "got '%s'\n",
+                fprintf(stderr,
+                        "authconform profile init: --timeout: expected seconds (0-600], "
+                        "got '%s'\n",
                         optarg);
                 return HX_EXIT_USAGE;
             }
@@ -279,8 +289,8 @@ hx__cli_profile(int argc, char **argv)
             return HX_EXIT_USAGE;
         }
     }
-    if (o.target == NULL || (strncasecmp(o.target, "http://", 7) != 0 &&
-                             strncasecmp(o.target, "https://", 8) != 0) ||
+    if (o.target == NULL ||
+        (strncasecmp(o.target, "http://", 7) != 0 && strncasecmp(o.target, "https://", 8) != 0) ||
         (o.auth_target != NULL && strncasecmp(o.auth_target, "http://", 7) != 0 &&
          strncasecmp(o.auth_target, "https://", 8) != 0)) {
         fprintf(stderr, "authconform profile init: --target (and --auth-target) must be "

@@ -19,6 +19,7 @@
 #include "cmn/env.h"
 #include "cmn/log.h"
 #include "cmn/version.h"
+#include "hx/pacer.h"
 #include "hx/config.h"
 #include "hx/datadir.h"
 #include "hx/baseline.h"
@@ -56,7 +57,8 @@ run_run_usage(FILE *out)
         "  --target URL          base URL of the implementation to judge      AUTHCONFORM_TARGET\n"
         "  --auth-target URL     base URL of the auth routes (signup, signin, signout, the\n"
         "                        token exchange, the JWKS) when they are served on another\n"
-        "                        origin than the API                           AUTHCONFORM_AUTH_TARGET\n"
+        "                        origin than the API                           "
+        "AUTHCONFORM_AUTH_TARGET\n"
         "  --profile FILE        target profile (default fixtures/profiles/quickstart.json)\n"
         "                                                                     AUTHCONFORM_PROFILE\n"
         "  --scenarios PATH      scenario file or folder, repeatable (default scenarios/)\n"
@@ -87,6 +89,10 @@ run_run_usage(FILE *out)
         "                        warning also counts warnings)\n"
         "                                                                    AUTHCONFORM_FAIL_ON\n"
         "  --retry N             retry transport errors N times (default 0)     AUTHCONFORM_RETRY\n"
+        "  --pace N/WINDOW       keep the signup and signin routes within N requests per\n"
+        "                        WINDOW (10s, 1m), as the target limits them (default: the\n"
+        "                        profile's limits.pace; a 429 holds its route for as long\n"
+        "                        as it asks either way)                      AUTHCONFORM_PACE\n"
         "  --bundle DIR          after the reports, a signed evidence bundle in DIR: a copy of\n"
         "                        each report and attestation.dsse.json (an in-toto statement\n"
         "                        in a DSSE envelope); check it with `authconform verify DIR`\n"
@@ -138,6 +144,7 @@ enum {
     OPT_SIGNING_KEY,
     OPT_WAIVERS,
     OPT_BASELINE,
+    OPT_PACE,
 };
 
 struct run_opt {
@@ -174,6 +181,7 @@ static const struct run_opt run_opts[] = {
     {OPT_SIGNING_KEY, "signing-key", "AUTHCONFORM_SIGNING_KEY"},
     {OPT_WAIVERS, "waivers", "AUTHCONFORM_WAIVERS"},
     {OPT_BASELINE, "baseline", "AUTHCONFORM_BASELINE"},
+    {OPT_PACE, "pace", "AUTHCONFORM_PACE"},
     {0, NULL, NULL},
 };
 
@@ -327,7 +335,8 @@ run_apply(struct hx_config *cfg, int id, const char *value, const char *from, bo
     case OPT_FAIL_ON:
         if (hx_severity_parse(value, &cfg->fail_on) != 0) {
             fprintf(stderr,
-                    "authconform: %s: expected warning, info, low, medium, high or critical, got '%s'\n",
+                    "authconform: %s: expected warning, info, low, medium, high or critical, got "
+                    "'%s'\n",
                     from, value);
             return HX_EXIT_USAGE;
         }
@@ -340,6 +349,14 @@ run_apply(struct hx_config *cfg, int id, const char *value, const char *from, bo
         }
         cfg->retry = n;
         return 0;
+    case OPT_PACE: {
+        char why[160];
+        if (hx_pace_parse(value, &cfg->pace_slots, &cfg->pace_window, why, sizeof why) != 0) {
+            fprintf(stderr, "authconform: %s: %s\n", from, why);
+            return HX_EXIT_USAGE;
+        }
+        return 0;
+    }
     }
     return HX_EXIT_USAGE;
 }
@@ -523,8 +540,7 @@ run_bundle_start(const struct hx_config *cfg, struct hx_bundle *b)
 {
     struct hx_error err = {0};
 
-    if (hx_bundle_init(b, cfg->bundle) != 0 ||
-        hx_bundle_set_key(b, cfg->signing_key, &err) != 0) {
+    if (hx_bundle_init(b, cfg->bundle) != 0 || hx_bundle_set_key(b, cfg->signing_key, &err) != 0) {
         fprintf(stderr, "authconform: --signing-key: %s\n",
                 err.text[0] ? err.text : "out of memory");
         return HX_EXIT_USAGE;

@@ -93,6 +93,8 @@ race_round(struct hx_probe_ctx *ctx, size_t n, struct hx_race_tally *t, char *wh
             break;
         started++;
     }
+    /* within the target's pace: n slots free at once, so none meets a 429 */
+    hx_probe_pace_take(ctx, url, n);
     pthread_mutex_lock(&gate.lock);
     gate.open = true;
     pthread_cond_broadcast(&gate.cond);
@@ -124,6 +126,17 @@ race_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     if (hx_probe_safe(ctx)) {
         hx_step_set(step, HX_STATUS_SKIP, "probe.safe", "skipped under --safe (floods the target)");
         return;
+    }
+    if (hx_probe_pace_slots(ctx) > 0 && n > hx_probe_pace_slots(ctx)) {
+        if (hx_probe_pace_slots(ctx) < 2) {
+            hx_step_set(step, HX_STATUS_SKIP, "probe.paced",
+                        "cannot decide: the pace allows one signup at a time, and a race needs "
+                        "two at once");
+            return;
+        }
+        hx_step_add_note(step, "%zu signups at once, not %zu: the target's pace allows %u",
+                         (size_t)hx_probe_pace_slots(ctx), n, hx_probe_pace_slots(ctx));
+        n = hx_probe_pace_slots(ctx);
     }
     /* Several rounds: a check-then-insert race does not open on every try
      * (least of all on a loaded machine); one round with two accounts is

@@ -78,8 +78,7 @@ hx__run_exchange(struct hx_run *run, unsigned scope, const char *session,
     hx__run_record(run, step, &final, &resp);
     free(url);
     if (resp.error == 0 && resp.status >= 200 && resp.status < 300) {
-        if (resp.body.len > 0)
-        {
+        if (resp.body.len > 0) {
             char perr[96];
             doc = cmn_json_parse_strict(resp.body.data, resp.body.len, 64, perr, sizeof perr);
         }
@@ -90,8 +89,8 @@ hx__run_exchange(struct hx_run *run, unsigned scope, const char *session,
         hx__run_body_preview(run, &resp, body, sizeof body);
         if (resp.error != 0)
             hx_step_set(step, HX_STATUS_ERROR, "setup.exchange",
-                        "setup: the credential exchange (%s %s) got no answer: %s",
-                        rq.req.method, path, resp.error_text);
+                        "setup: the credential exchange (%s %s) got no answer: %s", rq.req.method,
+                        path, resp.error_text);
         else
             hx_step_set(step, resp.status == 429 ? HX_STATUS_SKIP : HX_STATUS_ERROR,
                         "setup.exchange",

@@ -29,6 +29,18 @@ hx_probe_auth_target(const struct hx_probe_ctx *ctx)
     return a[0] != '\0' && strcmp(a, ctx->run->target) != 0 ? a : NULL;
 }
 
+unsigned
+hx_probe_pace_slots(const struct hx_probe_ctx *ctx)
+{
+    return ctx->run->pacer.slots;
+}
+
+bool
+hx_probe_pace_take(struct hx_probe_ctx *ctx, const char *url, size_t n)
+{
+    return hx__run_pace_wait(ctx->run, url, n);
+}
+
 const json_t *
 hx_probe_profile(const struct hx_probe_ctx *ctx)
 {
@@ -243,7 +255,7 @@ static int
 probe_perform(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_response *resp,
               bool keep)
 {
-    const struct run_sender via = {probe_send_via, probe_hop, ctx};
+    const struct run_sender via = {probe_send_via, probe_hop, ctx, ctx->floods};
     struct hx_request final;
     char *url;
     int rc;

@@ -18,6 +18,7 @@
 #include "cmn/version.h"
 #include "net/http_int.h"
 #include "hx/expect.h"
+#include "hx/header_values.h"
 #include "hx/jsonpath.h"
 #include "hx/jwt.h"
 #include "hx/redirect.h"
@@ -82,7 +83,7 @@ const char *
 hx__run_base(const struct hx_run *run, const char *path)
 {
     return run->auth_target[0] != '\0' && hx__run_is_auth_route(run, path) ? run->auth_target
-                                                                            : run->target;
+                                                                           : run->target;
 }
 
 char *
@@ -113,14 +114,113 @@ hx__run_req_client(struct hx_run *run, struct run_req *rq, unsigned scope)
     return hx__run_req_header(rq, "X-Forwarded-For", addr);
 }
 
+/* The pacer's key for url (the URL without query or fragment) into key;
+ * *counted: the route is one the pace counts (signup, signin). False when
+ * url is not an auth route (not paced at all). */
+static bool
+run_pace_key(const struct hx_run *run, const char *url, char *key, size_t key_size, bool *counted)
+{
+    const char *host = strstr(url, "://");
+    const char *path = host != NULL ? strchr(host + 3, '/') : NULL;
+    size_t n;
+
+    if (path == NULL || !hx__run_is_auth_route(run, path))
+        return false;
+    n = strcspn(url, "?#");
+    if (n >= key_size)
+        return false;
+    memcpy(key, url, n);
+    key[n] = '\0';
+    *counted = false;
+    for (const char *const *p = run->paced_paths; *p != NULL; p++)
+        if (strlen(*p) == strcspn(path, "?#") && strncmp(*p, path, strlen(*p)) == 0)
+            *counted = true;
+    return true;
+}
+
+double
+hx__run_pace(struct hx_run *run, const char *url)
+{
+    char key[512];
+    bool counted;
+
+    if (!run_pace_key(run, url, key, sizeof key, &counted))
+        return 0;
+    return hx_pacer_try(&run->pacer, key, counted ? 1 : 0, cmn_clock_now_s());
+}
+
+bool
+hx__run_pace_wait(struct hx_run *run, const char *url, size_t n)
+{
+    char key[512];
+    bool counted;
+    double wait, start = cmn_clock_now_s();
+
+    if (!run_pace_key(run, url, key, sizeof key, &counted))
+        return true;
+    while ((wait = hx_pacer_try(&run->pacer, key, counted ? n : 0, cmn_clock_now_s())) > 0) {
+        struct timespec ts;
+        if (run->stop != NULL && *run->stop)
+            return false;
+        if (wait > 0.25)
+            wait = 0.25; /* look at the stop flag four times a second */
+        ts.tv_sec = (time_t)wait;
+        ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+        nanosleep(&ts, NULL);
+    }
+    if (cmn_clock_now_s() - start > 0.001)
+        hx_pacer_count_wait(&run->pacer, cmn_clock_now_s() - start);
+    return true;
+}
+
+double
+hx__run_paced_limited(struct hx_run *run, const char *url, const struct hx_response *resp)
+{
+    char key[512];
+    bool counted;
+    double wait = hx_retry_wait(resp, time(NULL), 2.0);
+
+    if (wait < 0.5)
+        wait = 0.5;
+    /* where each scenario has a client address of its own (the embedded
+     * authref), a 429 limits that client only */
+    if (!run->cfg->embedded && run_pace_key(run, url, key, sizeof key, &counted))
+        hx_pacer_limited(&run->pacer, key, cmn_clock_now_s(), wait);
+    return wait;
+}
+
+/* A request a check sends through the run (not a flood) that meets a 429
+ * waits for as long as the answer asks and goes again, within this many
+ * seconds in all. */
+#define RUN_PACED_RETRY_SECONDS 120.0
+
 int
 hx__run_perform(struct hx_run *run, const struct run_sender *via, const struct hx_request *req,
                 struct hx_response *resp, struct hx_request *final_req, char **url_out)
 {
     struct hx_request hop = *req;
     char *url = NULL, *next;
-    int rc = via->send(via->arg, req, resp);
+    double held = 0;
+    int rc;
 
+    /* floods (the rate-limit checks) go unpaced: their 429s are what they
+     * measure, and they hold the route for the others */
+    if (!via->floods)
+        hx__run_pace_wait(run, req->url, 1); /* when the run stops, it goes at once */
+    rc = via->send(via->arg, req, resp);
+    while (rc == 0 && resp->status == 429) {
+        double wait = hx__run_paced_limited(run, req->url, resp);
+        size_t max_body = resp->body.max;
+        if (via->floods || held + wait > RUN_PACED_RETRY_SECONDS)
+            break;
+        held += wait;
+        hx__run_learn(run, resp);
+        if (!hx__run_pace_wait(run, req->url, 1))
+            break;
+        hx_response_cleanup(resp);
+        hx_response_init(resp, max_body);
+        rc = via->send(via->arg, req, resp);
+    }
     hx__run_learn(run, resp);
     for (int hops = 0; rc == 0 && !req->follow_redirects && hops < RUN_MAX_ROUTE_REDIRECTS &&
                        hx_redirect_same_route(hop.url, resp, &next);
@@ -164,5 +264,5 @@ step_sender_hop(void *arg, const struct hx_request *req, const struct hx_respons
 struct run_sender
 hx__run_step_sender(struct run_step_sender *ss)
 {
-    return (struct run_sender){step_sender_send, step_sender_hop, ss};
+    return (struct run_sender){step_sender_send, step_sender_hop, ss, false};
 }

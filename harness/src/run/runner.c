@@ -50,8 +50,9 @@ hx_run_new(const struct hx_config *cfg, const struct hx_profile *profile,
     while (tl > 0 && run->auth_target[tl - 1] == '/')
         run->auth_target[--tl] = '\0';
     {
-        static const char *const auth_routes[] = {"paths.signup", "paths.signin", "paths.signout",
-                                                  "paths.jwks", "auth.exchange.path", NULL};
+        static const char *const auth_routes[] = {"paths.signup",       "paths.signin",
+                                                  "paths.signout",      "paths.jwks",
+                                                  "auth.exchange.path", NULL};
         size_t k = 0;
         for (const char *const *r = auth_routes; *r != NULL; r++) {
             const char *path = json_string_value(hx_profile_get(profile, *r));
@@ -59,6 +60,28 @@ hx_run_new(const struct hx_config *cfg, const struct hx_profile *profile,
                 run->auth_paths[k++] = path;
         }
         run->auth_paths[k] = NULL;
+    }
+    {
+        const char *pace = json_string_value(hx_profile_get(profile, "limits.pace"));
+        unsigned slots = cfg->pace_slots;
+        double window = cfg->pace_window;
+        char why[160];
+        size_t k = 0;
+        /* the profile's pace was checked when it was loaded */
+        if (slots == 0 && pace != NULL &&
+            hx_pace_parse(pace, &slots, &window, why, sizeof why) != 0)
+            slots = 0;
+        if (hx_pacer_init(&run->pacer, slots, window) != 0) {
+            free(run);
+            return HX_E_NOMEM;
+        }
+        for (const char *const *r = (const char *const[]){"paths.signup", "paths.signin", NULL};
+             *r != NULL; r++) {
+            const char *path = json_string_value(hx_profile_get(profile, *r));
+            if (path != NULL)
+                run->paced_paths[k++] = path;
+        }
+        run->paced_paths[k] = NULL;
     }
     snprintf(run->user_agent, sizeof run->user_agent, "authconform/%s", CMN_VERSION);
     run->http.cacert = cfg->cacert;
@@ -104,6 +127,7 @@ hx_run_free(struct hx_run *run)
     hx_vars_free(run->vars);
     hx_redactor_cleanup(&run->red);
     hx_rng_cleanup(&run->rng);
+    hx_pacer_cleanup(&run->pacer);
     free(run);
 }
 
@@ -380,5 +404,18 @@ out:
         close(L.pipe_w);
     free(L.scens);
     free(L.order);
+    if (run->pacer.slots > 0 || run->pacer.held > 0) {
+        char pace[80] = "no pace given";
+        if (run->pacer.slots > 0)
+            snprintf(pace, sizeof pace, "a pace of %u per %g s on signup and signin",
+                     run->pacer.slots, run->pacer.window);
+        if (hx_result_add_note(result,
+                               "rate limits: the harness kept %s, and held its requests %zu "
+                               "times (%.0f s in all, across parallel checks) for the pace or "
+                               "after a 429",
+                               pace, run->pacer.held, run->pacer.waited) != 0 &&
+            rc == 0)
+            rc = HX_E_NOMEM;
+    }
     return rc;
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "hx/http.h"
+#include "hx/pacer.h"
 #include "hx/probe.h"
 #include "hx/redact.h"
 #include "hx/rng.h"
@@ -31,12 +32,28 @@ struct hx_run {
     struct hx_vars *vars; /* run-wide: profile values, run.id, run.target */
     char run_id[16];
     char target[2048];
-    char auth_target[2048]; /* "" when the auth routes are on the target */
+    char auth_target[2048];    /* "" when the auth routes are on the target */
     const char *auth_paths[8]; /* the profile's auth routes (borrowed), NULL-ended */
     char user_agent[64];
     unsigned fresh_counter;  /* atomic */
     unsigned client_counter; /* atomic: client addresses given to probes (hx_probe_new_client) */
+    /* the auth routes' pace (--pace, limits.pace) and the 429s met: every
+     * request to an auth route asks it first (hx__run_pace) */
+    struct hx_pacer pacer;
+    const char *paced_paths[3]; /* signup and signin (borrowed), NULL-ended */
 };
+
+/* Asks the pacer whether a request to url may leave now: 0 when it may
+ * (and is counted), else the seconds to wait. Only the auth routes are
+ * paced (the signup and signin counted against the pace; every one held
+ * after a 429). */
+double hx__run_pace(struct hx_run *run, const char *url);
+/* Waits on the calling thread until a request to url may leave (n of them
+ * together); false when the run is being stopped. */
+bool hx__run_pace_wait(struct hx_run *run, const char *url, size_t n);
+/* A 429 came for url: its route is held for the wait the answer asks
+ * (hx_retry_wait, at least 0.5 s); returns that wait. */
+double hx__run_paced_limited(struct hx_run *run, const char *url, const struct hx_response *resp);
 
 struct hx_probe_ctx {
     struct hx_run *run;
@@ -46,6 +63,7 @@ struct hx_probe_ctx {
     size_t kept, dropped;
     bool redirect_noted; /* a followed same-route redirect is noted once a step */
     bool keep_hops;      /* the redirects of the request being sent are evidence */
+    bool floods;         /* the probe floods on purpose (hx_probe_def.floods): unpaced */
 };
 
 /* Registers the credentials resp carries (cookie values, token headers,
@@ -63,6 +81,11 @@ struct run_sender {
     void (*hop)(void *arg, const struct hx_request *req, const struct hx_response *redirect,
                 const char *next);
     void *arg;
+    /* the sender floods on purpose (a rate-limit check): not paced, and a
+     * 429 is its answer (it only holds the route for the others); any other
+     * request is paced and, met with a 429, waits as asked and goes again
+     * (within two minutes in all) */
+    bool floods;
 };
 
 /* Performs req through via->send, learns the answer's credentials
@@ -105,7 +128,9 @@ bool hx__run_client_address(const struct hx_run *run, unsigned scope, char *out,
 /* Creates a scenario's variable scope (with the identity generator). */
 struct hx_vars *hx__run_scope_new(struct hx_run *run, unsigned scope);
 
-#define RUN_MAX_429_WAITS 4
+#define RUN_MAX_429_WAITS 30
+/* all the waits of one step after 429s, at most */
+#define RUN_MAX_429_TOTAL_SECONDS 180.0
 #define RUN_MAX_429_SECONDS 65.0
 #define RUN_MAX_HEADERS 64
 
@@ -144,6 +169,7 @@ struct run_scen {
     bool cur_open; /* cur belongs to the step being (re)tried */
     int attempts;  /* transport retries used */
     int waits429;
+    double waited429;    /* seconds this step waited after 429s */
     int route_redirects; /* same-route redirects followed in this step */
     double wake_at;
     double case_t0, step_t0;

@@ -76,6 +76,7 @@ hx__scen_step_end(struct run_loop *L, struct run_scen *s)
     s->step++;
     s->attempts = 0;
     s->waits429 = 0;
+    s->waited429 = 0;
     s->route_redirects = 0;
     s->state = SCEN_READY;
 }
@@ -219,8 +220,17 @@ scen_build_request(struct run_scen *s, const json_t *req, struct hx_error *err)
 static int
 scen_add_transfer(struct run_loop *L, struct run_scen *s)
 {
+    double wait = hx__run_pace(L->run, s->rq.req.url);
     int rc;
 
+    if (wait > 0) {
+        /* the route's pace, or a 429 met by anyone: the step starts again
+         * when it may leave */
+        hx_pacer_count_wait(&L->run->pacer, wait);
+        s->wake_at = cmn_clock_now_s() + wait;
+        s->state = SCEN_SLEEP;
+        return 0;
+    }
     hx_response_cleanup(&s->resp);
     hx_response_init(&s->resp, HX_BODY_MAX);
     rc = hx__http_transfer_new(&L->run->http, &s->rq.req, &s->resp, &s->xfer);
@@ -323,6 +333,7 @@ hx__scen_start_step(struct run_loop *L, struct run_scen *s)
             s->pctx.step = s->cur;
             s->pctx.kept = s->pctx.dropped = 0;
             s->pctx.redirect_noted = false;
+            s->pctx.floods = s->probe->floods;
             s->notify_fd = L->pipe_w;
             s->state = SCEN_PROBE;
             if (pthread_create(&s->thread, NULL, scen_probe_main, s) != 0) {
@@ -441,15 +452,6 @@ run_transport_type(const struct hx_response *r)
     }
 }
 
-/* How long to wait after a 429: what the answer says (hx_retry_wait), 2 s
- * when it says nothing, never less than half a second. */
-static double
-run_retry_after(const struct hx_response *r)
-{
-    double v = hx_retry_wait(r, time(NULL), 2.0);
-    return v < 0.5 ? 0.5 : v;
-}
-
 /* When the answer is a same-route redirect to follow (hx/redirect.h),
  * sends the request again to its Location and returns true. */
 static bool
@@ -501,10 +503,12 @@ hx__scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code)
     }
     expect = s->expanded ? json_object_get(s->expanded, "expect") : NULL;
     if (s->resp.status == 429 && !scen_expects_status(expect, 429)) {
-        double wait = run_retry_after(&s->resp);
+        /* the route is held for everyone (hx__run_paced_limited) */
+        double wait = hx__run_paced_limited(run, s->rq.req.url, &s->resp);
         if (s->waits429 < RUN_MAX_429_WAITS && wait <= RUN_MAX_429_SECONDS &&
-            !(run->stop && *run->stop)) {
+            s->waited429 + wait <= RUN_MAX_429_TOTAL_SECONDS && !(run->stop && *run->stop)) {
             s->waits429++;
+            s->waited429 += wait;
             hx_step_add_note(s->cur, "rate limited (429): waiting %.1f s before trying again",
                              wait);
             s->wake_at = cmn_clock_now_s() + wait;
@@ -512,9 +516,9 @@ hx__scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code)
             return;
         }
         hx_step_set(s->cur, HX_STATUS_SKIP, "rate-limited",
-                    "the target kept answering 429 (rate limited) after %d waits: this step "
-                    "cannot be judged",
-                    s->waits429);
+                    "the target kept answering 429 (rate limited) after %d waits (%.0f s): this "
+                    "step cannot be judged",
+                    s->waits429, s->waited429);
         hx__scen_step_end(L, s);
         return;
     }

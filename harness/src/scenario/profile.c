@@ -1,3 +1,4 @@
+#include "hx/pacer.h"
 #include "hx/profile.h"
 
 #include <errno.h>
@@ -107,7 +108,8 @@ profile_check_credentials(const char *file, const json_t *auth, struct hx_errlis
     if (ex == NULL || json_is_null(ex))
         return;
     if (!json_is_object(ex)) {
-        hx_errlist_add(errs, file, 0, "auth.exchange: expected an object (method, path, send, token)");
+        hx_errlist_add(errs, file, 0,
+                       "auth.exchange: expected an object (method, path, send, token)");
         return;
     }
     json_object_foreach((json_t *)ex, key, val)
@@ -122,8 +124,8 @@ profile_check_credentials(const char *file, const json_t *auth, struct hx_errlis
                                "auth.exchange.path: expected a path starting with '/'");
         } else if (strcmp(key, "send") == 0) {
             const char *s = json_string_value(val);
-            if (s == NULL || (strcmp(s, "bearer") != 0 &&
-                              !(strncmp(s, "cookie:", 7) == 0 && s[7] != '\0')))
+            if (s == NULL ||
+                (strcmp(s, "bearer") != 0 && !(strncmp(s, "cookie:", 7) == 0 && s[7] != '\0')))
                 hx_errlist_add(errs, file, 0,
                                "auth.exchange.send: expected \"bearer\" (Authorization: "
                                "<auth.scheme> <session>) or \"cookie:NAME\"");
@@ -133,8 +135,8 @@ profile_check_credentials(const char *file, const json_t *auth, struct hx_errlis
                                "auth.exchange.token: expected where the API credential is in "
                                "the answer: \"$.json.path\", \"header:NAME\" or \"cookie:NAME\"");
         } else {
-            hx_errlist_add(errs, file, 0,
-                           "auth.exchange.%s: unknown (method, path, send, token)", key);
+            hx_errlist_add(errs, file, 0, "auth.exchange.%s: unknown (method, path, send, token)",
+                           key);
         }
     }
     if (!json_is_string(json_object_get(ex, "path")))
@@ -278,8 +280,8 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
             hx_errlist_add(errs, file, 0, "database.%s: expected a string", key);
         {
             const char *q = json_string_value(json_object_get(sec, "password_query"));
-            if (q != NULL && (strncasecmp(q, "SELECT", 6) != 0 || strstr(q, "$1") == NULL ||
-                              strlen(q) > 1500))
+            if (q != NULL &&
+                (strncasecmp(q, "SELECT", 6) != 0 || strstr(q, "$1") == NULL || strlen(q) > 1500))
                 hx_errlist_add(errs, file, 0,
                                "database.password_query: expected one SELECT whose $1 is the "
                                "account's email and whose one column is the stored hash (at "
@@ -306,6 +308,17 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
                     hx_errlist_add(errs, file, 0,
                                    "limits.timing_tolerance_ms: expected the milliseconds two "
                                    "signins may differ and count as the same time (1..10000)");
+            } else if (strcmp(key, "pace") == 0) {
+                unsigned slots;
+                double window;
+                char why[160];
+                if (!json_is_string(val))
+                    hx_errlist_add(errs, file, 0,
+                                   "limits.pace: expected \"N/WINDOW\", the signups and signins "
+                                   "the target lets through per window (e.g. \"3/10s\")");
+                else if (hx_pace_parse(json_string_value(val), &slots, &window, why, sizeof why) !=
+                         0)
+                    hx_errlist_add(errs, file, 0, "limits.pace: %s", why);
             } else if (strcmp(key, "lockout_status") == 0) {
                 size_t i;
                 json_t *v;
@@ -315,13 +328,14 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
                     hx_errlist_add(errs, file, 0,
                                    "limits.lockout_status: expected a status or a list of "
                                    "them (e.g. [401, 423])");
-            } else if (strcmp(key, "lockout_message") == 0 || strcmp(key, "source") == 0) {
+            } else if (strcmp(key, "lockout_message") == 0 || strcmp(key, "source") == 0 ||
+                       strcmp(key, "pace_source") == 0) {
                 if (!json_is_string(val) && !json_is_null(val))
                     hx_errlist_add(errs, file, 0, "limits.%s: expected a string", key);
             } else {
                 hx_errlist_add(errs, file, 0,
                                "limits.%s: unknown (account, address, lockout_status, "
-                               "lockout_message, timing_tolerance_ms, source)",
+                               "lockout_message, timing_tolerance_ms, pace, pace_source, source)",
                                key);
             }
         }
@@ -381,16 +395,15 @@ profile_pin_one(json_t *merged, const json_t *contract, const json_t *user, cons
         !json_is_object(sec))
         return 0;
     snprintf(key, sizeof key, "%s.%s", section, member);
-    if (json_array_append_new(deviations, json_pack("{s:s, s:O, s:O}", "key", key, "declared",
-                                                    said, "contract", want)) != 0 ||
+    if (json_array_append_new(deviations, json_pack("{s:s, s:O, s:O}", "key", key, "declared", said,
+                                                    "contract", want)) != 0 ||
         json_object_set(sec, member, (json_t *)want) != 0)
         return HX_E_NOMEM;
     return 0;
 }
 
 static int
-profile_pin_contract(json_t *merged, const json_t *contract, const json_t *user,
-                     json_t *deviations)
+profile_pin_contract(json_t *merged, const json_t *contract, const json_t *user, json_t *deviations)
 {
     for (const char *const *k = profile_contract_keys; *k != NULL; k++) {
         const char *dot = strchr(*k, '.');
