@@ -45,6 +45,8 @@ struct hx_config {
     long retry;
     bool embedded;  /* the target is the throwaway authref this run started */
     long http_port; /* the https target's plain-http twin (variable http_port); 0: unknown */
+    unsigned shard_index, shard_count; /* --shard I/N; count 0: the whole selection */
+    char *shard_durations;             /* --shard-durations: a report.json; NULL: by count */
 };
 
 void hx_config_init(struct hx_config *c);

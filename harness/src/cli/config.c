@@ -42,6 +42,7 @@ hx_config_cleanup(struct hx_config *c)
     free(c->sarif);
     free(c->report_dir);
     free(c->cacert);
+    free(c->shard_durations);
     memset(c, 0, sizeof *c);
 }
 

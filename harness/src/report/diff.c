@@ -13,9 +13,9 @@
 #include "cmn/json.h"
 #include "cmn/version.h"
 #include "hx/report_json.h"
+#include "hx/report_json_read.h"
 #include "report_int.h"
 
-#define DIFF_MAX_DEPTH 64
 #define DIFF_MESSAGE_MAX 200
 
 /* One case of a report. Strings are borrowed from the report's JSON. */
@@ -44,20 +44,6 @@ diff_report_cleanup(struct diff_report *d)
     memset(d, 0, sizeof *d);
 }
 
-static int
-diff_status_parse(const char *s, enum hx_status *out)
-{
-    static const enum hx_status all[] = {HX_STATUS_PASS, HX_STATUS_FAIL, HX_STATUS_ERROR,
-                                         HX_STATUS_SKIP, HX_STATUS_WARN};
-    for (size_t i = 0; s != NULL && i < sizeof all / sizeof all[0]; i++) {
-        if (strcmp(s, hx_status_name(all[i])) == 0) {
-            *out = all[i];
-            return 0;
-        }
-    }
-    return HX_E_PARSE;
-}
-
 static const char *
 diff_run_str(const json_t *run, const char *key)
 {
@@ -68,43 +54,15 @@ diff_run_str(const json_t *run, const char *key)
 static int
 diff_load(const char *path, struct diff_report *d, struct hx_error *err)
 {
-    char *text = NULL, reason[160] = "";
-    const char *format;
     json_t *cases, *run;
-    long long version;
+    char names[160];
     int rc;
 
     memset(d, 0, sizeof *d);
     d->path = path;
-    rc = cmn_read_file_trimmed(path, HX__REPORT_MAX, &text);
-    if (rc != 0) {
-        hx_error_set(err, path, 0, "%s: cannot read: %s", path,
-                     rc == CMN_E_IO ? strerror(errno) : hx_strerror(rc));
-        return rc == CMN_E_NOMEM ? HX_E_NOMEM : HX_E_IO;
-    }
-    d->root = cmn_json_parse_strict(text, strlen(text), DIFF_MAX_DEPTH, reason, sizeof reason);
-    free(text);
-    if (d->root == NULL) {
-        hx_error_set(err, path, 0, "%s: not a JSON report: %s", path, reason);
-        return HX_E_PARSE;
-    }
-    format = json_is_object(d->root) ? cmn_json_get_str(d->root, "format") : NULL;
-    if (format == NULL || strcmp(format, HX_REPORT_JSON_FORMAT) != 0) {
-        hx_error_set(err, path, 0, "%s: format: expected \"%s\" (a report.json of authconform)",
-                     path, HX_REPORT_JSON_FORMAT);
-        return HX_E_PARSE;
-    }
-    if (cmn_json_get_int(d->root, "version", &version) != 0 || version < 1) {
-        hx_error_set(err, path, 0, "%s: version: expected a positive integer", path);
-        return HX_E_PARSE;
-    }
-    if (version > HX_REPORT_JSON_VERSION) {
-        hx_error_set(err, path, 0,
-                     "%s: version: %lld is newer than this authconform reads (%d); "
-                     "use a newer authconform",
-                     path, version, HX_REPORT_JSON_VERSION);
-        return HX_E_PARSE;
-    }
+    rc = hx_report_json_load(path, &d->root, err);
+    if (rc != 0)
+        return rc;
     run = json_object_get(d->root, "run");
     d->run_id = diff_run_str(run, "id");
     d->target = diff_run_str(run, "target");
@@ -128,9 +86,10 @@ diff_load(const char *path, struct diff_report *d, struct hx_error *err)
             hx_error_set(err, path, 0, "%s: cases[%zu].id: expected a non-empty string", path, i);
             return HX_E_PARSE;
         }
-        if (diff_status_parse(cmn_json_get_str(c, "status"), &dc->status) != 0) {
-            hx_error_set(err, path, 0,
-                         "%s: cases[%zu].status: expected one of pass, fail, error, skip", path, i);
+        if (hx_report_json_status_parse(cmn_json_get_str(c, "status"), &dc->status) != 0) {
+            hx_report_json_status_names(names, sizeof names);
+            hx_error_set(err, path, 0, "%s: cases[%zu].status: expected one of %s", path, i,
+                         names);
             return HX_E_PARSE;
         }
         dc->title = cmn_json_get_str(c, "title");
