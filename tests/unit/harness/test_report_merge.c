@@ -38,9 +38,9 @@ sample_part(unsigned index, unsigned count, long offset, double seconds)
     char note[64];
 
     json_array_foreach(cases, i, c) if (i % count + 1 == index) json_array_append(kept, c);
-    json_object_set_new(doc, "cases", kept);
     snprintf(note, sizeof note, "shard %u of %u: %zu of %zu scenarios", index, count,
              json_array_size(kept), json_array_size(cases));
+    json_object_set_new(doc, "cases", kept); /* frees cases */
     json_array_append_new(json_object_get(run, "notes"), json_string("a note every shard has"));
     json_array_append_new(json_object_get(run, "notes"), json_string(note));
     CU_ASSERT_EQUAL(hx_report_json_to_result(doc, "part.json", &r, &err), 0);
