@@ -328,10 +328,10 @@ read_severity(struct read_ctx *r, const json_t *obj, const char *at, const char 
     return 0;
 }
 
-/* An array of strings, each given to add (hx_case_add_checklist ...). */
+/* The member key of obj as an array whose every element is a string. */
 static int
-read_strings(struct read_ctx *r, const json_t *obj, const char *at, const char *key,
-             struct hx_case *c, int (*add)(struct hx_case *, const char *))
+read_string_array(struct read_ctx *r, const json_t *obj, const char *at, const char *key,
+                  json_t **out)
 {
     json_t *arr, *v;
     size_t i;
@@ -346,6 +346,24 @@ read_strings(struct read_ctx *r, const json_t *obj, const char *at, const char *
             read_at(item, sizeof item, "%s[%zu]", key, i);
             return read_fail(r, at, item, "expected a string");
         }
+    }
+    *out = arr;
+    return 0;
+}
+
+/* An array of strings, each given to add (hx_case_add_checklist ...). */
+static int
+read_strings(struct read_ctx *r, const json_t *obj, const char *at, const char *key,
+             struct hx_case *c, int (*add)(struct hx_case *, const char *))
+{
+    json_t *arr, *v;
+    size_t i;
+    int rc = read_string_array(r, obj, at, key, &arr);
+
+    if (rc != 0)
+        return rc;
+    json_array_foreach(arr, i, v)
+    {
         if (add(c, json_string_value(v)) != 0)
             return read_nomem(r);
     }
@@ -360,19 +378,11 @@ read_lines(struct read_ctx *r, const json_t *obj, const char *at, const char *ke
     json_t *arr, *v;
     size_t i, total = 0;
     char *joined, *p;
-    int rc = read_array(r, obj, at, key, &arr);
+    int rc = read_string_array(r, obj, at, key, &arr);
 
     if (rc != 0)
         return rc;
-    json_array_foreach(arr, i, v)
-    {
-        char item[READ_PATH_MAX];
-        if (!json_is_string(v)) {
-            read_at(item, sizeof item, "%s[%zu]", key, i);
-            return read_fail(r, at, item, "expected a string");
-        }
-        total += json_string_length(v) + 1;
-    }
+    json_array_foreach(arr, i, v) total += json_string_length(v) + 1;
     if (total == 0)
         return 0;
     joined = p = malloc(total);
@@ -597,16 +607,10 @@ read_run(struct read_ctx *r, const json_t *root, struct hx_result **out)
         (rc = read_string(r, run, "run", "hostname", READ_NULLABLE, &res->hostname)) != 0 ||
         (rc = read_time(r, run, "run", "started", &res->started)) != 0 ||
         (rc = read_ms(r, run, "run", "duration_ms", &res->seconds)) != 0 ||
-        (rc = read_array(r, run, "run", "notes", &notes)) != 0)
+        (rc = read_string_array(r, run, "run", "notes", &notes)) != 0)
         goto fail;
     json_array_foreach(notes, i, v)
     {
-        char item[32];
-        if (!json_is_string(v)) {
-            read_at(item, sizeof item, "notes[%zu]", i);
-            rc = read_fail(r, "run", item, "expected a string");
-            goto fail;
-        }
         if (hx_result_add_note(res, "%s", json_string_value(v)) != 0) {
             rc = read_nomem(r);
             goto fail;
