@@ -218,7 +218,7 @@ static int
 read_string(struct read_ctx *r, const json_t *obj, const char *at, const char *key,
             unsigned flags, char **out)
 {
-    json_t *v;
+    json_t *v = NULL;
     char *copy = NULL;
     int rc = read_member(r, obj, at, key, &v);
 
@@ -243,7 +243,7 @@ static int
 read_int(struct read_ctx *r, const json_t *obj, const char *at, const char *key, long long min,
          long long max, long long *out)
 {
-    json_t *v;
+    json_t *v = NULL;
     int rc = read_member(r, obj, at, key, &v);
 
     if (rc != 0)
@@ -257,7 +257,7 @@ read_int(struct read_ctx *r, const json_t *obj, const char *at, const char *key,
 static int
 read_bool(struct read_ctx *r, const json_t *obj, const char *at, const char *key, bool *out)
 {
-    json_t *v;
+    json_t *v = NULL;
     int rc = read_member(r, obj, at, key, &v);
 
     if (rc != 0)
@@ -284,7 +284,7 @@ read_ms(struct read_ctx *r, const json_t *obj, const char *at, const char *key, 
 static int
 read_time(struct read_ctx *r, const json_t *obj, const char *at, const char *key, time_t *out)
 {
-    json_t *v;
+    json_t *v = NULL;
     time_t t = 0;
     int rc = read_member(r, obj, at, key, &v);
 
@@ -300,7 +300,7 @@ static int
 read_status(struct read_ctx *r, const json_t *obj, const char *at, const char *key,
             enum hx_status *out)
 {
-    json_t *v;
+    json_t *v = NULL;
     char names[160];
     int rc = read_member(r, obj, at, key, &v);
 
@@ -317,7 +317,7 @@ static int
 read_severity(struct read_ctx *r, const json_t *obj, const char *at, const char *key,
               enum hx_severity *out)
 {
-    json_t *v;
+    json_t *v = NULL;
     int rc = read_member(r, obj, at, key, &v);
 
     if (rc != 0)
@@ -333,7 +333,7 @@ static int
 read_string_array(struct read_ctx *r, const json_t *obj, const char *at, const char *key,
                   json_t **out)
 {
-    json_t *arr, *v;
+    json_t *arr = NULL, *v;
     size_t i;
     int rc = read_array(r, obj, at, key, &arr);
 
@@ -356,7 +356,7 @@ static int
 read_strings(struct read_ctx *r, const json_t *obj, const char *at, const char *key,
              struct hx_case *c, int (*add)(struct hx_case *, const char *))
 {
-    json_t *arr, *v;
+    json_t *arr = NULL, *v;
     size_t i;
     int rc = read_string_array(r, obj, at, key, &arr);
 
@@ -375,7 +375,7 @@ read_strings(struct read_ctx *r, const json_t *obj, const char *at, const char *
 static int
 read_lines(struct read_ctx *r, const json_t *obj, const char *at, const char *key, char **out)
 {
-    json_t *arr, *v;
+    json_t *arr = NULL, *v;
     size_t i, total = 0;
     char *joined, *p;
     int rc = read_string_array(r, obj, at, key, &arr);
@@ -405,7 +405,7 @@ static int
 read_headers(struct read_ctx *r, const json_t *obj, const char *at, struct hx_header **out,
              size_t *n_out)
 {
-    json_t *arr, *v;
+    json_t *arr = NULL, *v;
     size_t i;
     int rc = read_array(r, obj, at, "headers", &arr);
 
@@ -435,7 +435,7 @@ static int
 read_body(struct read_ctx *r, const json_t *obj, const char *at, char **body, size_t *len,
           bool *truncated, size_t *lossy_bytes)
 {
-    json_t *v;
+    json_t *v = NULL;
     long long bytes;
     bool lossy;
     int rc;
@@ -466,7 +466,7 @@ read_body(struct read_ctx *r, const json_t *obj, const char *at, char **body, si
 static int
 read_exchange(struct read_ctx *r, const json_t *xo, const char *at, struct hx_exchange *x)
 {
-    json_t *req, *resp;
+    json_t *req = NULL, *resp = NULL;
     char here[READ_PATH_MAX];
     long long status;
     int rc;
@@ -506,7 +506,7 @@ static int
 read_step(struct read_ctx *r, const json_t *so, const char *at, struct hx_case *c)
 {
     struct hx_step_result *s;
-    json_t *xs, *xo;
+    json_t *xs = NULL, *xo;
     size_t i;
     int rc;
 
@@ -545,7 +545,7 @@ static int
 read_case(struct read_ctx *r, const json_t *co, const char *at, struct hx_result *res)
 {
     struct hx_case *c;
-    json_t *steps, *so;
+    json_t *steps = NULL, *so;
     char *skip_reason = NULL;
     size_t i;
     int rc;
@@ -589,7 +589,7 @@ out:
 static int
 read_run(struct read_ctx *r, const json_t *root, struct hx_result **out)
 {
-    json_t *run, *notes, *v;
+    json_t *run = NULL, *notes = NULL, *v;
     struct hx_result *res;
     size_t i;
     int rc;
@@ -629,7 +629,7 @@ hx_report_json_to_result(const json_t *root, const char *name, struct hx_result 
 {
     struct read_ctx r = {.name = name, .err = err};
     struct hx_result *res = NULL;
-    json_t *cases, *co;
+    json_t *cases = NULL, *co;
     size_t i;
     int rc;
 

@@ -253,7 +253,7 @@ test_report_json_status_parse_knows_every_status_name(void)
 
     for (int i = HX_STATUS_PASS; i <= HX_STATUS_WARN; i++) {
         CU_ASSERT_EQUAL(hx_report_json_status_parse(hx_status_name((enum hx_status)i), &s), 0);
-        CU_ASSERT_EQUAL(s, i);
+        CU_ASSERT_EQUAL((int)s, i);
     }
     CU_ASSERT_EQUAL(hx_report_json_status_parse("PASS", &s), HX_E_PARSE);
     CU_ASSERT_EQUAL(hx_report_json_status_parse("unknown", &s), HX_E_PARSE);
