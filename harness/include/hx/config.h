@@ -47,6 +47,8 @@ struct hx_config {
     long http_port; /* the https target's plain-http twin (variable http_port); 0: unknown */
     unsigned shard_index, shard_count; /* --shard I/N; count 0: the whole selection */
     char *shard_durations;             /* --shard-durations: a report.json; NULL: by count */
+    char *bundle;      /* --bundle: the evidence bundle's folder; NULL: none */
+    char *signing_key; /* --signing-key: its Ed25519 private key; NULL: one made for the run */
 };
 
 void hx_config_init(struct hx_config *c);
