@@ -50,8 +50,10 @@ struct hx_config {
      * then, else only 429s hold a route) */
     unsigned pace_slots;
     double pace_window;
-    bool embedded;     /* the target is the throwaway authref this run started */
-    long http_port;    /* the https target's plain-http twin (variable http_port); 0: unknown */
+    bool embedded;  /* the target is the throwaway authref this run started */
+    long http_port; /* the https target's plain-http twin (variable http_port); 0: unknown */
+    unsigned shard_index, shard_count; /* --shard I/N; count 0: the whole selection */
+    char *shard_durations;             /* --shard-durations: a report.json; NULL: by count */
     char *bundle;      /* --bundle: the evidence bundle's folder; NULL: none */
     char *signing_key; /* --signing-key: its Ed25519 private key; NULL: one made for the run */
 };

@@ -77,6 +77,12 @@ struct hx_exchange {
     char *transport_error; /* NULL, or what went wrong on the wire */
     char *tls_version;     /* NULL on plain HTTP, else "TLSv1.3" ... */
     double seconds;
+
+    /* Only for an exchange read back from a report.json whose body text had
+     * bytes replaced (body_lossy): the byte count the body had then, which
+     * its text no longer shows; 0 otherwise. report.json repeats it. */
+    size_t request_body_lossy_bytes;
+    size_t response_body_lossy_bytes;
 };
 
 /* The outcome of one step of a scenario (a request or a probe call). */

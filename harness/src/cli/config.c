@@ -44,6 +44,7 @@ hx_config_cleanup(struct hx_config *c)
     free(c->baseline);
     free(c->report_dir);
     free(c->cacert);
+    free(c->shard_durations);
     free(c->bundle);
     free(c->signing_key);
     memset(c, 0, sizeof *c);

@@ -31,6 +31,7 @@
 #include "hx/report_console.h"
 #include "hx/runner.h"
 #include "hx/scenario.h"
+#include "hx/shard.h"
 #include "hx/spawn.h"
 #include "hx/waivers.h"
 
@@ -93,6 +94,12 @@ run_run_usage(FILE *out)
         "                        WINDOW (10s, 1m), as the target limits them (default: the\n"
         "                        profile's limits.pace; a 429 holds its route for as long\n"
         "                        as it asks either way)                      AUTHCONFORM_PACE\n"
+        "  --shard I/N           after --filter, run only part I of N (1 <= I <= N <= 64) of a\n"
+        "                        split that is the same on every machine; merge the parts'\n"
+        "                        report.json files with `authconform merge`   AUTHCONFORM_SHARD\n"
+        "  --shard-durations FILE  balance the parts by the durations a report.json of an\n"
+        "                        earlier run recorded (default: by count)\n"
+        "                                                       AUTHCONFORM_SHARD_DURATIONS\n"
         "  --bundle DIR          after the reports, a signed evidence bundle in DIR: a copy of\n"
         "                        each report and attestation.dsse.json (an in-toto statement\n"
         "                        in a DSSE envelope); check it with `authconform verify DIR`\n"
@@ -140,6 +147,8 @@ enum {
     OPT_RETRY,
     OPT_AUTH_TARGET,
     OPT_SARIF,
+    OPT_SHARD,
+    OPT_SHARD_DURATIONS,
     OPT_BUNDLE,
     OPT_SIGNING_KEY,
     OPT_WAIVERS,
@@ -177,6 +186,8 @@ static const struct run_opt run_opts[] = {
     {OPT_ALLOW_HTTP, "allow-http", "AUTHCONFORM_ALLOW_HTTP"},
     {OPT_FAIL_ON, "fail-on", "AUTHCONFORM_FAIL_ON"},
     {OPT_RETRY, "retry", "AUTHCONFORM_RETRY"},
+    {OPT_SHARD, "shard", "AUTHCONFORM_SHARD"},
+    {OPT_SHARD_DURATIONS, "shard-durations", "AUTHCONFORM_SHARD_DURATIONS"},
     {OPT_BUNDLE, "bundle", "AUTHCONFORM_BUNDLE"},
     {OPT_SIGNING_KEY, "signing-key", "AUTHCONFORM_SIGNING_KEY"},
     {OPT_WAIVERS, "waivers", "AUTHCONFORM_WAIVERS"},
@@ -357,6 +368,23 @@ run_apply(struct hx_config *cfg, int id, const char *value, const char *from, bo
         }
         return 0;
     }
+    case OPT_SHARD: {
+        struct hx_shard sh;
+        char why[160];
+        if (hx_shard_parse(value, &sh, why, sizeof why) != 0) {
+            fprintf(stderr, "authconform: %s: %s\n", from, why);
+            return HX_EXIT_USAGE;
+        }
+        cfg->shard_index = sh.index;
+        cfg->shard_count = sh.count;
+        return 0;
+    }
+    case OPT_SHARD_DURATIONS:
+        if (access(value, R_OK) != 0) {
+            fprintf(stderr, "authconform: %s: cannot read %s\n", from, value);
+            return HX_EXIT_USAGE;
+        }
+        return hx_config_set(&cfg->shard_durations, value) == 0 ? 0 : HX_EXIT_USAGE;
     }
     return HX_EXIT_USAGE;
 }
@@ -437,6 +465,10 @@ run_parse_run(int argc, char **argv, struct hx_config *cfg, bool *help, bool *ve
     }
     if (optind < argc) {
         fprintf(stderr, "authconform run: unexpected argument '%s'\n", argv[optind]);
+        return HX_EXIT_USAGE;
+    }
+    if (cfg->shard_durations != NULL && cfg->shard_count == 0) {
+        fprintf(stderr, "authconform: --shard-durations needs --shard I/N\n");
         return HX_EXIT_USAGE;
     }
     if (cfg->insecure && cfg->cacert) {
@@ -676,7 +708,7 @@ hx__cli_run(int argc, char **argv)
     struct hx_runner_hooks hooks;
     struct hx_report_options ropt = {0};
     struct hx_bundle bundle = {0};
-    char datadir[PATH_MAX - 64];
+    char datadir[PATH_MAX - 64], shard_note[512];
     bool help = false, version = false, spawned = false;
     size_t n_chosen = 0;
     int rc, exit_code = HX_EXIT_USAGE;
@@ -716,6 +748,8 @@ hx__cli_run(int argc, char **argv)
         fprintf(stderr, "authconform: no scenario matches the filters\n");
         goto out;
     }
+    if (hx__cli_shard_select(&cfg, chosen, &n_chosen, shard_note, sizeof shard_note) != 0)
+        goto out;
     /* the bundle hashes the files as loaded, before reports rename them */
     if (cfg.bundle != NULL && run_bundle_inputs(&bundle, datadir, profile, chosen, n_chosen) != 0)
         goto out;
@@ -758,7 +792,8 @@ hx__cli_run(int argc, char **argv)
     if (hx_run_new(&cfg, profile, &run_stop, &run) != 0)
         goto out;
     result = hx_result_new(cfg.target, profile->name, hx_run_id(run));
-    if (result == NULL || run_note_deviations(profile, result) != 0)
+    if (result == NULL || run_note_deviations(profile, result) != 0 ||
+        (shard_note[0] != '\0' && hx_result_add_note(result, "%s", shard_note) != 0))
         goto out;
     /* the result owns the waivers from here; they expire by the run's day */
     result->waivers = gate.waivers;
@@ -770,6 +805,8 @@ hx__cli_run(int argc, char **argv)
         hx_waivers_day(result->started, today);
         hx_waivers_expire(result->waivers, result->n_waivers, today);
     }
+    if (shard_note[0] != '\0')
+        fprintf(stderr, "authconform: %s\n", shard_note);
     hx_console_init(&con, stdout, cfg.verbose);
     case_hook.con = &con;
     case_hook.result = result;

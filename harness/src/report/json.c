@@ -92,13 +92,21 @@ json_headers(struct json_ctx *j, const struct hx_header *h, size_t n)
     return a;
 }
 
+/* lossy_bytes: the byte count a body read back from a report.json had
+ * before its text was made safe (0: the text is the body). */
 static void
-json_body(struct json_ctx *j, json_t *o, const char *p, size_t n, bool truncated)
+json_body(struct json_ctx *j, json_t *o, const char *p, size_t n, bool truncated,
+          size_t lossy_bytes)
 {
     bool lossy = false;
+    size_t bytes = p != NULL ? n : 0;
 
     json_set(j, o, "body", p != NULL ? hx__json_text(p, n, &lossy) : json_string(""));
-    json_set(j, o, "body_bytes", json_integer((json_int_t)(p != NULL ? n : 0)));
+    if (lossy_bytes > 0) {
+        bytes = lossy_bytes;
+        lossy = true;
+    }
+    json_set(j, o, "body_bytes", json_integer((json_int_t)bytes));
     json_set(j, o, "body_truncated", json_boolean(truncated));
     json_set(j, o, "body_lossy", json_boolean(lossy));
 }
@@ -111,7 +119,8 @@ json_exchange(struct json_ctx *j, const struct hx_exchange *x)
     json_set(j, req, "method", json_str_or_null(x->method));
     json_set(j, req, "url", json_str_or_null(x->url));
     json_set(j, req, "headers", json_headers(j, x->request_headers, x->n_request_headers));
-    json_body(j, req, x->request_body, x->request_body_len, x->request_body_truncated);
+    json_body(j, req, x->request_body, x->request_body_len, x->request_body_truncated,
+              x->request_body_lossy_bytes);
     json_set(j, o, "request", req);
 
     if (x->status == 0 && x->n_response_headers == 0 && x->response_body_len == 0) {
@@ -121,7 +130,8 @@ json_exchange(struct json_ctx *j, const struct hx_exchange *x)
         json_set(j, resp, "status", json_integer(x->status));
         json_set(j, resp, "http_version", json_str_or_null(x->http_version));
         json_set(j, resp, "headers", json_headers(j, x->response_headers, x->n_response_headers));
-        json_body(j, resp, x->response_body, x->response_body_len, x->response_body_truncated);
+        json_body(j, resp, x->response_body, x->response_body_len, x->response_body_truncated,
+                  x->response_body_lossy_bytes);
     }
     json_set(j, o, "response", resp);
     json_set(j, o, "transport_error", json_str_or_null(x->transport_error));

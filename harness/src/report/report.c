@@ -14,6 +14,7 @@
 #include "hx/report_json.h"
 #include "hx/report_junit.h"
 #include "hx/report_markdown.h"
+#include "hx/report_merge.h"
 #include "hx/report_sarif.h"
 
 /* Every format a run writes. One line per format. */
@@ -35,6 +36,11 @@ static const struct hx_report_command report_diff = {
     "diff OLD.json NEW.json          what changed between two runs (exit 1 on a regression)",
     hx_diff_main};
 
+static const struct hx_report_command report_merge = {
+    "merge",
+    "merge A.json B.json ...         the shards of a run put back together, every report",
+    hx_merge_main};
+
 static const struct hx_report_command report_verify = {
     "verify",
     "verify DIR [--key PUB.pem]      check a signed evidence bundle offline (exit 1 if altered)",
@@ -43,6 +49,7 @@ static const struct hx_report_command report_verify = {
 static const struct hx_report_command *const report_commands[] = {
     &report_diff,
     &report_verify,
+    &report_merge,
     NULL,
 };
 

@@ -262,6 +262,12 @@ hx_report_sarif_build(const struct hx_result *r)
     sarif_set(&x, props, "target", sarif_text(r->target));
     sarif_set(&x, props, "profile", sarif_text(r->profile));
     sarif_set(&x, props, "runId", sarif_text(r->run_id));
+    {
+        json_t *run_notes = json_array(); /* e.g. "shard 2 of 3: 24 of 73 scenarios" */
+        for (size_t i = 0; i < r->n_notes; i++)
+            sarif_push(&x, run_notes, sarif_text(r->notes[i]));
+        sarif_set(&x, props, "notes", run_notes);
+    }
     sarif_set(&x, run, "properties", props);
     sarif_push(&x, runs, run);
     sarif_set(&x, log, "runs", runs);
