@@ -7,10 +7,13 @@
 # package works under any prefix the binary was configured with.
 #
 # Trees that build test-only code are not packaged: one with authref's planted
-# defects (authref is not installed there) or the fuzz tree.
-if(AUTHREF_DEFECTS OR FUZZ)
+# defects (authref is not installed there), the sanitizer trees and the fuzz
+# tree. AUTHCONFORM_PACKAGED tells the tests (tests/package) which trees are.
+if(AUTHREF_DEFECTS OR FUZZ OR SANITIZE)
+    set(AUTHCONFORM_PACKAGED OFF)
     return()
 endif()
+set(AUTHCONFORM_PACKAGED ON)
 
 set(AUTHCONFORM_PACKAGE_MAINTAINER "authconform maintainers <maintainers@authconform.invalid>"
     CACHE STRING "Maintainer field of the Debian package")
