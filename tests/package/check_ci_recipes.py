@@ -25,7 +25,7 @@ import sys
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_man_pages import OPTION, Page, commands_in_help, help_text  # noqa: E402
+from check_man_pages import OPTION, Page, commands_in_help, help_text, report  # noqa: E402
 
 
 class Invocation:
@@ -419,16 +419,7 @@ def main():
         results.append((f"recipes with {what} are caught",
                         None if any(expected in c for c in caught)
                         else f"not caught (problems seen: {caught})"))
-
-    failed = 0
-    for name, problem in results:
-        if problem is None:
-            print(f"ok    {name}")
-        else:
-            failed += 1
-            print(f"FAIL  {name}: {problem}")
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return report(results)
 
 
 if __name__ == "__main__":

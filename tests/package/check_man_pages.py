@@ -112,21 +112,51 @@ def render_warnings(path):
     return done.stderr.strip()
 
 
+def undocumented(names):
+    """The problem of a check that found names missing from a page, or None."""
+    return f"not documented: {', '.join(names)}" if names else None
+
+
+def check_sections(page_name, page, required, results):
+    for section in required:
+        results.append((f"{page_name} has {section}",
+                        None if section in page.sections else "section missing"))
+
+
+def check_exit_statuses(program_name, help_out, page, results):
+    """Every exit status the --help lists is a tag under EXIT STATUS."""
+    statuses = exit_statuses_in_help(help_out)
+    results.append((f"{program_name} --help exit statuses in EXIT STATUS",
+                    f"none found in {program_name} --help" if not statuses else
+                    undocumented(sorted(statuses - page.exit_statuses(), key=int))))
+
+
+def report(results):
+    """Prints one line per (name, problem) and the count; returns the exit code."""
+    failed = 0
+    for name, problem in results:
+        if problem is None:
+            print(f"ok    {name}")
+        else:
+            failed += 1
+            print(f"FAIL  {name}: {problem}")
+    print(f"{len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
 def check_authconform(program, page_path):
     """Returns a list of (name, problem or None)."""
     results = []
     page = Page(page_path)
     top = help_text(program)
     general = page.options(page.sections.get("OPTIONS", ""))
-    for required in ("NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "OPTIONS", "EXIT STATUS",
-                     "ENVIRONMENT", "FILES", "EXAMPLES", "SEE ALSO"):
-        results.append((f"authconform.1 has {required}",
-                        None if required in page.sections else "section missing"))
+    check_sections("authconform.1", page, ("NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS",
+                                           "OPTIONS", "EXIT STATUS", "ENVIRONMENT", "FILES",
+                                           "EXAMPLES", "SEE ALSO"), results)
 
     missing = sorted(set(OPTION.findall(top)) - page.options())
     results.append(("authconform --help options in authconform.1",
-                    f"not documented: {', '.join('--' + o for o in missing)}" if missing
-                    else None))
+                    undocumented(["--" + o for o in missing])))
 
     commands = commands_in_help(top)
     results.append(("authconform --help lists commands",
@@ -143,20 +173,13 @@ def check_authconform(program, page_path):
             documented = page.options(page.subsections[title]) | general
             missing = sorted(set(OPTION.findall(out)) - documented)
             results.append((f"authconform {title} --help options in its subsection",
-                            f"not documented: {', '.join('--' + o for o in missing)}"
-                            if missing else None))
+                            undocumented(["--" + o for o in missing])))
 
     run_help = help_text(program, "run")
     environment = set(VARIABLE.findall(page.sections.get("ENVIRONMENT", "")))
-    missing = sorted(set(VARIABLE.findall(run_help)) - environment)
     results.append(("authconform run --help variables in ENVIRONMENT",
-                    f"not documented: {', '.join(missing)}" if missing else None))
-
-    statuses = exit_statuses_in_help(run_help)
-    missing = sorted(statuses - page.exit_statuses(), key=int)
-    results.append(("authconform run --help exit statuses in EXIT STATUS",
-                    "none found in run --help" if not statuses else
-                    f"not documented: {', '.join(missing)}" if missing else None))
+                    undocumented(sorted(set(VARIABLE.findall(run_help)) - environment))))
+    check_exit_statuses("authconform run", run_help, page, results)
 
     warnings = render_warnings(page_path)
     results.append(("authconform.1 renders without warnings", warnings or None))
@@ -167,32 +190,23 @@ def check_authref(program, page_path):
     results = []
     page = Page(page_path)
     out = help_text(program)
-    for required in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS",
-                     "ENVIRONMENT", "FILES", "EXAMPLES", "SEE ALSO"):
-        results.append((f"authref.8 has {required}",
-                        None if required in page.sections else "section missing"))
+    check_sections("authref.8", page, ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS",
+                                       "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES",
+                                       "SEE ALSO"), results)
 
     missing = sorted(set(OPTION.findall(out)) - page.options(page.sections.get("OPTIONS", "")))
     results.append(("authref --help options in OPTIONS",
-                    f"not documented: {', '.join('--' + o for o in missing)}" if missing
-                    else None))
+                    undocumented(["--" + o for o in missing])))
 
     env_block = re.search(r"^Environment[^\n]*\n(.*?)\n\n", out, re.S | re.M)
     variables = set(re.findall(r"^\s+([A-Z][A-Z0-9_]+)\s", env_block.group(1), re.M)) \
         if env_block else set()
     documented = set(re.findall(r"^\.B ([A-Z][A-Z0-9_]+)\s*$",
-                                open(page_path, encoding="utf-8").read().split(
-                                    ".SH ENVIRONMENT", 1)[-1].split("\n.SH ", 1)[0], re.M))
-    missing = sorted(variables - documented)
+                                page.sections.get("ENVIRONMENT", ""), re.M))
     results.append(("authref --help variables in ENVIRONMENT",
                     "no variables found in authref --help" if not variables else
-                    f"not documented: {', '.join(missing)}" if missing else None))
-
-    statuses = exit_statuses_in_help(out)
-    missing = sorted(statuses - page.exit_statuses(), key=int)
-    results.append(("authref --help exit statuses in EXIT STATUS",
-                    "none found in authref --help" if not statuses else
-                    f"not documented: {', '.join(missing)}" if missing else None))
+                    undocumented(sorted(variables - documented))))
+    check_exit_statuses("authref", out, page, results)
 
     warnings = render_warnings(page_path)
     results.append(("authref.8 renders without warnings", warnings or None))
@@ -256,16 +270,7 @@ def main():
             hit = any(expected in line for line in caught)
             results.append((f"{what} is caught",
                             None if hit else f"not caught (problems seen: {caught})"))
-
-    failed = 0
-    for name, problem in results:
-        if problem is None:
-            print(f"ok    {name}")
-        else:
-            failed += 1
-            print(f"FAIL  {name}: {problem}")
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return report(results)
 
 
 if __name__ == "__main__":
