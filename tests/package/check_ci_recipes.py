@@ -236,6 +236,9 @@ def check_gitlab(doc, results):
                  if state["shard"] in [x if isinstance(x, str) else x.get("job")
                                        for x in j.get("needs") or []]]
         name = one(names, f"job that needs {state['shard']}")
+        if jobs[name].get("when") != "always":
+            raise Problem("the merge job has no when: always: it would not run after a "
+                          "failed shard")
         merge = one([i for i in invocations(script(jobs[name])) if i.command == "merge"],
                     "authconform merge")
         for index in (1, 2, 3):
@@ -243,7 +246,8 @@ def check_gitlab(doc, results):
             if not any(fnmatch.fnmatchcase(where, g) for g in merge.operands()):
                 raise Problem(f"{where} is not among the merge's inputs {merge.operands()}")
         state.update(merge=name, junit=merge.value("junit"), sarif=merge.value("sarif"))
-    check("the merge job needs the shard jobs and merges every shard's report.json", merge_job)
+    check("the merge job needs the shard jobs, runs after a failed one and merges every "
+          "shard's report.json", merge_job)
 
     def merge_outputs():
         artifacts = jobs[state["merge"]].get("artifacts") or {}
@@ -282,6 +286,11 @@ def check_jenkins(text, results):
         calls = [int(n) for n in re.findall(r"sh shardScript\((\d+)\)", text)]
         if calls != numbers:
             raise Problem(f"the shard stages run shards {calls}")
+        caught = [int(n) for n in re.findall(
+            r"catchError\([^)]*\)\s*\{\s*sh shardScript\((\d+)\)\s*\}", text)]
+        if caught != numbers:
+            raise Problem(f"shards {sorted(set(numbers) - set(caught))} run outside catchError: "
+                          "a failed shard would stash no report and stop the merge")
         run = one([i for i in invocations(text) if i.command == "run"], "authconform run")
         if run.value("shard") != "${shard}/3":
             raise Problem(f"--shard is {run.value('shard')!r}, not ${{shard}}/3")
@@ -399,9 +408,9 @@ def main():
         ("a misspelt command", "no such command",
          gh(lambda j: merge_step(j).update(run=merge_step(j)["run"].replace(
              "authconform merge", "authconform mrege")))),
-        ("an undocumented option", "undocumented --fail-under",
+        ("an undocumented option", "undocumented --sarif-file",
          gh(lambda j: merge_step(j).update(run=merge_step(j)["run"].replace(
-             "--fail-on", "--fail-under")))),
+             "--sarif", "--sarif-file")))),
         ("parallel: 2 in GitLab", "parallel is 2",
          gl(lambda d: d["conformance"].update(parallel=2))),
         ("a GitLab shard that keeps no report.json", "artifacts:paths",
@@ -410,6 +419,12 @@ def main():
          gl(lambda d: d["merge"]["artifacts"]["reports"].update(junit="junit.xml"))),
         ("a Jenkins merge that misses a shard", "unstash",
          jk("unstash 'shard-3'\n", "")),
+        ("a Jenkins shard outside catchError", "outside catchError",
+         jk("catchError(buildResult: 'FAILURE', stageResult: 'FAILURE') {\n"
+            "                            sh shardScript(2)\n                        }",
+            "sh shardScript(2)")),
+        ("a GitLab merge that does not run after a failed shard", "when: always",
+         gl(lambda d: d["merge"].pop("when"))),
         ("a Jenkins junit step on another file", "the junit step reads",
          jk("junit testResults: 'reports/junit.xml'", "junit testResults: 'junit.xml'")),
     ]
