@@ -45,6 +45,8 @@ struct hx_config {
     long retry;
     bool embedded;  /* the target is the throwaway authref this run started */
     long http_port; /* the https target's plain-http twin (variable http_port); 0: unknown */
+    char *bundle;      /* --bundle: the evidence bundle's folder; NULL: none */
+    char *signing_key; /* --signing-key: its Ed25519 private key; NULL: one made for the run */
 };
 
 void hx_config_init(struct hx_config *c);

@@ -11,4 +11,10 @@
  */
 int hx_datadir_find(char *out, size_t out_size);
 
+/* The name reports give a file: path relative to datadir when the file lies
+ * inside it ("checklist/070-cors-origins.json" for <datadir>/scenarios/...
+ * is "scenarios/checklist/..."), else path as given. Writes a NUL-terminated
+ * name into out; returns 0 or CMN_E_TOOBIG. */
+int hx_datadir_relative(const char *datadir, const char *path, char *out, size_t out_size);
+
 #endif

@@ -46,6 +46,9 @@ const char *hx_probe_target(const struct hx_probe_ctx *ctx); /* base URL, no tra
 /* The base URL path goes to: --auth-target for the profile's auth routes
  * when one was given, else the target. Borrowed. */
 const char *hx_probe_base(const struct hx_probe_ctx *ctx, const char *path);
+/* The base URL of the auth routes when they live on an origin of their own
+ * (--auth-target), no trailing '/'; NULL when they share the target's. */
+const char *hx_probe_auth_target(const struct hx_probe_ctx *ctx);
 const json_t *hx_probe_profile(const struct hx_probe_ctx *ctx);
 /* A variable as scenarios see it (${paths.signup}, ${alice.email}, a capture). */
 const char *hx_probe_var(const struct hx_probe_ctx *ctx, const char *name);

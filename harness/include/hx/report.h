@@ -35,6 +35,10 @@ struct hx_report_options {
     const char *dir;   /* the report folder ("reports") */
     const char *junit; /* the JUnit file; NULL: <dir>/junit.xml */
     const char *sarif; /* the SARIF file; NULL: <dir>/report.sarif */
+    /* When not NULL, called with on_written_ud after each file written whole
+     * (format name, path); e.g. the evidence bundle's hx_bundle_report_written. */
+    void (*on_written)(void *ud, const char *format, const char *path);
+    void *on_written_ud;
 };
 
 /* Writes every format. Progress and problems go to msgs ("report: wrote

@@ -42,6 +42,8 @@ hx_config_cleanup(struct hx_config *c)
     free(c->sarif);
     free(c->report_dir);
     free(c->cacert);
+    free(c->bundle);
+    free(c->signing_key);
     memset(c, 0, sizeof *c);
 }
 

@@ -3,6 +3,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,4 +49,18 @@ hx_datadir_find(char *out, size_t out_size)
     if (datadir_has_scenarios(AUTHCONFORM_SOURCE_DATA_DIR))
         return datadir_copy(AUTHCONFORM_SOURCE_DATA_DIR, out, out_size);
     return datadir_copy(AUTHCONFORM_INSTALL_DATA_DIR, out, out_size);
+}
+
+int
+hx_datadir_relative(const char *datadir, const char *path, char *out, size_t out_size)
+{
+    char real_dd[PATH_MAX], real_f[PATH_MAX];
+    size_t l;
+
+    if (realpath(datadir, real_dd) != NULL && realpath(path, real_f) != NULL) {
+        l = strlen(real_dd);
+        if (strncmp(real_f, real_dd, l) == 0 && real_f[l] == '/')
+            return datadir_copy(real_f + l + 1, out, out_size);
+    }
+    return datadir_copy(path, out, out_size);
 }

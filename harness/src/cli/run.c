@@ -25,6 +25,7 @@
 #include "hx/probe.h"
 #include "hx/profile.h"
 #include "hx/report.h"
+#include "hx/report_bundle.h"
 #include "hx/report_console.h"
 #include "hx/runner.h"
 #include "hx/scenario.h"
@@ -84,6 +85,14 @@ run_run_usage(FILE *out)
         "                        warning also counts warnings)\n"
         "                                                                    AUTHCONFORM_FAIL_ON\n"
         "  --retry N             retry transport errors N times (default 0)     AUTHCONFORM_RETRY\n"
+        "  --bundle DIR          after the reports, a signed evidence bundle in DIR: a copy of\n"
+        "                        each report and attestation.dsse.json (an in-toto statement\n"
+        "                        in a DSSE envelope); check it with `authconform verify DIR`\n"
+        "                                                                    AUTHCONFORM_BUNDLE\n"
+        "  --signing-key FILE    the bundle's Ed25519 private key (PEM, PKCS#8); without it a\n"
+        "                        key is made for the run, its public half written as\n"
+        "                        DIR/signing-key.pub.pem, its private half never written\n"
+        "                                                               AUTHCONFORM_SIGNING_KEY\n"
         "\n"
         "Exit: 0 all passed (skips allowed), 1 a failure, 2 usage or file error,\n"
         "3 target unreachable, 130 interrupted.\n",
@@ -113,6 +122,8 @@ enum {
     OPT_RETRY,
     OPT_AUTH_TARGET,
     OPT_SARIF,
+    OPT_BUNDLE,
+    OPT_SIGNING_KEY,
 };
 
 struct run_opt {
@@ -145,6 +156,8 @@ static const struct run_opt run_opts[] = {
     {OPT_ALLOW_HTTP, "allow-http", "AUTHCONFORM_ALLOW_HTTP"},
     {OPT_FAIL_ON, "fail-on", "AUTHCONFORM_FAIL_ON"},
     {OPT_RETRY, "retry", "AUTHCONFORM_RETRY"},
+    {OPT_BUNDLE, "bundle", "AUTHCONFORM_BUNDLE"},
+    {OPT_SIGNING_KEY, "signing-key", "AUTHCONFORM_SIGNING_KEY"},
     {0, NULL, NULL},
 };
 
@@ -241,6 +254,10 @@ run_apply(struct hx_config *cfg, int id, const char *value, const char *from, bo
         return hx_config_set(&cfg->sarif, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_REPORT_DIR:
         return hx_config_set(&cfg->report_dir, value) == 0 ? 0 : HX_EXIT_USAGE;
+    case OPT_BUNDLE:
+        return hx_config_set(&cfg->bundle, value) == 0 ? 0 : HX_EXIT_USAGE;
+    case OPT_SIGNING_KEY:
+        return hx_config_set(&cfg->signing_key, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_JOBS:
         if (cmn_parse_long(value, 1, 256, &n) != 0) {
             fprintf(stderr, "authconform: %s: expected an integer from 1 to 256, got '%s'\n", from,
@@ -389,6 +406,10 @@ run_parse_run(int argc, char **argv, struct hx_config *cfg, bool *help, bool *ve
         fprintf(stderr, "authconform: --cacert and --insecure: give one of them\n");
         return HX_EXIT_USAGE;
     }
+    if (cfg->signing_key && !cfg->bundle) {
+        fprintf(stderr, "authconform: --signing-key signs a bundle: give --bundle DIR too\n");
+        return HX_EXIT_USAGE;
+    }
     return 0;
 }
 
@@ -432,21 +453,15 @@ run_load(const struct hx_config *cfg, const char *datadir, struct hx_profile **p
 static void
 run_relative_files(struct hx_scenario_set *set, const char *datadir)
 {
-    char real_dd[PATH_MAX], real_f[PATH_MAX];
-    size_t l;
+    char rel[PATH_MAX];
 
-    if (realpath(datadir, real_dd) == NULL)
-        return;
-    l = strlen(real_dd);
     for (size_t i = 0; i < set->n; i++) {
         struct hx_scenario *s = set->items[i];
-        if (realpath(s->file, real_f) != NULL && strncmp(real_f, real_dd, l) == 0 &&
-            real_f[l] == '/') {
-            char *rel = strdup(real_f + l + 1);
-            if (rel != NULL) {
-                free(s->file);
-                s->file = rel;
-            }
+        char *copy;
+        if (hx_datadir_relative(datadir, s->file, rel, sizeof rel) == 0 &&
+            strcmp(rel, s->file) != 0 && (copy = strdup(rel)) != NULL) {
+            free(s->file);
+            s->file = copy;
         }
     }
 }
@@ -481,6 +496,47 @@ run_note_deviations(const struct hx_profile *profile, struct hx_result *result)
     return 0;
 }
 
+/* --bundle: the key first, so that a bad key file stops the run before it
+ * starts (exit 2, naming the file and what is wrong). */
+static int
+run_bundle_start(const struct hx_config *cfg, struct hx_bundle *b)
+{
+    struct hx_error err = {0};
+
+    if (hx_bundle_init(b, cfg->bundle) != 0 ||
+        hx_bundle_set_key(b, cfg->signing_key, &err) != 0) {
+        fprintf(stderr, "authconform: --signing-key: %s\n",
+                err.text[0] ? err.text : "out of memory");
+        return HX_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int
+run_bundle_inputs(struct hx_bundle *b, const char *datadir, const struct hx_profile *profile,
+                  struct hx_scenario *const *chosen, size_t n)
+{
+    struct hx_error err = {0};
+
+    if (hx_bundle_note_inputs(b, datadir, profile->file, chosen, n, &err) != 0) {
+        fprintf(stderr, "authconform: --bundle: %s\n", err.text[0] ? err.text : "out of memory");
+        return HX_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int
+run_bundle_write(struct hx_bundle *b, const struct hx_result *result, int exit_code)
+{
+    struct hx_error err = {0};
+
+    if (hx_bundle_write(b, result, exit_code, stderr, &err) != 0) {
+        fprintf(stderr, "bundle: not written: %s\n", err.text[0] ? err.text : "out of memory");
+        return HX_EXIT_USAGE;
+    }
+    return 0;
+}
+
 int
 hx__cli_run(int argc, char **argv)
 {
@@ -493,7 +549,8 @@ hx__cli_run(int argc, char **argv)
     struct hx_result *result = NULL;
     struct hx_console con;
     struct hx_runner_hooks hooks;
-    struct hx_report_options ropt;
+    struct hx_report_options ropt = {0};
+    struct hx_bundle bundle = {0};
     char datadir[PATH_MAX - 64];
     bool help = false, version = false, spawned = false;
     size_t n_chosen = 0;
@@ -515,13 +572,14 @@ hx__cli_run(int argc, char **argv)
         hx_config_cleanup(&cfg);
         return rc != 0 ? HX_EXIT_USAGE : 0;
     }
+    if (cfg.bundle != NULL && run_bundle_start(&cfg, &bundle) != 0)
+        goto out;
     if (hx_datadir_find(datadir, sizeof datadir) != 0) {
         fprintf(stderr, "authconform: cannot find the data folder (set AUTHCONFORM_DATA_DIR)\n");
         goto out;
     }
     if (run_load(&cfg, datadir, &profile, &set) != 0)
         goto out;
-    run_relative_files(&set, datadir);
     chosen = calloc(set.n + 1, sizeof *chosen);
     if (chosen == NULL)
         goto out;
@@ -532,6 +590,10 @@ hx__cli_run(int argc, char **argv)
         fprintf(stderr, "authconform: no scenario matches the filters\n");
         goto out;
     }
+    /* the bundle hashes the files as loaded, before reports rename them */
+    if (cfg.bundle != NULL && run_bundle_inputs(&bundle, datadir, profile, chosen, n_chosen) != 0)
+        goto out;
+    run_relative_files(&set, datadir);
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = run_on_signal;
@@ -601,7 +663,13 @@ hx__cli_run(int argc, char **argv)
     ropt.dir = cfg.report_dir ? cfg.report_dir : "reports";
     ropt.junit = cfg.junit;
     ropt.sarif = cfg.sarif;
+    if (cfg.bundle != NULL) {
+        ropt.on_written = hx_bundle_report_written;
+        ropt.on_written_ud = &bundle;
+    }
     hx_report_write_all(result, &ropt, stderr);
+    if (cfg.bundle != NULL && run_bundle_write(&bundle, result, exit_code) != 0 && exit_code != 130)
+        exit_code = HX_EXIT_USAGE;
 
 out:
     if (spawned)
@@ -611,6 +679,7 @@ out:
     free(chosen);
     hx_scenario_set_cleanup(&set);
     hx_profile_free(profile);
+    hx_bundle_cleanup(&bundle);
     hx_config_cleanup(&cfg);
     return exit_code;
 }

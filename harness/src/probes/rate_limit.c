@@ -178,6 +178,7 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     char why[300], fails[800] = "";
     enum hx_tally_verdict v;
     bool undecided = false;
+    char undecided_why[300] = "";
     size_t inflight = (size_t)hx__arg_int(args, "concurrency", RATE_INFLIGHT);
 
     if (hx_probe_safe(ctx)) {
@@ -194,11 +195,13 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
             snprintf(fails, sizeof(fails), "per account: %s", why);
         else if (v == HX_TALLY_UNDECIDED)
             undecided = true;
+        if (undecided_why[0] == '\0')
+            snprintf(undecided_why, sizeof undecided_why, "%s", why);
         hx_step_add_note(step, "per account: %s", why);
     }
     if (hx__arg_list_has(args, "scopes", "address")) {
-        v = rate_burst(ctx, NULL, rate_budget(ctx, "address", step), inflight, false,
-                       "per address", step, why, sizeof(why));
+        v = rate_burst(ctx, NULL, rate_budget(ctx, "address", step), inflight, false, "per address",
+                       step, why, sizeof(why));
         if (v == HX_TALLY_FAIL) {
             size_t len = strlen(fails);
             int k = snprintf(fails + len, sizeof(fails) - len, "%sper address: %s", len ? "; " : "",
@@ -207,6 +210,8 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
                 fails[len] = '\0';
         } else if (v == HX_TALLY_UNDECIDED) {
             undecided = true;
+            if (undecided_why[0] == '\0')
+                snprintf(undecided_why, sizeof undecided_why, "%s", why);
         }
         hx_step_add_note(step, "per address: %s", why);
     }
@@ -226,6 +231,8 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
                 fails[len] = '\0';
         } else if (v == HX_TALLY_UNDECIDED) {
             undecided = true;
+            if (undecided_why[0] == '\0')
+                snprintf(undecided_why, sizeof undecided_why, "%s", why);
         }
         hx_step_add_note(step, "per account, a new X-Forwarded-For each attempt: %s", why);
     }
@@ -233,7 +240,7 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
         hx_step_set(step, HX_STATUS_FAIL, "probe.rate-limit", "%s", fails);
     else if (undecided)
         hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
-                    "a burst met a server error or no answer; no verdict");
+                    "a burst met a server error or no answer; no verdict (%s)", undecided_why);
     else if (!hx__arg_list_has(args, "scopes", "account") &&
              !hx__arg_list_has(args, "scopes", "address") &&
              !hx__arg_list_has(args, "scopes", "forwarded"))

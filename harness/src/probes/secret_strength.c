@@ -15,6 +15,7 @@
 #include "hx/probes/strength.h"
 #include "hx/probes/sweep.h"
 #include "probe_int.h"
+#include "signed_session.h"
 
 static const struct hx_probe_arg strength_args[] = {
     HX_ARG_INT("min_length", 1, 4096),
@@ -43,13 +44,33 @@ strength_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result
         return;
     if (a.token != NULL && hx_jwt_parse(a.token, &j, NULL, 0) == 0 &&
         !hx_jwt_verify_hmac(&j, "HS256", secret, strlen(secret))) {
-        char diag[600];
-        hx_jwt_cleanup(&j);
-        hx_diag_text(HX_DIAG_SECRET_MISMATCH, 0, NULL, diag, sizeof(diag));
-        hx__diagnose(ctx, step, diag);
-        hx_step_set(step, HX_STATUS_SKIP, "probe.secret-mismatch",
-                    "cannot decide: the given secret does not verify the target's token");
-        return;
+        /* An API token that is not HMAC (EdDSA ...) cannot confirm the
+         * secret; the session value the same secret signs can. */
+        struct hx_sweep_target t;
+        char where[120] = "";
+        bool hmac = hx_jwt_alg(&j) != NULL && strncmp(hx_jwt_alg(&j), "HS", 2) == 0;
+        bool confirmed = !hmac && hx__signed_session_find(ctx, &a, &t, where, sizeof where) &&
+                         hx_sweep_try(&t, secret, strlen(secret));
+
+        if (where[0] != '\0')
+            hx_sweep_target_cleanup(&t);
+        if (!confirmed) {
+            char diag[600];
+            hx_jwt_cleanup(&j);
+            hx_diag_text(HX_DIAG_SECRET_MISMATCH, 0, NULL, diag, sizeof(diag));
+            hx__diagnose(ctx, step, diag);
+            hx_step_set(step, HX_STATUS_SKIP, "probe.secret-mismatch",
+                        "cannot decide: the given secret does not verify the target's token%s",
+                        hmac ? ""
+                        : where[0] != '\0'
+                            ? " (not HMAC) nor the session value a signin hands out"
+                            : " (not HMAC), and no signin hands out a session value it signs");
+            return;
+        }
+        hx_step_add_note(step,
+                         "the API token is %s, not HMAC: the given secret is confirmed by %s "
+                         "(HMAC-SHA256)",
+                         hx_jwt_alg(&j) != NULL ? hx_jwt_alg(&j) : "not HMAC", where);
     }
     hx_jwt_cleanup(&j);
     hx_secret_estimate(secret, strlen(secret), &e);

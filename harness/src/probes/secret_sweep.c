@@ -16,6 +16,7 @@
 #include "hx/probes/strength.h"
 #include "hx/probes/sweep.h"
 #include "probe_int.h"
+#include "signed_session.h"
 
 static const struct hx_probe_arg sweep_args[] = {
     HX_ARG_STR("wordlist"),        /* relative to the data directory, or absolute */
@@ -23,47 +24,6 @@ static const struct hx_probe_arg sweep_args[] = {
     HX_ARG_INT("threads", 0, 64),  /* 0: every core */
     HX_ARG_BOOL("rules"),          HX_ARG_END,
 };
-
-/* When the API token is no HS256 JWS: a signin's signed session value
- * ("<value>.<base64 HMAC-SHA256(secret, value)>" in a cookie or the
- * set-auth-token header, as Better Auth signs its session cookie with its
- * secret), prepared into t; where says which. False when none came. */
-static bool
-sweep_signed_session(struct hx_probe_ctx *ctx, const struct hx_identity *a,
-                     struct hx_sweep_target *t, char *where, size_t where_size)
-{
-    const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
-    char *body = hx__signin_body(ctx, a->email, a->password);
-    struct hx_response r;
-    bool found = false;
-
-    if (body == NULL)
-        return false;
-    if (hx__probe_send(ctx, &(struct hx__send){.method = "POST", .path = signin, .json = body},
-                       &r) == 0 &&
-        r.status >= 200 && r.status < 300) {
-        const char *h = hx_response_header(&r, "set-auth-token");
-        if (h != NULL && hx_sweep_prepare_signed_value(h, t) == 0) {
-            snprintf(where, where_size, "the set-auth-token header of a signin");
-            found = true;
-        }
-        for (size_t i = 0; !found && i < hx_response_header_count(&r, "Set-Cookie"); i++) {
-            struct hx_cookie c;
-            const char *sc = hx_response_header_nth(&r, "Set-Cookie", i);
-            char *value;
-            if (hx_cookie_parse(sc, &c) != 0 || (value = hx_response_cookie(&r, c.name)) == NULL)
-                continue;
-            if (hx_sweep_prepare_signed_value(value, t) == 0) {
-                snprintf(where, where_size, "the session cookie %.60s of a signin", c.name);
-                found = true;
-            }
-            free(value);
-        }
-    }
-    hx_response_cleanup(&r);
-    free(body);
-    return found;
-}
 
 static void
 sweep_run_probe(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
@@ -91,7 +51,7 @@ sweep_run_probe(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_res
     }
     if (hx_jwt_alg(&j) == NULL || strcmp(hx_jwt_alg(&j), "HS256") != 0) {
         /* the secret may still sign the session: sweep that instead */
-        session = sweep_signed_session(ctx, &a, &t, where, sizeof where);
+        session = hx__signed_session_find(ctx, &a, &t, where, sizeof where);
         if (!session) {
             hx_step_set(step, HX_STATUS_SKIP, "probe.token-alg",
                         "cannot decide: the issued token is not HS256 (alg \"%s\") and no "
@@ -143,8 +103,8 @@ sweep_run_probe(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_res
         hx_sweep_describe(&r, &wl, text, sizeof(text));
         hx_step_set(step, HX_STATUS_FAIL, "probe.secret-recovered",
                     "the %s secret was recovered from %s: %s",
-                    session ? "session signing" : "token signing",
-                    session ? where : "a real token", text);
+                    session ? "session signing" : "token signing", session ? where : "a real token",
+                    text);
     } else {
         hx_step_pass(step);
     }

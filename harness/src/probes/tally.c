@@ -72,6 +72,8 @@ bool
 hx_burst_add(struct hx_burst *b, long status, const char *retry_after, bool lockout)
 {
     b->last_status = status;
+    if (status == 0 && ++b->dropped <= HX_BURST_DROPS_MAX)
+        return false; /* not an answer: neither let through nor limited */
     if (status == 0 || status >= 500) {
         b->errors++;
         return true;
@@ -98,8 +100,19 @@ enum hx_tally_verdict
 hx_burst_judge(const struct hx_burst *b, size_t max, char *why, size_t why_size)
 {
     if (b->errors > 0) {
-        snprintf(why, why_size, "could not decide: the target answered %ld during the burst",
-                 b->last_status);
+        if (b->last_status == 0)
+            snprintf(why, why_size, "could not decide: %zu attempts of the burst got no answer",
+                     b->dropped);
+        else
+            snprintf(why, why_size, "could not decide: the target answered %ld during the burst",
+                     b->last_status);
+        return HX_TALLY_UNDECIDED;
+    }
+    if (b->limited == 0 && b->through <= max) {
+        snprintf(why, why_size,
+                 "could not decide: no 429 or lockout, but only %zu attempts were answered (%zu "
+                 "got no answer), not more than the budget of %zu",
+                 b->through, b->dropped, max);
         return HX_TALLY_UNDECIDED;
     }
     if (b->limited == 0) {

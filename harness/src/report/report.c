@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hx/report_diff.h"
+#include "hx/report_verify.h"
 #include "hx/report_html.h"
 #include "hx/report_json.h"
 #include "hx/report_junit.h"
@@ -34,8 +35,14 @@ static const struct hx_report_command report_diff = {
     "diff OLD.json NEW.json          what changed between two runs (exit 1 on a regression)",
     hx_diff_main};
 
+static const struct hx_report_command report_verify = {
+    "verify",
+    "verify DIR [--key PUB.pem]      check a signed evidence bundle offline (exit 1 if altered)",
+    hx_verify_main};
+
 static const struct hx_report_command *const report_commands[] = {
     &report_diff,
+    &report_verify,
     NULL,
 };
 
@@ -116,8 +123,11 @@ hx_report_write_all(const struct hx_result *r, const struct hx_report_options *o
             fprintf(msgs, "report: %s not written: %s\n", (*f)->name,
                     err.text[0] ? err.text : hx_strerror(rc));
             failed++;
-        } else if (msgs != NULL) {
-            fprintf(msgs, "report: wrote %s %s\n", (*f)->name, path);
+        } else {
+            if (msgs != NULL)
+                fprintf(msgs, "report: wrote %s %s\n", (*f)->name, path);
+            if (opt->on_written != NULL)
+                opt->on_written(opt->on_written_ud, (*f)->name, path);
         }
     }
     return failed;

@@ -22,6 +22,13 @@ hx_probe_base(const struct hx_probe_ctx *ctx, const char *path)
     return hx__run_base(ctx->run, path);
 }
 
+const char *
+hx_probe_auth_target(const struct hx_probe_ctx *ctx)
+{
+    const char *a = ctx->run->auth_target;
+    return a[0] != '\0' && strcmp(a, ctx->run->target) != 0 ? a : NULL;
+}
+
 const json_t *
 hx_probe_profile(const struct hx_probe_ctx *ctx)
 {

@@ -12,6 +12,17 @@
 //   --origin URL      ORIGINS      a trusted origin (repeatable; ORIGINS is comma-separated):
 //                                  Better Auth's trustedOrigins, and the origins CORS answers
 //   --no-rate-limit   RATE_LIMIT=off  turn Better Auth's rate limiter off (on by default)
+//   --behind-proxy    BEHIND_PROXY=1  as behind a reverse proxy that sets X-Forwarded-For to the
+//                                  client's address, replacing any the client sent (nginx:
+//                                  proxy_set_header X-Forwarded-For $remote_addr): Better Auth's
+//                                  rate limiter then counts per client address. Without it, a
+//                                  request reaches Better Auth with the client's own header or
+//                                  none, and Better Auth 1.3 does not limit a request without one
+//   --tls-cert FILE   TLS_CERT     serve both origins over HTTPS with this certificate chain
+//   --tls-key FILE    TLS_KEY      and this key (PEM; both or neither), with Node's default TLS
+//                                  settings (TLS 1.2 and 1.3, no HSTS): a deployment that
+//                                  terminates TLS in Node. A private CA must be trusted through
+//                                  NODE_EXTRA_CA_CERTS (the API fetches the auth origin's JWKS)
 //   --quiet           QUIET=1      no request log
 //   (EXIT_WITH_PARENT=1 in the environment: stop when the parent process goes away; the
 //   runner `start` sets it)
@@ -21,7 +32,9 @@
 // (the same URL twice when the API shares the auth origin). SIGTERM/SIGINT stop it (exit 0).
 // Exit 2: bad option or configuration; 1: start-up failure (database, port).
 
+import fs from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import { parseArgs } from "node:util";
 
 process.env.NODE_ENV = "production";
@@ -52,6 +65,9 @@ try {
             hash: { type: "string" },
             origin: { type: "string", multiple: true },
             "no-rate-limit": { type: "boolean" },
+            "behind-proxy": { type: "boolean" },
+            "tls-cert": { type: "string" },
+            "tls-key": { type: "string" },
             quiet: { type: "boolean" },
             help: { type: "boolean" },
         },
@@ -63,7 +79,7 @@ try {
 }
 if (args.help) {
     process.stdout.write("usage: node server.mjs [--port N] [--api-port N] [--hash scrypt|bcrypt] " +
-        "[--origin URL]... [--no-rate-limit] [--quiet]\n");
+        "[--origin URL]... [--no-rate-limit] [--behind-proxy] [--tls-cert FILE --tls-key FILE] [--quiet]\n");
     process.exit(0);
 }
 
@@ -76,7 +92,23 @@ const config = {
               ...(process.env.ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean)],
     rateLimit: !(args["no-rate-limit"] || process.env.RATE_LIMIT === "off"),
     quiet: Boolean(args.quiet || process.env.QUIET === "1"),
+    behindProxy: Boolean(args["behind-proxy"] || process.env.BEHIND_PROXY === "1"),
+    tlsCert: args["tls-cert"] ?? process.env.TLS_CERT ?? null,
+    tlsKey: args["tls-key"] ?? process.env.TLS_KEY ?? null,
 };
+if ((config.tlsCert === null) !== (config.tlsKey === null)) die(2, "--tls-cert and --tls-key: give both or neither");
+let tls = null;
+if (config.tlsCert !== null) {
+    try {
+        tls = { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) };
+    } catch (e) {
+        die(2, `cannot read the TLS certificate or key: ${e.message}`);
+    }
+}
+const SCHEME = tls ? "https" : "http";
+function createServer(handler) {
+    return tls ? https.createServer(tls, handler) : http.createServer(handler);
+}
 if (!["scrypt", "bcrypt"].includes(config.hash)) die(2, `--hash: scrypt or bcrypt, not ${config.hash}`);
 for (const o of config.origins) {
     let u;
@@ -176,11 +208,11 @@ function listen(server, port) {
 let authHandler = null;   // set once ready
 let apiHandler = null;
 
-const authServer = http.createServer(logged(async (req, res) => {
+const authServer = createServer(logged(async (req, res) => {
     if (!authHandler) return sendJson(res, 503, { detail: "Starting" });
     return authHandler(req, res);
 }));
-const apiServer = config.apiPort === null ? null : http.createServer(logged(async (req, res) => {
+const apiServer = config.apiPort === null ? null : createServer(logged(async (req, res) => {
     if (!apiHandler) return sendJson(res, 503, { detail: "Starting" });
     return apiHandler(req, res);
 }));
@@ -192,8 +224,8 @@ try {
 } catch (e) {
     die(1, `cannot listen on ${HOST}: ${e.message}`);
 }
-const authUrl = `http://${HOST}:${authPort}`;
-const apiUrl = `http://${HOST}:${apiPort}`;
+const authUrl = `${SCHEME}://${HOST}:${authPort}`;
+const apiUrl = `${SCHEME}://${HOST}:${apiPort}`;
 
 let password;
 if (config.hash === "bcrypt") {
@@ -401,6 +433,7 @@ async function authOnly(req, res) {
     cors(req, res);
     if (preflight(req, res)) return;
     const path = (req.url ?? "/").split("?")[0];
+    if (config.behindProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
     if (path === AUTH_BASE_PATH || path.startsWith(`${AUTH_BASE_PATH}/`)) return betterAuthNode(req, res);
     return sendJson(res, 404, { detail: "Not found" });
 }

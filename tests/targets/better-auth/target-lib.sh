@@ -5,7 +5,28 @@
 # ba_start: makes the database (in the cluster AUTHCONFORM_TEST_PG names, or a throwaway one),
 # starts the target in $mode and sets auth and api (base URLs), db_url and start_pid.
 # BETTER_AUTH_SECRET is the caller's when exported as BA_SECRET, a random one otherwise; the
-# words of BA_ARGS are added to the mode's options.
+# words of BA_ARGS are added to the mode's options. With BA_TLS=1 both origins serve HTTPS under
+# a certificate for 127.0.0.1 from a CA made for this run ($work/tls/ca.pem, which sets
+# tls_ca; the CA's key is removed once the certificate is signed), and auth and api are https.
+ba_tls_material() {
+    local d="$work/tls"
+    mkdir -p "$d"
+    (
+        umask 077
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+            -subj /CN=authconform-test-ca -keyout "$d/ca.key" -out "$d/ca.pem" \
+            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign \
+            && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
+                -keyout "$d/server.key" -out "$d/server.csr" \
+            && printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' \
+                >"$d/server.ext" \
+            && openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+                -CAcreateserial -days 2 -extfile "$d/server.ext" -out "$d/server.pem"
+    ) >"$d/openssl.log" 2>&1 || fail "cannot make the TLS certificate: $(tail -n 3 "$d/openssl.log")"
+    rm -f "$d/ca.key"
+    tls_ca="$d/ca.pem"
+}
+
 ba_start() {
     # A database of its own.
     if [ -n "${AUTHCONFORM_TEST_PG:-}" ]; then
@@ -32,6 +53,13 @@ ba_start() {
     esac
     # shellcheck disable=SC2206 # words on purpose
     [ -n "${BA_ARGS:-}" ] && args+=($BA_ARGS)
+    local scheme=http
+    tls_ca=
+    if [ "${BA_TLS:-0}" = 1 ]; then
+        ba_tls_material
+        scheme=https
+        args+=(--tls-cert "$work/tls/server.pem" --tls-key "$work/tls/server.key" --tls-ca "$tls_ca")
+    fi
     env "${secret_env[@]}" DATABASE_URL="$db_url" "$here/start" --url-file "$work/url" "${args[@]}" \
         >"$work/start.out" 2>"$work/server.log" &
     start_pid=$!
@@ -43,8 +71,8 @@ ba_start() {
     [ -s "$work/url" ] || fail "the target did not answer within 30 s"
     read -r word auth _ api <"$work/url"
     expect "$word" listening "first word of the start line"
-    expect_re "$auth" '^http://127\.0\.0\.1:[0-9]+$' "auth URL"
-    expect_re "$api" '^http://127\.0\.0\.1:[0-9]+$' "API URL"
+    expect_re "$auth" "^$scheme://127\\.0\\.0\\.1:[0-9]+\$" "auth URL"
+    expect_re "$api" "^$scheme://127\\.0\\.0\\.1:[0-9]+\$" "API URL"
     if [ "$mode" = split ]; then
         [ "$auth" != "$api" ] || fail "split: the API shares the auth server's port"
     else

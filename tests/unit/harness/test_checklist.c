@@ -46,7 +46,7 @@ item_status(const enum hx_status *cases, size_t n)
 {
     struct hx_result *r = hx_result_new("t", "p", "id");
     struct hx_item_summary sum;
-    char id[24];
+    char id[32];
 
     for (size_t i = 0; i < n; i++) {
         snprintf(id, sizeof id, "C-%zu", i);

@@ -61,8 +61,7 @@ test_jwt_parse_rejects_wrong_segment_counts_and_bad_json(void)
 }
 
 /* Leaves non-zero bytes where the next calls keep their locals. */
-static void __attribute__((noinline))
-dirty_stack(void)
+static void __attribute__((noinline)) dirty_stack(void)
 {
     volatile char junk[8192];
     for (size_t i = 0; i < sizeof junk; i++)
@@ -178,6 +177,17 @@ test_forge_hs256_builds_every_forgery_with_secret_and_second_user(void)
     /* stripped signature ends with the dot */
     x = find(f, n, "signature-stripped");
     CU_ASSERT_EQUAL(x->token[strlen(x->token) - 1], '.');
+    /* ES256 with r = s = 0: 64 zero bytes, in the signature class */
+    x = find(f, n, "signature-es256-zero");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    CU_ASSERT_EQUAL_FATAL(hx_jwt_parse(x->token, &j, NULL, 0), 0);
+    CU_ASSERT_STRING_EQUAL(hx_jwt_alg(&j), "ES256");
+    CU_ASSERT_EQUAL(j.sig_len, 64);
+    for (size_t i = 0; i < j.sig_len; i++)
+        CU_ASSERT_EQUAL(j.sig[i], 0);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j.payload, "user_id")), "aaaa");
+    hx_jwt_cleanup(&j);
+    CU_ASSERT_STRING_EQUAL(hx_forge_class("signature-es256-zero"), "signature");
     /* duplicate claim signed: the strict decoder refuses it, the signature
      * over the raw text verifies */
     x = find(f, n, "duplicate-claim-signed");
@@ -310,9 +320,17 @@ test_forge_keys_signs_with_its_own_key_and_confuses_the_public_one(void)
     struct hx_jwt j;
     const struct hx_forgery *x;
 
-    /* without a JWKS: the two tokens of the harness's own key, and why no more */
+    /* without a JWKS: the three tokens of the harness's own key, and why no more */
     CU_ASSERT_EQUAL_FATAL(hx_forge_keys(&in, f, HX_FORGE_MAX, &n, missing, sizeof missing), 0);
-    CU_ASSERT_EQUAL(n, 2);
+    CU_ASSERT_EQUAL(n, 3);
+    x = find(f, n, "foreign-key-unknown-kid");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    CU_ASSERT_EQUAL_FATAL(hx_jwt_parse(x->token, &j, NULL, 0), 0);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j.header, "kid")),
+                           "authconform-unknown-kid");
+    CU_ASSERT_PTR_NULL(json_object_get(j.header, "jwk"));
+    hx_jwt_cleanup(&j);
+    CU_ASSERT_STRING_EQUAL(hx_forge_class("foreign-key-unknown-kid"), "key-confusion");
     CU_ASSERT_PTR_NOT_NULL(strstr(missing, "no JWKS"));
     x = find(f, n, "embedded-jwk");
     CU_ASSERT_PTR_NOT_NULL_FATAL(x);
@@ -330,7 +348,7 @@ test_forge_keys_signs_with_its_own_key_and_confuses_the_public_one(void)
     in.jwks = jwks;
     missing[0] = '\0';
     CU_ASSERT_EQUAL_FATAL(hx_forge_keys(&in, f, HX_FORGE_MAX, &n, missing, sizeof missing), 0);
-    CU_ASSERT_EQUAL(n, 5);
+    CU_ASSERT_EQUAL(n, 6);
     CU_ASSERT_STRING_EQUAL(missing, "");
     x = find(f, n, "hs256-public-key-pem");
     CU_ASSERT_PTR_NOT_NULL_FATAL(x);

@@ -148,6 +148,38 @@ test_burst_counts_every_attempt_let_through_in_any_order(void)
 }
 
 static void
+test_burst_counts_no_answer_as_neither_through_nor_limited(void)
+{
+    struct hx_burst b = {0};
+    char why[300];
+
+    /* budget 5: six sent, one cut: five let through is not more than the
+     * budget, so no limit seen decides nothing */
+    for (int i = 0; i < 5; i++)
+        CU_ASSERT_FALSE(hx_burst_add(&b, 401, NULL, false));
+    CU_ASSERT_FALSE(hx_burst_add(&b, 0, NULL, false));
+    CU_ASSERT_EQUAL(b.dropped, 1);
+    CU_ASSERT_EQUAL(b.through, 5);
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 5, why, sizeof(why)), HX_TALLY_UNDECIDED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "1 got no answer"));
+    /* one more let through decides: six through a budget of five */
+    CU_ASSERT_FALSE(hx_burst_add(&b, 401, NULL, false));
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 5, why, sizeof(why)), HX_TALLY_FAIL);
+    /* a 429 after a cut still decides */
+    memset(&b, 0, sizeof(b));
+    CU_ASSERT_FALSE(hx_burst_add(&b, 0, NULL, false));
+    CU_ASSERT_TRUE(hx_burst_add(&b, 429, "10", false));
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 5, why, sizeof(why)), HX_TALLY_PASS);
+    /* more than HX_BURST_DROPS_MAX cuts stop the burst undecided */
+    memset(&b, 0, sizeof(b));
+    for (int i = 0; i < HX_BURST_DROPS_MAX; i++)
+        CU_ASSERT_FALSE(hx_burst_add(&b, 0, NULL, false));
+    CU_ASSERT_TRUE(hx_burst_add(&b, 0, NULL, false));
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 5, why, sizeof(why)), HX_TALLY_UNDECIDED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "got no answer"));
+}
+
+static void
 test_burst_stops_at_first_429_or_lockout_within_the_budget(void)
 {
     struct hx_burst b = {0};
@@ -172,9 +204,13 @@ test_burst_stops_at_first_429_or_lockout_within_the_budget(void)
     CU_ASSERT_EQUAL(hx_burst_judge(&b, 100, why, sizeof(why)), HX_TALLY_PASS);
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "lockout answer at attempt 11"));
     CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_FAIL);
+    /* no limit: ten let through is within a budget of ten (undecided), the
+     * eleventh is one too many */
     memset(&b, 0, sizeof(b));
     for (int i = 0; i < 10; i++)
         hx_burst_add(&b, 401, NULL, false);
+    CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_UNDECIDED);
+    hx_burst_add(&b, 401, NULL, false);
     CU_ASSERT_EQUAL(hx_burst_judge(&b, 10, why, sizeof(why)), HX_TALLY_FAIL);
     memset(&b, 0, sizeof(b));
     CU_ASSERT_TRUE(hx_burst_add(&b, 503, NULL, false));
@@ -188,6 +224,7 @@ main(void)
         TU_TEST(test_variants_paths_build_the_tricks),
         TU_TEST(test_variants_origins_make_lookalikes_of_the_trusted_one),
         TU_TEST(test_race_judge_wants_exactly_one_account),
+        TU_TEST(test_burst_counts_no_answer_as_neither_through_nor_limited),
         TU_TEST(test_burst_stops_at_first_429_or_lockout_within_the_budget),
         TU_TEST(test_burst_counts_every_attempt_let_through_in_any_order),
         {NULL, NULL},

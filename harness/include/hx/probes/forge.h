@@ -44,7 +44,7 @@ struct hx_forgery {
  *   hs256 set:  "alg-none" (alg none in any case, with or without the genuine
  *               signature; alg twice), "other-hmac-alg" (HS384/HS512 with
  *               the real secret), "signature" (stripped, missing, another
- *               token's, not base64url), "payload-tampered" (user id switched,
+ *               token's, ES256 all zeros), "payload-tampered" (user id switched,
  *               exp extended, a claim added twice, payload not base64url:
  *               all under the genuine signature), "header-injection" (kid,
  *               jku, x5u, RS256/ES256 headers over an HMAC signature),
@@ -53,7 +53,7 @@ struct hx_forgery {
  *               allowed by RFC 7519 §4, so its check is a warning);
  *   keys set:   "key-confusion" (HS256 keyed with the target's public key;
  *               EdDSA signed with the harness's own key, in the header as a
- *               jwk or under the genuine kid);
+ *               jwk, under the genuine kid or under an unknown kid);
  *   expiry set: "control", "expired", "exp-missing" (absent or not an
  *               integer), "future-iat" (a warning: no RFC requires refusing
  *               it), "unknown-user".

@@ -38,18 +38,27 @@ struct hx_burst {
     size_t limited_at; /* through + 1 when the first 429 arrived, 0 before */
     bool retry_after;  /* the first 429 carried a valid Retry-After (or X-Retry-After) */
     size_t lockouts;   /* answered with the profile's lockout (status and message) */
-    size_t errors;     /* 5xx or no answer */
+    size_t errors;     /* 5xx, or more than HX_BURST_DROPS_MAX without an answer */
+    size_t dropped;    /* no answer (a connection cut or timed out): not counted as let through */
     long last_status;
 };
 
-/* Records one answer; returns true when the burst must stop sending (a 429
- * or a lockout met, or an error). lockout: the answer is the lockout the
+/* Attempts of a burst that may go unanswered (a keep-alive connection the
+ * server closed as the request left, under load) before the burst stops
+ * undecided. */
+#define HX_BURST_DROPS_MAX 3
+
+/* Records one answer (status 0: none came); returns true when the burst
+ * must stop sending (a 429 or a lockout met, a 5xx, or more than
+ * HX_BURST_DROPS_MAX attempts without an answer). lockout: the answer is the lockout the
  * target's profile describes (a 401/403/423 with a stable message), which
  * limits like a 429. */
 bool hx_burst_add(struct hx_burst *b, long status, const char *retry_after, bool lockout);
 
 /* A limit (429 or lockout) after at most max - 1 attempts got through (it
  * came at attempt max at the latest, counting the attempts let through).
+ * No limit fails only when more than max attempts were answered and let
+ * through; with fewer (some got no answer) it is undecided.
  * Retry-After is reported, not required: RFC 6585 §4 says a 429 MAY carry
  * it. */
 enum hx_tally_verdict hx_burst_judge(const struct hx_burst *b, size_t max, char *why,
