@@ -5,6 +5,7 @@
 # CMAKE_INSTALL_PREFIX says. An installed authconform finds its data next to
 # itself (<prefix>/bin/../share/authconform, harness/src/cli/datadir.c), so the
 # package works under any prefix the binary was configured with.
+# tests/package/README.md describes the layout and the tests of the package.
 #
 # Trees that build test-only code are not packaged: one with authref's planted
 # defects (authref is not installed there), the sanitizer trees and the fuzz
