@@ -24,8 +24,42 @@ hx_status_name(enum hx_status s)
         return "skip";
     case HX_STATUS_WARN:
         return "warn";
+    case HX_STATUS_WAIVED:
+        return "waived";
     }
     return "unknown";
+}
+
+const char *
+hx_waiver_state_name(enum hx_waiver_state s)
+{
+    switch (s) {
+    case HX_WAIVER_UNUSED:
+        return "unused";
+    case HX_WAIVER_UNNEEDED:
+        return "unneeded";
+    case HX_WAIVER_APPLIED:
+        return "applied";
+    case HX_WAIVER_EXPIRED:
+        return "expired";
+    }
+    return "unknown";
+}
+
+const char *
+hx_baseline_mark_name(enum hx_baseline_mark m)
+{
+    switch (m) {
+    case HX_BASELINE_NONE:
+        return NULL;
+    case HX_BASELINE_NEW:
+        return "new";
+    case HX_BASELINE_STILL_FAILING:
+        return "still-failing";
+    case HX_BASELINE_FIXED:
+        return "fixed";
+    }
+    return NULL;
 }
 
 static const char *const severity_names[] = {"warning", "info", "low",
@@ -152,10 +186,28 @@ result_case_free(struct hx_case *c)
 }
 
 void
+hx_waiver_cleanup(struct hx_waiver *w)
+{
+    free(w->check);
+    free(w->target);
+    free(w->reason);
+    free(w->owner);
+    for (size_t i = 0; i < w->n_cases; i++)
+        free(w->cases[i]);
+    free(w->cases);
+    memset(w, 0, sizeof *w);
+}
+
+void
 hx_result_free(struct hx_result *r)
 {
     if (r == NULL)
         return;
+    for (size_t i = 0; i < r->n_waivers; i++)
+        hx_waiver_cleanup(&r->waivers[i]);
+    free(r->waivers);
+    free(r->baseline);
+    free(r->baseline_run_id);
     for (size_t i = 0; i < r->n_cases; i++)
         result_case_free(r->cases[i]);
     free(r->cases);
@@ -387,8 +439,10 @@ hx_status_rank(enum hx_status s)
 {
     switch (s) {
     case HX_STATUS_FAIL:
-        return 3;
+        return 4;
     case HX_STATUS_ERROR:
+        return 3;
+    case HX_STATUS_WAIVED: /* accepted, but not a pass */
         return 2;
     case HX_STATUS_SKIP:
         return 1;
@@ -396,7 +450,7 @@ hx_status_rank(enum hx_status s)
     case HX_STATUS_WARN: /* a warning never outweighs a pass */
         return 0;
     }
-    return 3;
+    return 4;
 }
 
 /* A probe names the likely cause of what it saw in a note line that starts
@@ -477,6 +531,9 @@ hx_counts_add(struct hx_counts *out, enum hx_status s)
     case HX_STATUS_WARN:
         out->warnings++;
         break;
+    case HX_STATUS_WAIVED:
+        out->waived++;
+        break;
     }
 }
 
@@ -504,8 +561,13 @@ hx_result_exit_code(const struct hx_result *r, enum hx_severity fail_on)
         const struct hx_case *c = r->cases[i];
         if ((c->status == HX_STATUS_FAIL || c->status == HX_STATUS_ERROR ||
              c->status == HX_STATUS_WARN) &&
-            c->severity >= fail_on)
+            c->severity >= fail_on && c->baseline != HX_BASELINE_STILL_FAILING)
             return HX_EXIT_FAILED;
     }
+    /* a waiver past its date, or one that waives nothing the run has, is a
+     * finding of the gate itself */
+    for (size_t i = 0; i < r->n_waivers; i++)
+        if (r->waivers[i].state == HX_WAIVER_EXPIRED || r->waivers[i].state == HX_WAIVER_UNUSED)
+            return HX_EXIT_FAILED;
     return HX_EXIT_PASS;
 }

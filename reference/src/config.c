@@ -62,7 +62,7 @@ rs_config_usage(FILE *out)
             "  --db-pool N             PostgreSQL connections (default: workers + 2)\n"
             "  --log-level LEVEL       error, warn, info or debug (default info)\n"
 #ifdef AUTHREF_DEFECTS
-            "  --defect NAME           test builds: plant one defect (--defect list)\n"
+            "  --defect NAME[,NAME]    test builds: plant defects (--defect list)\n"
 #endif
             "  --help                  this text\n"
             "  --version               version and library versions\n"

@@ -31,6 +31,8 @@ struct hx_config {
     char *repo;       /* a git checkout of the target to scan (variable repo); NULL: none */
     char *junit;      /* NULL: <report_dir>/junit.xml */
     char *sarif;      /* NULL: <report_dir>/report.sarif */
+    char *waivers;    /* --waivers: a waivers file (hx/waivers.h), or NULL */
+    char *baseline;   /* --baseline: an accepted run's report.json (hx/baseline.h), or NULL */
     char *report_dir; /* "reports" unless given */
     long jobs;
     long timeout_s;

@@ -27,6 +27,8 @@ enum hx_status {
     HX_STATUS_SKIP,  /* not run or undecidable; reason says why */
     HX_STATUS_WARN,  /* a check of severity warning did not hold: good practice beyond the
                         contract, never a failure of the run or of a checklist item */
+    HX_STATUS_WAIVED, /* failed or errored, and a live waiver accepts it (hx/waivers.h): the
+                         case keeps what it found in waived_status, message and steps */
 };
 
 enum hx_severity {
@@ -38,10 +40,10 @@ enum hx_severity {
     HX_SEV_CRITICAL,
 };
 
-/* How bad a status is, for "the worst of": FAIL 3 > ERROR 2 > SKIP 1 >
- * PASS and WARN 0. Fail closed: a pass outweighs nothing. */
+/* How bad a status is, for "the worst of": FAIL 4 > ERROR 3 > WAIVED 2 >
+ * SKIP 1 > PASS and WARN 0. Fail closed: a pass outweighs nothing. */
 int hx_status_rank(enum hx_status s);
-/* "pass", "fail", "error", "skip", "warn". Static. */
+/* "pass", "fail", "error", "skip", "warn", "waived". Static. */
 const char *hx_status_name(enum hx_status s);
 /* "warning", "info", "low", "medium", "high", "critical". Static. */
 const char *hx_severity_name(enum hx_severity s);
@@ -90,6 +92,33 @@ struct hx_step_result {
     double seconds;
 };
 
+/* A waiver of the run (loaded by hx/waivers.h) and what became of it. */
+enum hx_waiver_state {
+    HX_WAIVER_UNUSED = 0, /* matched no case of the run: fails the gate */
+    HX_WAIVER_UNNEEDED,   /* matched cases, none of which failed: hides nothing */
+    HX_WAIVER_APPLIED,    /* waived at least one failed or errored case */
+    HX_WAIVER_EXPIRED,    /* its date is before the run's: waives nothing, fails the gate */
+};
+
+struct hx_waiver {
+    char *check;    /* a case id or an fnmatch(3) glob of ids */
+    char *target;   /* NULL, or the target (or URL prefix) it is limited to */
+    char *reason;
+    char *owner;
+    char expires[11]; /* YYYY-MM-DD: the last day it waives */
+    enum hx_waiver_state state;
+    char **cases; /* ids of the run's cases it matched, owned */
+    size_t n_cases;
+};
+
+/* A failing case measured against a baseline report (--baseline). */
+enum hx_baseline_mark {
+    HX_BASELINE_NONE = 0,      /* no baseline, or nothing to say */
+    HX_BASELINE_NEW,           /* fails now and did not in the baseline: fails the gate */
+    HX_BASELINE_STILL_FAILING, /* failed (or was waived) in the baseline too: accepted */
+    HX_BASELINE_FIXED,         /* failed (or was waived) in the baseline and passes now */
+};
+
 /* The outcome of one scenario. */
 struct hx_case {
     char *id; /* stable id, e.g. "QS-SIGNUP-001" */
@@ -112,6 +141,11 @@ struct hx_case {
     size_t n_steps;
     time_t started;
     double seconds;
+    /* With status WAIVED: what the check found (FAIL or ERROR), and the
+     * waiver that accepts it (borrowed from the result's waivers). */
+    enum hx_status waived_status;
+    const struct hx_waiver *waiver;
+    enum hx_baseline_mark baseline;
 };
 
 /* A whole run. */
@@ -129,10 +163,18 @@ struct hx_result {
      * the contract its profile declares); owned strings. */
     char **notes;
     size_t n_notes;
+    /* --waivers: every waiver of the file, in its order (owned; freed by
+     * hx_result_free). */
+    struct hx_waiver *waivers;
+    size_t n_waivers;
+    /* --baseline: the baseline report's path and run id (owned), NULL
+     * without one; the cases carry their marks. */
+    char *baseline;
+    char *baseline_run_id;
 };
 
 struct hx_counts {
-    size_t total, passed, failed, errors, skipped, warnings;
+    size_t total, passed, failed, errors, skipped, warnings, waived;
 };
 
 /* Returns new: free with hx_result_free(). NULL when out of memory. */
@@ -191,7 +233,9 @@ enum hx_exit {
 };
 /* The verdict of a finished run as an exit code: HX_EXIT_FAILED when a case
  * of severity >= fail_on failed or could not run (error), or, with fail_on
- * warning, when a warning did not hold; else HX_EXIT_PASS. */
+ * warning, when a warning did not hold, unless a baseline marks it still
+ * failing (a WAIVED case never counts); HX_EXIT_FAILED too when a waiver
+ * expired or matched no case; else HX_EXIT_PASS. */
 int hx_result_exit_code(const struct hx_result *r, enum hx_severity fail_on);
 /* Counts of the cases whose group equals `group`. */
 void hx_result_count_group(const struct hx_result *r, const char *group, struct hx_counts *out);
@@ -199,5 +243,11 @@ void hx_result_count_group(const struct hx_result *r, const char *group, struct 
 /* Frees what an exchange owns (used by hx_result_free; for callers that
  * build exchanges outside a result). */
 void hx_exchange_cleanup(struct hx_exchange *x);
+/* Frees what a waiver owns (used by hx_result_free; for loaders). */
+void hx_waiver_cleanup(struct hx_waiver *w);
+/* "unused", "unneeded", "applied", "expired". Static. */
+const char *hx_waiver_state_name(enum hx_waiver_state s);
+/* NULL for HX_BASELINE_NONE, else "new", "still-failing", "fixed". Static. */
+const char *hx_baseline_mark_name(enum hx_baseline_mark m);
 
 #endif

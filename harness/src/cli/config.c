@@ -40,6 +40,8 @@ hx_config_cleanup(struct hx_config *c)
     free(c->repo);
     free(c->junit);
     free(c->sarif);
+    free(c->waivers);
+    free(c->baseline);
     free(c->report_dir);
     free(c->cacert);
     free(c->bundle);

@@ -21,6 +21,7 @@
 #include "cmn/version.h"
 #include "hx/config.h"
 #include "hx/datadir.h"
+#include "hx/baseline.h"
 #include "hx/errlist.h"
 #include "hx/probe.h"
 #include "hx/profile.h"
@@ -30,6 +31,7 @@
 #include "hx/runner.h"
 #include "hx/scenario.h"
 #include "hx/spawn.h"
+#include "hx/waivers.h"
 
 /* Allowed global (CONVENTIONS 5): the Ctrl-C flag the signal handler sets. */
 static volatile sig_atomic_t run_stop;
@@ -93,9 +95,19 @@ run_run_usage(FILE *out)
         "                        key is made for the run, its public half written as\n"
         "                        DIR/signing-key.pub.pem, its private half never written\n"
         "                                                               AUTHCONFORM_SIGNING_KEY\n"
+        "  --waivers FILE        accepted failures, each until a date (JSON, see\n"
+        "                        reports/schema/waivers-v1.schema.json): a failure a live\n"
+        "                        waiver matches is WAIVED and passes the gate; an expired\n"
+        "                        waiver, or one that matches no check, fails it\n"
+        "                                                                  AUTHCONFORM_WAIVERS\n"
+        "  --baseline FILE       the report.json of an accepted run: only failures that\n"
+        "                        did not fail (nor were waived) there fail the gate; the\n"
+        "                        reports mark failures new or still failing, and list the\n"
+        "                        checks fixed since                       AUTHCONFORM_BASELINE\n"
         "\n"
-        "Exit: 0 all passed (skips allowed), 1 a failure, 2 usage or file error,\n"
-        "3 target unreachable, 130 interrupted.\n",
+        "Exit: 0 all passed (skips allowed), 1 a failure (one not waived; with --baseline,\n"
+        "a new one) or an expired or unused waiver, 2 usage or file error (a bad waivers\n"
+        "or baseline file included: nothing runs), 3 target unreachable, 130 interrupted.\n",
         HX_DEFAULT_JOBS, HX_DEFAULT_TIMEOUT_S);
 }
 
@@ -124,6 +136,8 @@ enum {
     OPT_SARIF,
     OPT_BUNDLE,
     OPT_SIGNING_KEY,
+    OPT_WAIVERS,
+    OPT_BASELINE,
 };
 
 struct run_opt {
@@ -158,6 +172,8 @@ static const struct run_opt run_opts[] = {
     {OPT_RETRY, "retry", "AUTHCONFORM_RETRY"},
     {OPT_BUNDLE, "bundle", "AUTHCONFORM_BUNDLE"},
     {OPT_SIGNING_KEY, "signing-key", "AUTHCONFORM_SIGNING_KEY"},
+    {OPT_WAIVERS, "waivers", "AUTHCONFORM_WAIVERS"},
+    {OPT_BASELINE, "baseline", "AUTHCONFORM_BASELINE"},
     {0, NULL, NULL},
 };
 
@@ -252,6 +268,10 @@ run_apply(struct hx_config *cfg, int id, const char *value, const char *from, bo
         return hx_config_set(&cfg->junit, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_SARIF:
         return hx_config_set(&cfg->sarif, value) == 0 ? 0 : HX_EXIT_USAGE;
+    case OPT_WAIVERS:
+        return hx_config_set(&cfg->waivers, value) == 0 ? 0 : HX_EXIT_USAGE;
+    case OPT_BASELINE:
+        return hx_config_set(&cfg->baseline, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_REPORT_DIR:
         return hx_config_set(&cfg->report_dir, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_BUNDLE:
@@ -537,9 +557,98 @@ run_bundle_write(struct hx_bundle *b, const struct hx_result *result, int exit_c
     return 0;
 }
 
+/* What the gate reads besides the run: the waivers and the baseline,
+ * loaded before anything runs so that a bad file costs no run. */
+struct run_gate {
+    struct hx_waiver *waivers;
+    size_t n_waivers;
+    struct hx_report_doc baseline;
+    bool has_baseline;
+};
+
+static int
+run_gate_load(const struct hx_config *cfg, struct run_gate *g)
+{
+    struct hx_error err = {0};
+
+    if (cfg->waivers != NULL &&
+        hx_waivers_load(cfg->waivers, &g->waivers, &g->n_waivers, &err) != 0) {
+        fprintf(stderr, "authconform: --waivers: %s\n", err.text);
+        return HX_EXIT_USAGE;
+    }
+    if (cfg->baseline != NULL) {
+        g->has_baseline = true;
+        if (hx_report_doc_read(cfg->baseline, &g->baseline, &err) != 0) {
+            fprintf(stderr, "authconform: --baseline: %s\n", err.text);
+            return HX_EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+static void
+run_gate_cleanup(struct run_gate *g)
+{
+    hx_waivers_free(g->waivers, g->n_waivers);
+    if (g->has_baseline)
+        hx_report_doc_cleanup(&g->baseline);
+    memset(g, 0, sizeof *g);
+}
+
+/* The console's per-case hook, with the waivers applied first so that the
+ * line shows a waived case as such. */
+struct run_case_hook {
+    struct hx_console *con;
+    struct hx_result *result;
+};
+
+static void
+run_case_done(void *ud, const struct hx_case *c, size_t running, size_t done, size_t total)
+{
+    struct run_case_hook *h = ud;
+
+    for (size_t i = 0; i < h->result->n_cases; i++)
+        if (h->result->cases[i] == c)
+            hx_waivers_waive_case(h->result, h->result->cases[i]);
+    hx_console_case_done(h->con, c, running, done, total);
+}
+
+static void
+run_progress(void *ud, size_t running, size_t done, size_t total)
+{
+    hx_console_progress(((struct run_case_hook *)ud)->con, running, done, total);
+}
+
+/* After the run: every waiver's state, the baseline's marks, and a note
+ * for each waiver that fails the gate. */
+static int
+run_gate_settle(struct run_gate *g, struct hx_result *result)
+{
+    int rc = hx_waivers_settle(result);
+
+    for (size_t i = 0; rc == 0 && i < result->n_waivers; i++) {
+        const struct hx_waiver *w = &result->waivers[i];
+        if (w->state == HX_WAIVER_EXPIRED)
+            rc = hx_result_add_note(result,
+                                    "waiver %zu (%s) expired on %s: it waives nothing and fails "
+                                    "the gate; renew it with a reason or remove it",
+                                    i, w->check, w->expires);
+        else if (w->state == HX_WAIVER_UNUSED)
+            rc = hx_result_add_note(result,
+                                    "waiver %zu (%s) matched no check of this run: it fails the "
+                                    "gate until it is removed",
+                                    i, w->check);
+    }
+    if (rc == 0 && g->has_baseline)
+        rc = hx_baseline_apply(result, &g->baseline);
+    return rc;
+}
+
 int
 hx__cli_run(int argc, char **argv)
 {
+    struct run_gate gate;
+    struct run_case_hook case_hook;
     struct hx_config cfg;
     struct hx_profile *profile = NULL;
     struct hx_scenario_set set = {0};
@@ -559,6 +668,7 @@ hx__cli_run(int argc, char **argv)
     struct sigaction sa;
 
     memset(&sp, 0, sizeof sp);
+    memset(&gate, 0, sizeof gate);
     sp.authref_pid = -1;
     hx_config_init(&cfg);
     rc = run_parse_run(argc, argv, &cfg, &help, &version);
@@ -594,6 +704,8 @@ hx__cli_run(int argc, char **argv)
     if (cfg.bundle != NULL && run_bundle_inputs(&bundle, datadir, profile, chosen, n_chosen) != 0)
         goto out;
     run_relative_files(&set, datadir);
+    if (run_gate_load(&cfg, &gate) != 0)
+        goto out;
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = run_on_signal;
@@ -632,10 +744,22 @@ hx__cli_run(int argc, char **argv)
     result = hx_result_new(cfg.target, profile->name, hx_run_id(run));
     if (result == NULL || run_note_deviations(profile, result) != 0)
         goto out;
+    /* the result owns the waivers from here; they expire by the run's day */
+    result->waivers = gate.waivers;
+    result->n_waivers = gate.n_waivers;
+    gate.waivers = NULL;
+    gate.n_waivers = 0;
+    {
+        char today[11];
+        hx_waivers_day(result->started, today);
+        hx_waivers_expire(result->waivers, result->n_waivers, today);
+    }
     hx_console_init(&con, stdout, cfg.verbose);
-    hooks.ud = &con;
-    hooks.case_done = hx_console_case_done;
-    hooks.progress = hx_console_progress;
+    case_hook.con = &con;
+    case_hook.result = result;
+    hooks.ud = &case_hook;
+    hooks.case_done = run_case_done;
+    hooks.progress = run_progress;
     printf("authconform %s: %zu scenarios against %s (profile %s, run %s)\n", CMN_VERSION, n_chosen,
            cfg.target, profile->name, hx_run_id(run));
     fflush(stdout);
@@ -644,6 +768,11 @@ hx__cli_run(int argc, char **argv)
     result->seconds = cmn_clock_now_s() - t0;
     if (rc != 0 && rc != HX_E_UNREACHABLE) {
         fprintf(stderr, "authconform: the run failed: %s\n", hx_strerror(rc));
+        exit_code = HX_EXIT_USAGE;
+        goto out;
+    }
+    if (run_gate_settle(&gate, result) != 0) {
+        fprintf(stderr, "authconform: out of memory\n");
         exit_code = HX_EXIT_USAGE;
         goto out;
     }
@@ -678,6 +807,7 @@ out:
     hx_run_free(run);
     free(chosen);
     hx_scenario_set_cleanup(&set);
+    run_gate_cleanup(&gate);
     hx_profile_free(profile);
     hx_bundle_cleanup(&bundle);
     hx_config_cleanup(&cfg);

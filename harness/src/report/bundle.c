@@ -232,11 +232,12 @@ bundle_predicate_summary(const struct hx_result *r, int exit_code)
     struct hx_counts n;
 
     hx_result_count(r, &n);
-    return json_pack("{s:s, s:i, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "verdict",
+    return json_pack("{s:s, s:i, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "verdict",
                      hx__verdict_name(hx__verdict(&n)), "exit_code", exit_code, "counts", "total",
                      (json_int_t)n.total, "passed", (json_int_t)n.passed, "failed",
                      (json_int_t)n.failed, "errors", (json_int_t)n.errors, "skipped",
-                     (json_int_t)n.skipped, "warnings", (json_int_t)n.warnings);
+                     (json_int_t)n.skipped, "warnings", (json_int_t)n.warnings, "waived",
+                     (json_int_t)n.waived);
 }
 
 static json_t *

@@ -1,7 +1,6 @@
 /* authconform diff: the changes between two report.json files. */
 #include "hx/report_diff.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -9,154 +8,12 @@
 
 #include <jansson.h>
 
-#include "cmn/env.h"
-#include "cmn/json.h"
 #include "cmn/version.h"
 #include "hx/report_json.h"
+#include "hx/report_read.h"
 #include "report_int.h"
 
-#define DIFF_MAX_DEPTH 64
 #define DIFF_MESSAGE_MAX 200
-
-/* One case of a report. Strings are borrowed from the report's JSON. */
-struct diff_case {
-    const char *id;
-    const char *title;
-    const char *message;
-    enum hx_status status;
-    size_t occurrence;            /* 0 for the first case with this id, 1 for the second ... */
-    const struct diff_case *peer; /* the matching case of the other report */
-};
-
-struct diff_report {
-    const char *path;
-    json_t *root;
-    struct diff_case *cases;
-    size_t n;
-    const char *run_id, *target, *profile, *started;
-};
-
-static void
-diff_report_cleanup(struct diff_report *d)
-{
-    free(d->cases);
-    json_decref(d->root);
-    memset(d, 0, sizeof *d);
-}
-
-static int
-diff_status_parse(const char *s, enum hx_status *out)
-{
-    static const enum hx_status all[] = {HX_STATUS_PASS, HX_STATUS_FAIL, HX_STATUS_ERROR,
-                                         HX_STATUS_SKIP, HX_STATUS_WARN};
-    for (size_t i = 0; s != NULL && i < sizeof all / sizeof all[0]; i++) {
-        if (strcmp(s, hx_status_name(all[i])) == 0) {
-            *out = all[i];
-            return 0;
-        }
-    }
-    return HX_E_PARSE;
-}
-
-static const char *
-diff_run_str(const json_t *run, const char *key)
-{
-    const char *s = run != NULL ? cmn_json_get_str(run, key) : NULL;
-    return s != NULL ? s : "?";
-}
-
-static int
-diff_load(const char *path, struct diff_report *d, struct hx_error *err)
-{
-    char *text = NULL, reason[160] = "";
-    const char *format;
-    json_t *cases, *run;
-    long long version;
-    int rc;
-
-    memset(d, 0, sizeof *d);
-    d->path = path;
-    rc = cmn_read_file_trimmed(path, HX__REPORT_MAX, &text);
-    if (rc != 0) {
-        hx_error_set(err, path, 0, "%s: cannot read: %s", path,
-                     rc == CMN_E_IO ? strerror(errno) : hx_strerror(rc));
-        return rc == CMN_E_NOMEM ? HX_E_NOMEM : HX_E_IO;
-    }
-    d->root = cmn_json_parse_strict(text, strlen(text), DIFF_MAX_DEPTH, reason, sizeof reason);
-    free(text);
-    if (d->root == NULL) {
-        hx_error_set(err, path, 0, "%s: not a JSON report: %s", path, reason);
-        return HX_E_PARSE;
-    }
-    format = json_is_object(d->root) ? cmn_json_get_str(d->root, "format") : NULL;
-    if (format == NULL || strcmp(format, HX_REPORT_JSON_FORMAT) != 0) {
-        hx_error_set(err, path, 0, "%s: format: expected \"%s\" (a report.json of authconform)",
-                     path, HX_REPORT_JSON_FORMAT);
-        return HX_E_PARSE;
-    }
-    if (cmn_json_get_int(d->root, "version", &version) != 0 || version < 1) {
-        hx_error_set(err, path, 0, "%s: version: expected a positive integer", path);
-        return HX_E_PARSE;
-    }
-    if (version > HX_REPORT_JSON_VERSION) {
-        hx_error_set(err, path, 0,
-                     "%s: version: %lld is newer than this authconform reads (%d); "
-                     "use a newer authconform",
-                     path, version, HX_REPORT_JSON_VERSION);
-        return HX_E_PARSE;
-    }
-    run = json_object_get(d->root, "run");
-    d->run_id = diff_run_str(run, "id");
-    d->target = diff_run_str(run, "target");
-    d->profile = diff_run_str(run, "profile");
-    d->started = diff_run_str(run, "started");
-    cases = json_object_get(d->root, "cases");
-    if (!json_is_array(cases)) {
-        hx_error_set(err, path, 0, "%s: cases: expected an array", path);
-        return HX_E_PARSE;
-    }
-    d->n = json_array_size(cases);
-    d->cases = calloc(d->n + 1, sizeof *d->cases);
-    if (d->cases == NULL)
-        return HX_E_NOMEM;
-    for (size_t i = 0; i < d->n; i++) {
-        const json_t *c = json_array_get(cases, i);
-        struct diff_case *dc = &d->cases[i];
-
-        dc->id = json_is_object(c) ? cmn_json_get_str(c, "id") : NULL;
-        if (dc->id == NULL || dc->id[0] == '\0') {
-            hx_error_set(err, path, 0, "%s: cases[%zu].id: expected a non-empty string", path, i);
-            return HX_E_PARSE;
-        }
-        if (diff_status_parse(cmn_json_get_str(c, "status"), &dc->status) != 0) {
-            hx_error_set(err, path, 0,
-                         "%s: cases[%zu].status: expected one of pass, fail, error, skip", path, i);
-            return HX_E_PARSE;
-        }
-        dc->title = cmn_json_get_str(c, "title");
-        dc->message = cmn_json_get_str(c, "message");
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(d->cases[k].id, dc->id) == 0)
-                dc->occurrence++;
-    }
-    return 0;
-}
-
-/* Pairs each case of a with the case of b that has its id and occurrence. */
-static void
-diff_match(struct diff_report *a, struct diff_report *b)
-{
-    for (size_t i = 0; i < a->n; i++) {
-        for (size_t k = 0; k < b->n; k++) {
-            if (b->cases[k].peer == NULL && a->cases[i].occurrence == b->cases[k].occurrence &&
-                strcmp(a->cases[i].id, b->cases[k].id) == 0) {
-                a->cases[i].peer = &b->cases[k];
-                b->cases[k].peer = &a->cases[i];
-                break;
-            }
-        }
-    }
-}
 
 static bool
 diff_bad(enum hx_status s)
@@ -164,10 +21,18 @@ diff_bad(enum hx_status s)
     return s == HX_STATUS_FAIL || s == HX_STATUS_ERROR;
 }
 
+/* A case of OLD that failed, errored or was waived: a failure all the same. */
+static bool
+diff_bad_before(enum hx_status s)
+{
+    return diff_bad(s) || s == HX_STATUS_WAIVED;
+}
+
 enum diff_kind {
     DIFF_NEW_FAILURE,
     DIFF_STILL_FAILING,
     DIFF_FIXED,
+    DIFF_WAIVED,
     DIFF_NEWLY_SKIPPED,
     DIFF_NOW_RUN,
     DIFF_ADDED,
@@ -176,19 +41,27 @@ enum diff_kind {
 };
 
 static const char *const diff_titles[DIFF_N_KINDS] = {
-    "New failures", "Still failing",  "Fixed", "Newly skipped", "Now run (skipped before)",
-    "New checks",   "Removed checks",
+    "New failures",
+    "Still failing",
+    "Fixed",
+    "Waived (failing, accepted by a waiver)",
+    "Newly skipped",
+    "Now run (skipped before)",
+    "New checks",
+    "Removed checks",
 };
 
 /* The kind of change of a case of NEW (old may be NULL), or -1 for none. */
 static int
-diff_kind_of(const struct diff_case *old, const struct diff_case *now)
+diff_kind_of(const struct hx_report_case *old, const struct hx_report_case *now)
 {
+    if (now->status == HX_STATUS_WAIVED) /* accepted: never a regression */
+        return old != NULL && old->status == HX_STATUS_WAIVED ? -1 : DIFF_WAIVED;
     if (old == NULL)
         return diff_bad(now->status) ? DIFF_NEW_FAILURE : DIFF_ADDED;
     if (diff_bad(now->status))
-        return diff_bad(old->status) ? DIFF_STILL_FAILING : DIFF_NEW_FAILURE;
-    if (diff_bad(old->status))
+        return diff_bad_before(old->status) ? DIFF_STILL_FAILING : DIFF_NEW_FAILURE;
+    if (diff_bad_before(old->status))
         return now->status == HX_STATUS_PASS ? DIFF_FIXED : DIFF_NEWLY_SKIPPED;
     if (now->status == HX_STATUS_SKIP && old->status == HX_STATUS_PASS)
         return DIFF_NEWLY_SKIPPED;
@@ -212,9 +85,9 @@ diff_print_safe(FILE *out, const char *s, size_t max_cps)
 }
 
 static void
-diff_print_case(FILE *out, const struct diff_case *old, const struct diff_case *now)
+diff_print_case(FILE *out, const struct hx_report_case *old, const struct hx_report_case *now)
 {
-    const struct diff_case *c = now != NULL ? now : old;
+    const struct hx_report_case *c = now != NULL ? now : old;
 
     fprintf(out, "  %s ", hx__status_symbol(c->status));
     diff_print_safe(out, c->id, 100);
@@ -236,18 +109,18 @@ int
 hx_diff_run(const char *old_path, const char *new_path, unsigned flags, FILE *out,
             struct hx_error *err)
 {
-    struct diff_report old, now;
+    struct hx_report_doc old, now;
     size_t counts[DIFF_N_KINDS] = {0};
     int rc, regressions;
 
-    rc = diff_load(old_path, &old, err);
+    rc = hx_report_doc_read(old_path, &old, err);
     if (rc == 0)
-        rc = diff_load(new_path, &now, err);
+        rc = hx_report_doc_read(new_path, &now, err);
     else
         memset(&now, 0, sizeof now);
     if (rc != 0)
         goto cleanup;
-    diff_match(&old, &now);
+    hx_report_doc_match(&old, &now);
 
     fputs("authconform diff\n  old: ", out);
     diff_print_safe(out, old_path, 200);
@@ -302,7 +175,7 @@ hx_diff_run(const char *old_path, const char *new_path, unsigned flags, FILE *ou
     if (flags & HX_DIFF_STRICT) {
         /* A check that ran before and no longer does hides what it found. */
         for (size_t i = 0; i < now.n; i++) {
-            const struct diff_case *o = now.cases[i].peer;
+            const struct hx_report_case *o = now.cases[i].peer;
             if (o != NULL && o->status != HX_STATUS_SKIP && now.cases[i].status == HX_STATUS_SKIP)
                 regressions++;
         }
@@ -311,10 +184,10 @@ hx_diff_run(const char *old_path, const char *new_path, unsigned flags, FILE *ou
                 regressions++;
     }
     fprintf(out,
-            "\n%zu new failures, %zu still failing, %zu fixed, %zu newly skipped, %zu now run, "
-            "%zu new checks, %zu removed\n",
+            "\n%zu new failures, %zu still failing, %zu fixed, %zu newly waived, %zu newly "
+            "skipped, %zu now run, %zu new checks, %zu removed\n",
             counts[DIFF_NEW_FAILURE], counts[DIFF_STILL_FAILING], counts[DIFF_FIXED],
-            counts[DIFF_NEWLY_SKIPPED], counts[DIFF_NOW_RUN], counts[DIFF_ADDED],
+            counts[DIFF_WAIVED], counts[DIFF_NEWLY_SKIPPED], counts[DIFF_NOW_RUN], counts[DIFF_ADDED],
             counts[DIFF_REMOVED]);
     if (regressions > 0)
         fprintf(out, "REGRESSED: %d %s\n", regressions,
@@ -323,8 +196,8 @@ hx_diff_run(const char *old_path, const char *new_path, unsigned flags, FILE *ou
         fputs("No regression.\n", out);
     rc = regressions;
 cleanup:
-    diff_report_cleanup(&old);
-    diff_report_cleanup(&now);
+    hx_report_doc_cleanup(&old);
+    hx_report_doc_cleanup(&now);
     return rc;
 }
 
@@ -334,8 +207,9 @@ diff_usage(FILE *out)
     fputs("usage: authconform diff [--strict] OLD.json NEW.json\n"
           "\n"
           "Compares two report.json files of authconform runs and prints what changed:\n"
-          "new failures, checks still failing, fixed, newly skipped, now run, new and\n"
-          "removed checks. Cases are matched by id.\n"
+          "new failures, checks still failing, fixed, waived, newly skipped, now run,\n"
+          "new and removed checks. Cases are matched by id. A waived case (status\n"
+          "waived: it failed and a waiver accepted it) is not a regression.\n"
           "\n"
           "  --strict    also count as a regression a check that ran in OLD and is\n"
           "              skipped or missing in NEW\n"

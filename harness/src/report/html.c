@@ -36,6 +36,8 @@ html_class(enum hx_status s)
         return "st-skip";
     case HX_STATUS_WARN:
         return "st-warn";
+    case HX_STATUS_WAIVED:
+        return "st-waived";
     }
     return "st-skip";
 }
@@ -102,6 +104,7 @@ static const char html_css[] =
     ".badge.st-error{color:var(--error);background:var(--error-bg)}\n"
     ".badge.st-skip{color:var(--skip);background:var(--skip-bg)}\n"
     ".badge.st-warn{color:var(--error);background:var(--error-bg);border-style:dashed}\n"
+    ".badge.st-waived{color:var(--fail);background:var(--fail-bg);border-style:dotted}\n"
     ".badge.st-none{color:var(--skip);background:#fff;border-style:dashed}\n"
     "dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.5rem 0}\n"
     "dl.meta dt{font-weight:600;color:#57606a}dl.meta dd{margin:0;overflow-wrap:anywhere}\n"
@@ -120,6 +123,7 @@ static const char html_css[] =
     "details.case.st-pass{border-left:5px solid var(--pass)}\n"
     "details.case.st-skip{border-left:5px dashed var(--skip)}\n"
     "details.case.st-warn{border-left:5px dashed var(--error)}\n"
+    "details.case.st-waived{border-left:5px dotted var(--fail)}\n"
     ".case-body{padding:0 .9rem .7rem}\n"
     ".why{border-left:3px solid var(--fail);padding:.1rem .7rem;margin:.5rem 0}\n"
     ".why.st-error{border-color:var(--error)}.why.st-skip{border-color:var(--skip)}\n"
@@ -162,6 +166,49 @@ html_count_phrase(struct hx__w *w, const struct hx_counts *n)
     if (n->warnings > 0)
         hx__w_fmt(w, " (%zu %s: good practice beyond the contract)", n->warnings,
                   n->warnings == 1 ? "warning" : "warnings");
+    if (n->waived > 0)
+        hx__w_fmt(w, "; %zu failed but waived", n->waived);
+}
+
+/* The waivers of the run and the baseline's fixed checks: what the gate
+ * accepted, and what it refused of the waivers themselves. */
+static void
+html_gate(struct hx__w *w, const struct hx_result *r, const struct hx_case **sorted)
+{
+    char line[1000];
+    bool any_fixed = false;
+
+    if (r->n_waivers == 0 && r->baseline == NULL)
+        return;
+    hx__w_raw(w, "<section id=\"gate\">\n<h2>Waivers and baseline</h2>\n<ul>\n");
+    for (size_t i = 0; i < r->n_waivers; i++) {
+        hx__waiver_line(r, i, line, sizeof line);
+        hx__w_fmt(w, "<li class=\"waiver w-%s\"><strong>%s</strong>: ",
+                  hx_waiver_state_name(r->waivers[i].state),
+                  hx_waiver_state_name(r->waivers[i].state));
+        html_text(w, line);
+        hx__w_raw(w, ". Reason: ");
+        html_text(w, r->waivers[i].reason);
+        hx__w_raw(w, "</li>\n");
+    }
+    if (r->baseline != NULL) {
+        hx__w_raw(w, "<li>Baseline: <code>");
+        html_text(w, r->baseline);
+        hx__w_raw(w, "</code> (run <code>");
+        html_text(w, r->baseline_run_id);
+        hx__w_raw(w, "</code>): a failure that failed there too is still failing and accepted; "
+                     "a new one fails the gate. Fixed since:");
+        for (size_t i = 0; i < r->n_cases; i++) {
+            if (sorted[i]->baseline != HX_BASELINE_FIXED)
+                continue;
+            hx__w_raw(w, " <code>");
+            html_text(w, sorted[i]->id);
+            hx__w_raw(w, "</code>");
+            any_fixed = true;
+        }
+        hx__w_raw(w, any_fixed ? "</li>\n" : " none</li>\n");
+    }
+    hx__w_raw(w, "</ul>\n</section>\n");
 }
 
 static void
@@ -490,10 +537,21 @@ html_case(struct hx__w *w, size_t index, const struct hx_case *c)
     }
     hx__w_raw(w, "</dd>\n</dl>\n");
     if (c->status != HX_STATUS_PASS && c->message != NULL) {
+        char lead[1200] = "";
+        if (c->status == HX_STATUS_WAIVED)
+            hx__waived_lead(c, lead, sizeof lead);
         hx__w_fmt(w, "<div class=\"why %s\"><strong>%s</strong>", html_class(c->status),
-                 c->status == HX_STATUS_FAIL    ? "Failed"
-                 : c->status == HX_STATUS_ERROR ? "Could not run"
-                                                : "Skipped because");
+                 c->status == HX_STATUS_FAIL     ? "Failed"
+                 : c->status == HX_STATUS_ERROR  ? "Could not run"
+                 : c->status == HX_STATUS_WAIVED ? "Waived"
+                                                 : "Skipped because");
+        if (hx__baseline_words(c->baseline) != NULL)
+            hx__w_fmt(w, " (%s)", hx__baseline_words(c->baseline));
+        if (lead[0] != '\0') {
+            hx__w_raw(w, " <span class=\"waiver\">");
+            html_text(w, lead);
+            hx__w_raw(w, "</span>");
+        }
         html_case_where(w, c);
         if (c->failure_type != NULL) {
             hx__w_raw(w, " <code>");
@@ -542,6 +600,7 @@ hx_report_html_render(const struct hx_result *r, struct cmn_buf *out)
     v = hx__verdict(&n);
     html_head(&w, r, v);
     html_summary(&w, r, &n, v);
+    html_gate(&w, r, sorted);
     html_checklist(&w, r, sorted);
     html_scenarios(&w, r, sorted);
     hx__w_raw(&w, "<section id=\"details\">\n<h2>Details</h2>\n");

@@ -74,6 +74,7 @@ json_counts(struct json_ctx *j, const struct hx_counts *n)
     json_set(j, o, "errors", json_integer((json_int_t)n->errors));
     json_set(j, o, "skipped", json_integer((json_int_t)n->skipped));
     json_set(j, o, "warnings", json_integer((json_int_t)n->warnings));
+    json_set(j, o, "waived", json_integer((json_int_t)n->waived));
     return o;
 }
 
@@ -162,8 +163,73 @@ json_step(struct json_ctx *j, const struct hx_step_result *s)
     return o;
 }
 
+/* null, or what a WAIVED case found and the waiver that accepts it. */
 static json_t *
-json_case(struct json_ctx *j, const struct hx_case *c)
+json_case_waived(struct json_ctx *j, const struct hx_result *r, const struct hx_case *c)
+{
+    json_t *o;
+
+    if (c->status != HX_STATUS_WAIVED || c->waiver == NULL)
+        return json_null();
+    o = json_object();
+    json_set(j, o, "status", json_string(hx_status_name(c->waived_status)));
+    json_set(j, o, "waiver", json_integer((json_int_t)(c->waiver - r->waivers)));
+    json_set(j, o, "check", json_str_or_null(c->waiver->check));
+    json_set(j, o, "reason", json_str_or_null(c->waiver->reason));
+    json_set(j, o, "owner", json_str_or_null(c->waiver->owner));
+    json_set(j, o, "expires", json_string(c->waiver->expires));
+    return o;
+}
+
+/* Every waiver of the run with its state and the cases it matched. */
+static json_t *
+json_waivers(struct json_ctx *j, const struct hx_result *r)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < r->n_waivers; i++) {
+        const struct hx_waiver *w = &r->waivers[i];
+        json_t *o = json_object();
+        json_set(j, o, "index", json_integer((json_int_t)i));
+        json_set(j, o, "check", json_str_or_null(w->check));
+        json_set(j, o, "target", json_str_or_null(w->target));
+        json_set(j, o, "reason", json_str_or_null(w->reason));
+        json_set(j, o, "owner", json_str_or_null(w->owner));
+        json_set(j, o, "expires", json_string(w->expires));
+        json_set(j, o, "state", json_string(hx_waiver_state_name(w->state)));
+        json_set(j, o, "cases", json_strings(j, w->cases, w->n_cases));
+        json_push(j, a, o);
+    }
+    return a;
+}
+
+/* null without --baseline; else the baseline and the ids of the cases of
+ * each mark, in report order. */
+static json_t *
+json_baseline(struct json_ctx *j, const struct hx_result *r, const struct hx_case **sorted)
+{
+    static const enum hx_baseline_mark marks[] = {HX_BASELINE_NEW, HX_BASELINE_STILL_FAILING,
+                                                  HX_BASELINE_FIXED};
+    static const char *const keys[] = {"new", "still_failing", "fixed"};
+    json_t *o;
+
+    if (r->baseline == NULL)
+        return json_null();
+    o = json_object();
+    json_set(j, o, "file", json_str_or_null(r->baseline));
+    json_set(j, o, "run_id", json_str_or_null(r->baseline_run_id));
+    for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+        json_t *ids = json_array();
+        for (size_t i = 0; sorted != NULL && i < r->n_cases; i++)
+            if (sorted[i]->baseline == marks[m])
+                json_push(j, ids, json_str_or_null(sorted[i]->id != NULL ? sorted[i]->id : ""));
+        json_set(j, o, keys[m], ids);
+    }
+    return o;
+}
+
+static json_t *
+json_case(struct json_ctx *j, const struct hx_result *r, const struct hx_case *c)
 {
     json_t *o = json_object(), *steps = json_array();
     bool skipped = c->status == HX_STATUS_SKIP;
@@ -184,6 +250,8 @@ json_case(struct json_ctx *j, const struct hx_case *c)
     json_set(j, o, "diagnosis", json_str_or_null(c->diagnosis));
     json_set(j, o, "started", json_time(c->started));
     json_set(j, o, "duration_ms", json_ms(c->seconds));
+    json_set(j, o, "waived", json_case_waived(j, r, c));
+    json_set(j, o, "baseline", json_str_or_null(hx_baseline_mark_name(c->baseline)));
     for (size_t i = 0; i < c->n_steps; i++)
         json_push(j, steps, json_step(j, &c->steps[i]));
     json_set(j, o, "steps", steps);
@@ -291,9 +359,11 @@ hx_report_json_build(const struct hx_result *r)
             json_push(&j, items, json_item(&j, r, sorted, list[i].id, list[i].title));
         json_extra_items(&j, items, r, sorted);
         for (size_t i = 0; i < r->n_cases; i++)
-            json_push(&j, cases, json_case(&j, sorted[i]));
+            json_push(&j, cases, json_case(&j, r, sorted[i]));
     }
     json_set(&j, root, "checklist", items);
+    json_set(&j, root, "waivers", json_waivers(&j, r));
+    json_set(&j, root, "baseline", json_baseline(&j, r, sorted));
     json_set(&j, root, "cases", cases);
     free(sorted);
     if (!j.ok) {

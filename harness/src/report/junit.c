@@ -200,14 +200,31 @@ junit_case(struct hx__w *w, const struct hx_case *c)
         xml_attr(w, "message", c->message ? c->message : "skipped");
         hx__w_raw(w, "/>\n");
         break;
+    case HX_STATUS_WAIVED: {
+        /* accepted by a waiver: skipped for CI, with what it found and why
+         * it is accepted */
+        char lead[1200], message[2400];
+        hx__waived_lead(c, lead, sizeof lead);
+        snprintf(message, sizeof message, "%s%s", lead, c->message ? c->message : "");
+        hx__w_raw(w, "      <skipped");
+        xml_attr(w, "message", message);
+        hx__w_raw(w, "/>\n      <system-out>");
+        junit_case_text(w, c, lead, true, false);
+        hx__w_raw(w, "</system-out>\n    </testcase>\n");
+        return;
+    }
     case HX_STATUS_FAIL:
     case HX_STATUS_ERROR: {
         const char *el = c->status == HX_STATUS_FAIL ? "failure" : "error";
+        char message[1400], mark[200] = "";
+        if (hx__baseline_words(c->baseline) != NULL)
+            snprintf(mark, sizeof mark, "%s: ", hx__baseline_words(c->baseline));
+        snprintf(message, sizeof message, "%s%s", mark, c->message ? c->message : el);
         hx__w_fmt(w, "      <%s", el);
-        xml_attr(w, "message", c->message ? c->message : el);
+        xml_attr(w, "message", message);
         xml_attr(w, "type", c->failure_type ? c->failure_type : el);
         hx__w_raw(w, ">");
-        junit_case_text(w, c, "", true, true);
+        junit_case_text(w, c, mark, true, true);
         hx__w_fmt(w, "</%s>\n", el);
         break;
     }
@@ -268,7 +285,7 @@ junit_render(const struct hx_result *r, struct hx__w *w)
         hx__w_raw(w, "  <testsuite");
         xml_attr(w, "name", groups[k]);
         hx__w_fmt(w, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"",
-                  gc.total, gc.failed, gc.errors, gc.skipped, t);
+                  gc.total, gc.failed, gc.errors, gc.skipped + gc.waived, t);
         xml_attr(w, "timestamp", ts);
         xml_attr(w, "hostname", r->hostname);
         hx__w_fmt(w, " id=\"%zu\"", k);

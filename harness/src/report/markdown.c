@@ -49,6 +49,9 @@ md_summary(struct hx__w *w, const struct hx_result *r, const struct hx_counts *n
            " in %.1f s\n\n",
            n->failed, n->errors, n->errors == 1 ? "error" : "errors", n->passed, n->skipped,
            n->total, r->seconds >= 0 ? r->seconds : 0.0);
+    if (n->waived > 0)
+        hx__w_fmt(w, "**%zu waived**: failed, and accepted by a waiver until its date\n\n",
+                  n->waived);
     hx__w_raw(w, "| Target | Profile | Run id | Date | Harness |\n|---|---|---|---|---|\n| ");
     md_code(w, r->target != NULL ? r->target : "(none)", true);
     hx__w_raw(w, " | ");
@@ -152,6 +155,8 @@ md_failure(struct hx__w *w, const struct hx_case *c)
         }
     }
     hx__w_raw(w, ")\n");
+    if (hx__baseline_words(c->baseline) != NULL)
+        hx__w_fmt(w, "   - Baseline: **%s**\n", hx__baseline_words(c->baseline));
     hx__w_raw(w, c->status == HX_STATUS_ERROR ? "   - Could not run: " : "   - Failed: ");
     if (c->message != NULL)
         md_code(w, c->message, false);
@@ -173,6 +178,60 @@ md_failure(struct hx__w *w, const struct hx_case *c)
         hx__w_raw(w, "   - **Remediation:** ");
         md_text(w, c->remediation);
         hx__w_raw(w, "\n");
+    }
+}
+
+/* The waived cases, the waivers' states and the baseline's fixed cases. */
+static void
+md_gate(struct hx__w *w, const struct hx_result *r, const struct hx_case **sorted,
+        const struct hx_counts *n)
+{
+    char line[1200];
+    bool any = false;
+
+    if (n->waived > 0) {
+        hx__w_fmt(w, "### Waived (%zu): failed, accepted until the waiver's date\n\n", n->waived);
+        for (size_t i = 0; i < r->n_cases; i++) {
+            if (sorted[i]->status != HX_STATUS_WAIVED)
+                continue;
+            hx__waived_lead(sorted[i], line, sizeof line);
+            hx__w_raw(w, "- ≈ ");
+            md_text(w, sorted[i]->id);
+            hx__w_raw(w, " ");
+            md_text(w, sorted[i]->title);
+            hx__w_raw(w, ": ");
+            md_text(w, line);
+            md_code(w, sorted[i]->message != NULL ? sorted[i]->message : "", false);
+            hx__w_raw(w, "\n");
+        }
+        hx__w_raw(w, "\n");
+    }
+    if (r->n_waivers > 0) {
+        hx__w_raw(w, "### Waivers\n\n");
+        for (size_t i = 0; i < r->n_waivers; i++) {
+            bool bad = r->waivers[i].state == HX_WAIVER_EXPIRED ||
+                       r->waivers[i].state == HX_WAIVER_UNUSED;
+            hx__waiver_line(r, i, line, sizeof line);
+            hx__w_fmt(w, "- %s**%s**: ", bad ? "✗ " : "", hx_waiver_state_name(r->waivers[i].state));
+            md_text(w, line);
+            hx__w_raw(w, "\n");
+        }
+        hx__w_raw(w, "\n");
+    }
+    if (r->baseline != NULL) {
+        hx__w_raw(w, "### Baseline\n\nAgainst ");
+        md_code(w, r->baseline, false);
+        hx__w_raw(w, " (run ");
+        md_code(w, r->baseline_run_id != NULL ? r->baseline_run_id : "?", false);
+        hx__w_raw(w, "): only new failures fail the gate. Fixed since:");
+        for (size_t i = 0; i < r->n_cases; i++) {
+            if (sorted[i]->baseline != HX_BASELINE_FIXED)
+                continue;
+            hx__w_raw(w, any ? ", " : " ");
+            md_text(w, sorted[i]->id);
+            any = true;
+        }
+        hx__w_raw(w, any ? "\n\n" : " none\n\n");
     }
 }
 
@@ -258,6 +317,7 @@ hx_report_markdown_render(const struct hx_result *r, struct cmn_buf *out)
             }
         hx__w_raw(&w, "\n");
     }
+    md_gate(&w, r, sorted, &n);
     if (n.skipped > 0) {
         hx__w_fmt(&w, "<details><summary>Skipped (%zu)</summary>\n\n", n.skipped);
         more = md_entries(&w, r, sorted, true, start, 300);

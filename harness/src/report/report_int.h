@@ -94,6 +94,18 @@ const char *hx__status_symbol(enum hx_status s);
 /* "PASS", "FAIL", "ERROR", "SKIP". Static. */
 const char *hx__status_word(enum hx_status s);
 
+/* For people: "new since the baseline", "still failing (in the baseline
+ * too)", "fixed since the baseline"; NULL for HX_BASELINE_NONE. Static. */
+const char *hx__baseline_words(enum hx_baseline_mark m);
+/* The first words of a WAIVED case's text, to be followed by its message:
+ * "WAIVED until 2027-01-31 (owner: ...; reason: ...); the check found
+ * (fail): ", cut to fit out. */
+void hx__waived_lead(const struct hx_case *c, char *out, size_t size);
+/* One line for people on a waiver of the run and its state, e.g. "waiver 2
+ * (SEC-CORS-*, owner ...) expired on 2026-01-31: it waives nothing and fails
+ * the gate", cut to fit out. */
+void hx__waiver_line(const struct hx_result *r, size_t index, char *out, size_t size);
+
 /* The cases in the order every report writes them: by id, then group, then
  * file, then the order they were added (so two runs of the same scenarios
  * list them alike). Returns new (free() the array, not the cases), or NULL

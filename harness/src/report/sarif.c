@@ -125,10 +125,36 @@ sarif_rule(struct sarif_ctx *x, const struct hx_case *c)
 static const struct hx_step_result *
 sarif_deciding_step(const struct hx_case *c)
 {
+    enum hx_status found = c->status == HX_STATUS_WAIVED ? c->waived_status : c->status;
+
     for (size_t i = 0; i < c->n_steps; i++)
-        if (c->steps[i].status == c->status)
+        if (c->steps[i].status == found)
             return &c->steps[i];
     return NULL;
+}
+
+/* A waived finding: suppressed outside the analysed artifact (the waivers
+ * file), accepted, with the waiver's reason, owner and last day. */
+static json_t *
+sarif_suppressions(struct sarif_ctx *x, const struct hx_case *c)
+{
+    json_t *list = json_array(), *s = json_object(), *props = json_object();
+    const struct hx_waiver *w = c->waiver;
+    char why[1000];
+
+    snprintf(why, sizeof why, "%.600s (owner: %.200s; until %s)",
+             w != NULL && w->reason ? w->reason : "?", w != NULL && w->owner ? w->owner : "?",
+             w != NULL ? w->expires : "?");
+    sarif_set(x, s, "kind", json_string("external"));
+    sarif_set(x, s, "status", json_string("accepted"));
+    sarif_set(x, s, "justification", sarif_text(why));
+    sarif_set(x, props, "waiverCheck", sarif_text(w != NULL ? w->check : NULL));
+    sarif_set(x, props, "owner", sarif_text(w != NULL ? w->owner : NULL));
+    sarif_set(x, props, "expires", sarif_text(w != NULL ? w->expires : NULL));
+    sarif_set(x, props, "waivedStatus", json_string(hx_status_name(c->waived_status)));
+    sarif_set(x, s, "properties", props);
+    sarif_push(x, list, s);
+    return list;
 }
 
 static json_t *
@@ -158,6 +184,11 @@ sarif_result(struct sarif_ctx *x, const struct hx_result *r, const struct hx_cas
              r->target != NULL ? r->target : "");
     sarif_set(x, fp, "authconform/v1", sarif_text(key));
     sarif_set(x, res, "partialFingerprints", fp);
+    if (c->status == HX_STATUS_WAIVED)
+        sarif_set(x, res, "suppressions", sarif_suppressions(x, c));
+    if (c->baseline == HX_BASELINE_NEW || c->baseline == HX_BASELINE_STILL_FAILING)
+        sarif_set(x, res, "baselineState",
+                  json_string(c->baseline == HX_BASELINE_NEW ? "new" : "unchanged"));
     return res;
 }
 
@@ -192,7 +223,8 @@ hx_report_sarif_build(const struct hx_result *r)
     for (size_t i = 0; sorted != NULL && i < r->n_cases; i++) {
         const struct hx_case *c = sorted[i];
         sarif_push(&x, rules, sarif_rule(&x, c));
-        if (c->status == HX_STATUS_FAIL || c->status == HX_STATUS_WARN) {
+        if (c->status == HX_STATUS_FAIL || c->status == HX_STATUS_WARN ||
+            c->status == HX_STATUS_WAIVED) {
             sarif_push(&x, results, sarif_result(&x, r, c, i));
         } else if (c->status == HX_STATUS_ERROR) {
             json_t *n = json_object(), *desc = json_object();
@@ -203,6 +235,18 @@ hx_report_sarif_build(const struct hx_result *r)
             sarif_set(&x, n, "associatedRule", desc);
             sarif_push(&x, notes, n);
         }
+    }
+    /* a waiver that fails the gate is the invocation's finding, not a rule's */
+    for (size_t i = 0; i < r->n_waivers; i++) {
+        char line[1000];
+        json_t *n;
+        if (r->waivers[i].state != HX_WAIVER_EXPIRED && r->waivers[i].state != HX_WAIVER_UNUSED)
+            continue;
+        hx__waiver_line(r, i, line, sizeof line);
+        n = json_object();
+        sarif_set(&x, n, "level", json_string("error"));
+        sarif_set(&x, n, "message", sarif_message(&x, line));
+        sarif_push(&x, notes, n);
     }
     sarif_set(&x, driver, "rules", rules);
     sarif_set(&x, tool, "driver", driver);

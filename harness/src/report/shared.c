@@ -265,6 +265,8 @@ hx__status_symbol(enum hx_status s)
         return "–";
     case HX_STATUS_WARN:
         return "⚠";
+    case HX_STATUS_WAIVED:
+        return "≈";
     }
     return "?";
 }
@@ -283,8 +285,61 @@ hx__status_word(enum hx_status s)
         return "SKIP";
     case HX_STATUS_WARN:
         return "WARN";
+    case HX_STATUS_WAIVED:
+        return "WAIVED";
     }
     return "UNKNOWN";
+}
+
+const char *
+hx__baseline_words(enum hx_baseline_mark m)
+{
+    switch (m) {
+    case HX_BASELINE_NONE:
+        return NULL;
+    case HX_BASELINE_NEW:
+        return "new since the baseline";
+    case HX_BASELINE_STILL_FAILING:
+        return "still failing (in the baseline too)";
+    case HX_BASELINE_FIXED:
+        return "fixed since the baseline";
+    }
+    return NULL;
+}
+
+void
+hx__waived_lead(const struct hx_case *c, char *out, size_t size)
+{
+    const struct hx_waiver *w = c->waiver;
+
+    snprintf(out, size, "WAIVED until %s (owner: %.200s; reason: %.600s); the check found (%s): ",
+             w != NULL ? w->expires : "?", w != NULL && w->owner ? w->owner : "?",
+             w != NULL && w->reason ? w->reason : "?", hx_status_name(c->waived_status));
+}
+
+void
+hx__waiver_line(const struct hx_result *r, size_t index, char *out, size_t size)
+{
+    const struct hx_waiver *w = &r->waivers[index];
+    const char *what = "";
+
+    switch (w->state) {
+    case HX_WAIVER_UNUSED:
+        what = "matched no check of this run: a stale waiver, it fails the gate until removed";
+        break;
+    case HX_WAIVER_UNNEEDED:
+        what = "matched only checks that did not fail: it waives nothing now";
+        break;
+    case HX_WAIVER_APPLIED:
+        what = "waives the failures it matched";
+        break;
+    case HX_WAIVER_EXPIRED:
+        what = "has expired: it waives nothing and fails the gate";
+        break;
+    }
+    snprintf(out, size, "waiver %zu (check %.100s%s%.200s, owner %.100s, until %s) %s", index,
+             w->check ? w->check : "?", w->target ? ", target " : "", w->target ? w->target : "",
+             w->owner ? w->owner : "?", w->expires, what);
 }
 
 struct shared_sort_entry {

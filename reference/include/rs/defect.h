@@ -29,10 +29,12 @@ enum rs_defect {
     RS_DEFECT_COUNT_
 };
 
-/* The active defect: set once in main before any thread starts (the same
- * rule as the log level), read-only afterwards. Returns 0 or RS_E_INVAL for
- * an unknown name; NULL selects none (tests, between servers). */
-int rs_defect_select(const char *name);
+/* The active defects: set once in main before any thread starts (the same
+ * rule as the log level), read-only afterwards. names is one name or
+ * several separated by commas ("no-csp,health-requires-token"); they
+ * replace those active before. Returns 0, or RS_E_INVAL for an unknown
+ * name (nothing changed); NULL selects none (tests, between servers). */
+int rs_defect_select(const char *names);
 bool rs_defect_active(enum rs_defect d);
 /* Prints every name and what it breaks, one a line. */
 void rs_defect_list(FILE *out);

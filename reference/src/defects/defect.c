@@ -15,30 +15,42 @@ static const struct {
 #undef RS_DEFECT_ITEM
 };
 
-/* The active defect: set once in main before any thread starts, read-only
+/* The active defects: set once in main before any thread starts, read-only
  * afterwards (the same rule as the log level). */
-static enum rs_defect defect_active = RS_DEFECT_NONE_;
+static bool defect_active[RS_DEFECT_COUNT_];
+
+/* The defect named by the n bytes at name, or RS_DEFECT_NONE_. */
+static enum rs_defect
+defect_find(const char *name, size_t n)
+{
+    for (int i = 1; i < RS_DEFECT_COUNT_; i++)
+        if (strlen(defect_table[i].name) == n && strncmp(defect_table[i].name, name, n) == 0)
+            return (enum rs_defect)i;
+    return RS_DEFECT_NONE_;
+}
 
 int
-rs_defect_select(const char *name)
+rs_defect_select(const char *names)
 {
-    if (name == NULL) {
-        defect_active = RS_DEFECT_NONE_;
-        return 0;
+    bool chosen[RS_DEFECT_COUNT_] = {false};
+
+    for (const char *p = names; p != NULL && *p != '\0';) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+        enum rs_defect d = defect_find(p, n);
+        if (d == RS_DEFECT_NONE_)
+            return RS_E_INVAL;
+        chosen[d] = true;
+        p = comma != NULL ? comma + 1 : p + n;
     }
-    for (int i = 1; i < RS_DEFECT_COUNT_; i++) {
-        if (strcmp(defect_table[i].name, name) == 0) {
-            defect_active = (enum rs_defect)i;
-            return 0;
-        }
-    }
-    return RS_E_INVAL;
+    memcpy(defect_active, chosen, sizeof defect_active);
+    return 0;
 }
 
 bool
 rs_defect_active(enum rs_defect d)
 {
-    return defect_active == d;
+    return (unsigned)d < RS_DEFECT_COUNT_ && defect_active[d];
 }
 
 void

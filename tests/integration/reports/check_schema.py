@@ -51,6 +51,16 @@ def main():
         "missing response body": lambda d: first_exchange(d)["response"].pop("body"),
         "bad timestamp": lambda d: d["run"].update(started="yesterday"),
         "unknown verdict": lambda d: d["summary"].update(verdict="ok"),
+        "waived case without its waiver": lambda d: next(
+            c for c in d["cases"] if c["status"] == "fail").update(status="waived"),
+        "waiver member on a failure": lambda d: next(
+            c for c in d["cases"] if c["status"] == "fail").update(
+                waived={"status": "fail", "waiver": 0, "check": "X", "reason": "r",
+                        "owner": "o", "expires": "2027-01-01"}),
+        "unknown waiver state": lambda d: d["waivers"].append(
+            {"index": 0, "check": "X", "target": None, "reason": "r", "owner": "o",
+             "expires": "2027-01-01", "state": "stale", "cases": []}),
+        "unknown baseline mark": lambda d: d["cases"][0].update(baseline="old"),
     }
     for name, edit in mutations.items():
         if validator.is_valid(broken(edit)):

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hx/result.h"
+#include "hx/waivers.h"
 
 /* What the hostile target answered: bytes, not a C string. */
 static const char sample_hostile_body[] =
@@ -185,6 +186,43 @@ sample_result(int variant)
         hx_case_finish(c);
     }
     return r;
+}
+
+/* Variant 1 as the CI gate sees it (variant 2 of report_sample_write):
+ * run with three waivers on the day 2026-12-05, one that waives the errored
+ * SEC-RATELIMIT-001, one that matches nothing (unused), one expired; and
+ * against variant 0 as its baseline: QS-SIGNUP-001 new, QS-SIGNIN-002 still
+ * failing, SEC-HS256-001 fixed. */
+__attribute__((unused)) static void
+sample_gate(struct hx_result *r)
+{
+    static const char *const checks[] = {"SEC-RATELIMIT-*", "SEC-CORS-*", "QS-SIGNUP-001"};
+    static const char *const expires[] = {"2027-01-31", "2027-01-31", "2026-11-30"};
+
+    r->waivers = calloc(3, sizeof *r->waivers);
+    if (r->waivers == NULL)
+        return;
+    r->n_waivers = 3;
+    for (size_t i = 0; i < 3; i++) {
+        r->waivers[i].check = strdup(checks[i]);
+        r->waivers[i].reason = strdup("the limiter moves to the gateway <next> sprint");
+        r->waivers[i].owner = strdup("platform team");
+        memcpy(r->waivers[i].expires, expires[i], sizeof r->waivers[i].expires);
+    }
+    r->waivers[1].target = strdup("http://127.0.0.1:8000");
+    hx_waivers_expire(r->waivers, r->n_waivers, "2026-12-05");
+    hx_waivers_settle(r);
+    r->baseline = strdup("reports/accepted/report.json");
+    r->baseline_run_id = strdup("run-0001");
+    for (size_t i = 0; i < r->n_cases; i++) {
+        struct hx_case *c = r->cases[i];
+        if (strcmp(c->id, "QS-SIGNUP-001") == 0)
+            c->baseline = HX_BASELINE_NEW;
+        else if (strcmp(c->id, "QS-SIGNIN-002") == 0)
+            c->baseline = HX_BASELINE_STILL_FAILING;
+        else if (strcmp(c->id, "SEC-HS256-001") == 0)
+            c->baseline = HX_BASELINE_FIXED;
+    }
 }
 
 #endif

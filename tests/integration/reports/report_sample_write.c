@@ -18,11 +18,14 @@ main(int argc, char **argv)
     char path[4096];
     int rc = 0;
 
-    if (argc != 3 || (argv[1][0] != '0' && argv[1][0] != '1')) {
-        fprintf(stderr, "usage: report_sample_write 0|1 DIR\n");
+    if (argc != 3 || argv[1][0] < '0' || argv[1][0] > '2' || argv[1][1] != '\0') {
+        fprintf(stderr, "usage: report_sample_write 0|1|2 DIR\n");
         return 2;
     }
-    r = sample_result(argv[1][0] - '0');
+    /* 2: run 1 with waivers and a baseline (sample_gate) */
+    r = sample_result(argv[1][0] == '0' ? 0 : 1);
+    if (r != NULL && argv[1][0] == '2')
+        sample_gate(r);
     snprintf(path, sizeof path, "%s/report.html", argv[2]);
     if (rc == 0)
         rc = hx_report_html_write(r, path, &err);

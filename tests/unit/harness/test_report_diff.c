@@ -85,8 +85,8 @@ test_report_diff_reports_new_failures_fixes_and_new_skips(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nStill failing (2):\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nNew checks (1):\n  ✓ SEC-RACE-001  (absent) -> pass"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "(run run-0001, 2026-11-25T09:46:40Z)"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "1 new failures, 2 still failing, 1 fixed, 1 newly "
-                                       "skipped, 0 now run, 1 new checks, 0 removed\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "1 new failures, 2 still failing, 1 fixed, 0 newly "
+                                       "waived, 1 newly skipped, 0 now run, 1 new checks, 0 removed\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "REGRESSED: 1 check got worse\n"));
     free(out);
 
@@ -224,6 +224,35 @@ run_main(int argc, const char **argv)
 }
 
 static void
+test_report_diff_a_waived_case_is_not_a_regression(void)
+{
+    struct scratch s;
+    struct hx_result *r;
+    char *out;
+    int rc;
+
+    scratch_init(&s);
+    write_variant(s.old_path, 1); /* SEC-RATELIMIT-001 errors */
+    r = sample_result(1);
+    sample_gate(r); /* ... and is waived */
+    CU_ASSERT_EQUAL(hx_report_json_write(r, s.new_path, NULL), 0);
+    hx_result_free(r);
+    out = diff_text(s.old_path, s.new_path, 0, &rc, NULL);
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nWaived (failing, accepted by a waiver) (1):\n  ≈ "
+                                       "SEC-RATELIMIT-001  error -> waived"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "0 new failures, 2 still failing, 0 fixed, 1 newly waived"));
+    free(out);
+    /* the other way: a waived failure that is no longer waived still failed before */
+    out = diff_text(s.new_path, s.old_path, 0, &rc, NULL);
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nStill failing (3):\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n  ! SEC-RATELIMIT-001  waived -> error"));
+    free(out);
+    scratch_cleanup(&s);
+}
+
+static void
 test_report_diff_main_exits_0_1_or_2(void)
 {
     struct scratch s;
@@ -251,6 +280,7 @@ main(void)
         TU_TEST(test_report_diff_strict_counts_checks_that_stopped_running),
         TU_TEST(test_report_diff_counts_a_new_failing_check_as_regression),
         TU_TEST(test_report_diff_names_file_and_field_of_a_bad_report),
+        TU_TEST(test_report_diff_a_waived_case_is_not_a_regression),
         TU_TEST(test_report_diff_main_exits_0_1_or_2),
         {NULL, NULL},
     };
