@@ -10,6 +10,7 @@
 #   make fuzz              each fuzz target for FUZZ_SECONDS (default 60), FUZZ_JOBS at a time,
 #                          then a table of executions and coverage (tests/fuzz/README.md)
 #   make bench             figures, not pass/fail
+#   make package           the Debian package of both programs, in build/ (cpack -G DEB)
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
 BUILD ?= build-sanitize
@@ -30,7 +31,7 @@ FUZZ_TEST_JOBS ?= $(shell expr $(JOBS) \* 2)
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= $(JOBS)
 
-.PHONY: all deps build fuzz-build test fuzz demo bench install clean
+.PHONY: all deps build fuzz-build test fuzz demo bench install package clean
 
 all: build
 
@@ -70,6 +71,9 @@ bench:
 
 install: build
 	cmake --install $(BUILD)
+
+package: build
+	@cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf build build-sanitize build-fuzz
