@@ -4,7 +4,9 @@
  * Reading a report.json back: what `authconform diff` and `authconform run
  * --baseline` know of an earlier run. Only the fields they need are read,
  * and each is checked: a file that is not a report.json of authconform (or
- * of a newer format version) is refused with the file and the field.
+ * of a newer format version) is refused with the file and the field (the
+ * file, format and version as hx/report_json_read.h checks them; that
+ * module reads a whole result back, for merge).
  *
  * Cases of two reports are matched by id: the n-th case with an id in one
  * report with the n-th case with the same id in the other.
@@ -39,10 +41,6 @@ struct hx_report_doc {
  * reason in err (may be NULL); call hx_report_doc_cleanup() either way. */
 int hx_report_doc_read(const char *path, struct hx_report_doc *d, struct hx_error *err);
 void hx_report_doc_cleanup(struct hx_report_doc *d);
-
-/* Parses a status name of report.json ("pass", ..., "waived"). Returns 0
- * or HX_E_PARSE. */
-int hx_report_status_parse(const char *s, enum hx_status *out);
 
 /* Pairs each case of a with the case of b that has its id and occurrence
  * (sets peer on both sides). */

@@ -1,16 +1,12 @@
 /* Reading a report.json back (see hx/report_read.h). */
 #include "hx/report_read.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmn/env.h"
 #include "cmn/json.h"
-#include "hx/report_json.h"
+#include "hx/report_json_read.h"
 #include "report_int.h"
-
-#define READ_MAX_DEPTH 64
 
 void
 hx_report_doc_cleanup(struct hx_report_doc *d)
@@ -18,20 +14,6 @@ hx_report_doc_cleanup(struct hx_report_doc *d)
     free(d->cases);
     json_decref(d->root);
     memset(d, 0, sizeof *d);
-}
-
-int
-hx_report_status_parse(const char *s, enum hx_status *out)
-{
-    static const enum hx_status all[] = {HX_STATUS_PASS, HX_STATUS_FAIL, HX_STATUS_ERROR,
-                                         HX_STATUS_SKIP, HX_STATUS_WARN, HX_STATUS_WAIVED};
-    for (size_t i = 0; s != NULL && i < sizeof all / sizeof all[0]; i++) {
-        if (strcmp(s, hx_status_name(all[i])) == 0) {
-            *out = all[i];
-            return 0;
-        }
-    }
-    return HX_E_PARSE;
 }
 
 static const char *
@@ -44,43 +26,16 @@ read_run_str(const json_t *run, const char *key)
 int
 hx_report_doc_read(const char *path, struct hx_report_doc *d, struct hx_error *err)
 {
-    char *text = NULL, reason[160] = "";
-    const char *format;
     json_t *cases, *run;
-    long long version;
+    char names[160];
     int rc;
 
     memset(d, 0, sizeof *d);
     d->path = path;
-    rc = cmn_read_file_trimmed(path, HX__REPORT_MAX, &text);
-    if (rc != 0) {
-        hx_error_set(err, path, 0, "%s: cannot read: %s", path,
-                     rc == CMN_E_IO ? strerror(errno) : hx_strerror(rc));
-        return rc == CMN_E_NOMEM ? HX_E_NOMEM : HX_E_IO;
-    }
-    d->root = cmn_json_parse_strict(text, strlen(text), READ_MAX_DEPTH, reason, sizeof reason);
-    free(text);
-    if (d->root == NULL) {
-        hx_error_set(err, path, 0, "%s: not a JSON report: %s", path, reason);
-        return HX_E_PARSE;
-    }
-    format = json_is_object(d->root) ? cmn_json_get_str(d->root, "format") : NULL;
-    if (format == NULL || strcmp(format, HX_REPORT_JSON_FORMAT) != 0) {
-        hx_error_set(err, path, 0, "%s: format: expected \"%s\" (a report.json of authconform)",
-                     path, HX_REPORT_JSON_FORMAT);
-        return HX_E_PARSE;
-    }
-    if (cmn_json_get_int(d->root, "version", &version) != 0 || version < 1) {
-        hx_error_set(err, path, 0, "%s: version: expected a positive integer", path);
-        return HX_E_PARSE;
-    }
-    if (version > HX_REPORT_JSON_VERSION) {
-        hx_error_set(err, path, 0,
-                     "%s: version: %lld is newer than this authconform reads (%d); "
-                     "use a newer authconform",
-                     path, version, HX_REPORT_JSON_VERSION);
-        return HX_E_PARSE;
-    }
+    /* the file, its format and version, as every reader of report.json checks them */
+    rc = hx_report_json_load(path, &d->root, err);
+    if (rc != 0)
+        return rc;
     run = json_object_get(d->root, "run");
     d->run_id = read_run_str(run, "id");
     d->target = read_run_str(run, "target");
@@ -104,11 +59,10 @@ hx_report_doc_read(const char *path, struct hx_report_doc *d, struct hx_error *e
             hx_error_set(err, path, 0, "%s: cases[%zu].id: expected a non-empty string", path, i);
             return HX_E_PARSE;
         }
-        if (hx_report_status_parse(cmn_json_get_str(c, "status"), &dc->status) != 0) {
-            hx_error_set(err, path, 0,
-                         "%s: cases[%zu].status: expected one of pass, fail, error, skip, warn, "
-                         "waived",
-                         path, i);
+        if (hx_report_json_status_parse(cmn_json_get_str(c, "status"), &dc->status) != 0) {
+            hx_report_json_status_names(names, sizeof names);
+            hx_error_set(err, path, 0, "%s: cases[%zu].status: expected one of %s", path, i,
+                         names);
             return HX_E_PARSE;
         }
         dc->title = cmn_json_get_str(c, "title");
