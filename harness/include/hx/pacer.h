@@ -6,9 +6,11 @@
  * stays within the target's limit, so that the checks are judged on answers
  * and not on 429s, and a run takes no longer than the limit makes it.
  *
- * Each route (a key: the URL without its query) keeps the times of its
- * last sends. With a pace of N per WINDOW seconds (--pace, the profile's
- * limits.pace), a send waits until fewer than N left in the last WINDOW;
+ * Each route (a key: the URL without its query) keeps its sends. With a
+ * pace of N per WINDOW seconds (--pace, the profile's limits.pace), at most
+ * N leave before a pause of WINDOW after the last of them (a limiter that
+ * counts since the last request, as Better Auth's, lets no more through;
+ * a sliding or fixed window of that size none either);
  * whatever the pace, a 429 closes its route until the wait the answer asks
  * for (Retry-After and its kin) has passed. Thread-safe: the scenario loop
  * and the probe threads share one pacer.
@@ -26,8 +28,8 @@ int hx_pace_parse(const char *text, unsigned *slots, double *window, char *why, 
 
 struct hx_pacer_route {
     char key[512];
-    double *sent; /* new: send times in the window, oldest first (slots of them) */
-    size_t n_sent;
+    size_t count;        /* sends of the current run (see hx_pacer_try) */
+    double last;         /* the last send's time */
     double closed_until; /* a 429 asked to wait until then */
 };
 

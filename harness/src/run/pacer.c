@@ -62,8 +62,6 @@ hx_pacer_init(struct hx_pacer *p, unsigned slots, double window)
 void
 hx_pacer_cleanup(struct hx_pacer *p)
 {
-    for (size_t i = 0; i < p->n_routes; i++)
-        free(p->routes[i].sent);
     pthread_mutex_destroy(&p->lock);
     memset(p, 0, sizeof *p);
 }
@@ -82,8 +80,7 @@ pacer_route(struct hx_pacer *p, const char *key)
         return NULL;
     r = &p->routes[p->n_routes];
     memset(r, 0, sizeof *r);
-    if (p->slots > 0 && (r->sent = calloc(p->slots, sizeof *r->sent)) == NULL)
-        return NULL;
+    r->last = -1e300; /* no send yet */
     snprintf(r->key, sizeof r->key, "%s", key);
     p->n_routes++;
     return r;
@@ -107,23 +104,21 @@ hx_pacer_try(struct hx_pacer *p, const char *key, size_t n, double now)
         goto out; /* no pace, or a route the pace does not count */
     if (n > p->slots)
         n = p->slots;
-    /* forget the sends that left the window */
-    {
-        size_t old = 0;
-        while (old < r->n_sent && r->sent[old] <= now - p->window)
-            old++;
-        memmove(r->sent, r->sent + old, (r->n_sent - old) * sizeof *r->sent);
-        r->n_sent -= old;
-    }
-    if (r->n_sent + n > p->slots) {
-        /* the send that must leave the window first */
-        wait = r->sent[r->n_sent + n - p->slots - 1] + p->window - now;
+    /* a run of sends ends when the window passes without one; within a
+     * run, at most slots leave, and the next run starts a window after the
+     * run's last send. That is how a limiter that counts since the last
+     * request (Better Auth's) sees it, and it never exceeds a sliding or a
+     * fixed window of the same size either */
+    if (now - r->last > p->window)
+        r->count = 0;
+    if (r->count + n > p->slots) {
+        wait = r->last + p->window - now + 0.05; /* just past the window's end */
         if (wait < 0.001)
             wait = 0.001;
         goto out;
     }
-    for (size_t i = 0; i < n; i++)
-        r->sent[r->n_sent++] = now;
+    r->count += n;
+    r->last = now;
 out:
     pthread_mutex_unlock(&p->lock);
     return wait;

@@ -51,19 +51,21 @@ test_pacer_lets_slots_through_per_window_and_says_how_long_to_wait(void)
     CU_ASSERT_EQUAL(hx_pacer_try(&p, k, 1, 100.0), 0);
     CU_ASSERT_EQUAL(hx_pacer_try(&p, k, 1, 101.0), 0);
     CU_ASSERT_EQUAL(hx_pacer_try(&p, k, 1, 102.0), 0);
-    /* the fourth waits for the first to leave the window */
-    CU_ASSERT_DOUBLE_EQUAL(hx_pacer_try(&p, k, 1, 103.0), 7.0, 1e-9);
+    /* the fourth waits a window after the last of the three (and a little) */
+    CU_ASSERT_DOUBLE_EQUAL(hx_pacer_try(&p, k, 1, 103.0), 9.05, 1e-9);
     /* asking again counts nothing */
-    CU_ASSERT_DOUBLE_EQUAL(hx_pacer_try(&p, k, 1, 105.0), 5.0, 1e-9);
-    CU_ASSERT_EQUAL(hx_pacer_try(&p, k, 1, 110.5), 0);
-    /* two together wait for two to leave: the one of 101 and the one of 102 */
-    CU_ASSERT_DOUBLE_EQUAL(hx_pacer_try(&p, k, 2, 110.5), 1.5, 1e-9);
-    CU_ASSERT_EQUAL(hx_pacer_try(&p, k, 2, 112.0), 0);
+    CU_ASSERT_DOUBLE_EQUAL(hx_pacer_try(&p, k, 1, 105.0), 7.05, 1e-9);
+    /* a window after the first is not enough: the last one counts */
+    CU_ASSERT_DOUBLE_EQUAL(hx_pacer_try(&p, k, 1, 110.5), 1.55, 1e-9);
+    CU_ASSERT_EQUAL(hx_pacer_try(&p, k, 1, 112.1), 0);
+    /* two together fit beside the one */
+    CU_ASSERT_EQUAL(hx_pacer_try(&p, k, 2, 112.2), 0);
+    CU_ASSERT_DOUBLE_EQUAL(hx_pacer_try(&p, k, 1, 113.0), 9.25, 1e-9);
     /* another route has a window of its own */
     CU_ASSERT_EQUAL(hx_pacer_try(&p, "https://a.example/api/auth/sign-up/email", 3, 112.0), 0);
     /* more than the slots at once: the slots */
     CU_ASSERT_EQUAL(hx_pacer_try(&p, "https://b.example/x", 9, 0.0), 0);
-    CU_ASSERT(hx_pacer_try(&p, "https://b.example/x", 1, 1.0) > 8.9);
+    CU_ASSERT_DOUBLE_EQUAL(hx_pacer_try(&p, "https://b.example/x", 1, 1.0), 9.05, 1e-9);
     /* n 0: not counted, only a hold applies */
     CU_ASSERT_EQUAL(hx_pacer_try(&p, "https://b.example/x", 0, 1.0), 0);
     hx_pacer_cleanup(&p);
