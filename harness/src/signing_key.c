@@ -1,4 +1,5 @@
-/* Ed25519 keys for evidence bundles: load, make, identify, sign, verify. */
+/* Ed25519 keys: load (PEM, or a private JWK), make, identify, sign,
+ * verify; for evidence bundles and for the target's token key. */
 #include "hx/signing_key.h"
 
 #include <errno.h>
@@ -12,6 +13,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <jansson.h>
+
+#include "cmn/b64url.h"
 #include "cmn/env.h"
 
 struct hx_signing_key {
@@ -52,7 +56,8 @@ signing_key_wrap(EVP_PKEY *pkey, bool has_private, const char *name, struct hx_s
     }
     k = calloc(1, sizeof *k);
     len = i2d_PUBKEY(pkey, &der);
-    if (k == NULL || len <= 0 || EVP_Digest(der, (size_t)len, digest, &dlen, EVP_sha256(), NULL) != 1)
+    if (k == NULL || len <= 0 ||
+        EVP_Digest(der, (size_t)len, digest, &dlen, EVP_sha256(), NULL) != 1)
         goto cleanup;
     for (unsigned int i = 0; i < dlen && 2 * i + 2 < sizeof k->id; i++)
         snprintf(k->id + 2 * i, 3, "%02x", digest[i]);
@@ -94,12 +99,77 @@ signing_key_pem_hint(const char *pem, size_t n, bool want_private)
     return hint;
 }
 
+/* A private Ed25519 JWK (RFC 8037: kty OKP, crv Ed25519, d, and x when
+ * given must be d's public half). */
+static int
+signing_key_parse_jwk(const char *text, size_t n, const char *name, struct hx_signing_key **out,
+                      struct hx_error *err)
+{
+    json_error_t jerr;
+    json_t *jwk = json_loadb(text, n, JSON_REJECT_DUPLICATES, &jerr);
+    const char *kty, *crv, *d, *x;
+    unsigned char *raw = NULL, *xraw = NULL, pub[32];
+    size_t raw_len = 0, xraw_len = 0, pub_len = sizeof pub;
+    EVP_PKEY *pkey = NULL;
+    int rc = HX_E_PARSE;
+
+    if (jwk == NULL || !json_is_object(jwk)) {
+        hx_error_set(err, name, 0, "%s: not a JWK (a JSON object): %s", name,
+                     jwk == NULL ? jerr.text : "another JSON value");
+        goto out;
+    }
+    kty = json_string_value(json_object_get(jwk, "kty"));
+    crv = json_string_value(json_object_get(jwk, "crv"));
+    d = json_string_value(json_object_get(jwk, "d"));
+    x = json_string_value(json_object_get(jwk, "x"));
+    if (kty == NULL || strcmp(kty, "OKP") != 0 || crv == NULL || strcmp(crv, "Ed25519") != 0) {
+        hx_error_set(err, name, 0, "%s: kty/crv: the JWK is %s/%s, not OKP/Ed25519", name,
+                     kty ? kty : "(none)", crv ? crv : "(none)");
+        goto out;
+    }
+    if (d == NULL) {
+        hx_error_set(err, name, 0, "%s: d: the JWK has no private part (a public key)", name);
+        goto out;
+    }
+    if (cmn_b64url_decode(d, strlen(d), &raw, &raw_len) != 0 || raw_len != 32) {
+        hx_error_set(err, name, 0, "%s: d: expected 32 bytes in base64url", name);
+        goto out;
+    }
+    pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, raw, raw_len);
+    if (pkey == NULL || EVP_PKEY_get_raw_public_key(pkey, pub, &pub_len) != 1) {
+        hx_error_set(err, name, 0, "%s: d: not an Ed25519 private key", name);
+        goto out;
+    }
+    if (x != NULL && (cmn_b64url_decode(x, strlen(x), &xraw, &xraw_len) != 0 ||
+                      xraw_len != pub_len || memcmp(xraw, pub, pub_len) != 0)) {
+        hx_error_set(err, name, 0, "%s: x: not the public half of d", name);
+        goto out;
+    }
+    rc = signing_key_wrap(pkey, true, name, out, err);
+    pkey = NULL;
+out:
+    if (raw != NULL)
+        OPENSSL_cleanse(raw, raw_len);
+    free(raw);
+    free(xraw);
+    EVP_PKEY_free(pkey);
+    json_decref(jwk);
+    ERR_clear_error();
+    return rc;
+}
+
 static int
 signing_key_parse(const char *pem, size_t n, const char *name, bool want_private,
                   struct hx_signing_key **out, struct hx_error *err)
 {
     BIO *bio;
     EVP_PKEY *pkey;
+    size_t lead = 0;
+
+    while (lead < n && strchr(" \t\r\n", pem[lead]) != NULL && pem[lead] != '\0')
+        lead++;
+    if (want_private && lead < n && pem[lead] == '{' && n <= HX_SIGNING_KEY_FILE_MAX)
+        return signing_key_parse_jwk(pem, n, name, out, err);
 
     if (n > HX_SIGNING_KEY_FILE_MAX || n > (size_t)INT32_MAX) {
         hx_error_set(err, name, 0, "%s: larger than %d bytes: not a PEM key", name,
@@ -122,6 +192,12 @@ signing_key_parse(const char *pem, size_t n, const char *name, bool want_private
         return HX_E_PARSE;
     }
     return signing_key_wrap(pkey, want_private, name, out, err);
+}
+
+const void *
+hx_signing_key_evp(const struct hx_signing_key *k)
+{
+    return k->pkey;
 }
 
 int
@@ -157,8 +233,7 @@ signing_key_load(const char *path, bool want_private, struct hx_signing_key **ou
     }
     if (rc != 0) {
         bool missing = errno == ENOENT;
-        hx_error_set(err, path, 0, "%s: %s", path,
-                     missing ? "no such file" : strerror(errno));
+        hx_error_set(err, path, 0, "%s: %s", path, missing ? "no such file" : strerror(errno));
         return missing ? HX_E_NOTFOUND : HX_E_IO;
     }
     rc = signing_key_parse(text, n, path, want_private, out, err);

@@ -10,6 +10,8 @@
 
 #include "hx/result.h"
 
+struct hx_signing_key;
+
 #define HX_DEFAULT_JOBS 8
 #define HX_DEFAULT_TIMEOUT_S 30
 #define HX_BODY_MAX ((size_t)1 << 20)    /* response bodies are cut here */
@@ -54,6 +56,10 @@ struct hx_config {
     long http_port; /* the https target's plain-http twin (variable http_port); 0: unknown */
     unsigned shard_index, shard_count; /* --shard I/N; count 0: the whole selection */
     char *shard_durations;             /* --shard-durations: a report.json; NULL: by count */
+    char *token_key_file; /* --token-key: the target's own token signing key (a file) */
+    /* that key, loaded before the run (borrowed: the command that loaded it
+     * frees it); NULL: none */
+    const struct hx_signing_key *token_key;
     char *bundle;      /* --bundle: the evidence bundle's folder; NULL: none */
     char *signing_key; /* --signing-key: its Ed25519 private key; NULL: one made for the run */
 };

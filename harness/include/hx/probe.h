@@ -52,6 +52,10 @@ const char *hx_probe_auth_target(const struct hx_probe_ctx *ctx);
 /* The run's pace on the signup and signin routes (--pace, limits.pace): the
  * requests that may leave per window; 0 when none is known. */
 unsigned hx_probe_pace_slots(const struct hx_probe_ctx *ctx);
+struct hx_signing_key;
+/* The target's own token signing key (--token-key: Ed25519, the EdDSA
+ * tokens of Better Auth's jwt plugin), or NULL. Borrowed from the run. */
+const struct hx_signing_key *hx_probe_token_key(const struct hx_probe_ctx *ctx);
 /* For a probe that floods (its requests are not paced one by one): waits
  * until n requests to url may leave together within the pace and counts
  * them. False when the run is being stopped. */

@@ -1,10 +1,12 @@
 #ifndef HX_SIGNING_KEY_H
 #define HX_SIGNING_KEY_H
 /*
- * Ed25519 keys that sign and verify evidence bundles (OpenSSL 3 EVP): a
- * private key read from a PEM file (PKCS#8, as `openssl genpkey -algorithm
- * ed25519` writes it) or made for one run, or a public key alone (PEM
- * SubjectPublicKeyInfo) for a verifier.
+ * Ed25519 keys (OpenSSL 3 EVP) that sign and verify evidence bundles, and
+ * the target's own token key (--token-key: the harness signs EdDSA tokens
+ * as the target would): a private key read from a PEM file (PKCS#8, as
+ * `openssl genpkey -algorithm ed25519` writes it) or a private JWK (RFC
+ * 8037, as Better Auth's jwt plugin stores it), or made for one run, or a
+ * public key alone (PEM SubjectPublicKeyInfo) for a verifier.
  *
  * Invariants: a key is always Ed25519; its id is the lowercase hex SHA-256
  * of its public key's DER SubjectPublicKeyInfo, computed once. The private
@@ -21,10 +23,12 @@
 
 struct hx_signing_key;
 
-/* Reads an Ed25519 private key from the PEM file at path. Returns 0 with
- * *out new (hx_signing_key_free), HX_E_NOTFOUND (no such file), HX_E_IO
- * (unreadable) or HX_E_PARSE (not a PEM private key, encrypted, or not
- * Ed25519), with the path and what is wrong in err. */
+/* Reads an Ed25519 private key from the file at path: PEM, or a JWK (a
+ * JSON object with kty OKP, crv Ed25519, d). Returns 0 with *out new
+ * (hx_signing_key_free), HX_E_NOTFOUND (no such file), HX_E_IO (unreadable)
+ * or HX_E_PARSE (not a PEM private key or a private JWK, encrypted, or not
+ * Ed25519; a JWK's x that is not d's public half), with the path, the field
+ * and what is wrong in err. */
 int hx_signing_key_load_private(const char *path, struct hx_signing_key **out,
                                 struct hx_error *err);
 
@@ -48,6 +52,10 @@ void hx_signing_key_free(struct hx_signing_key *k); /* NULL-safe */
 /* Borrowed: the key id (HX_SIGNING_KEY_ID_LEN hex digits), valid until the
  * key is freed. */
 const char *hx_signing_key_id(const struct hx_signing_key *k);
+
+/* Borrowed: the key as an EVP_PKEY * (hx_jwt_build's pkey), valid until the
+ * key is freed. The private half stays in memory: nothing writes it. */
+const void *hx_signing_key_evp(const struct hx_signing_key *k);
 
 /* True when k holds a private half (it can sign). */
 bool hx_signing_key_can_sign(const struct hx_signing_key *k);

@@ -47,6 +47,7 @@ hx_config_cleanup(struct hx_config *c)
     free(c->shard_durations);
     free(c->bundle);
     free(c->signing_key);
+    free(c->token_key_file);
     memset(c, 0, sizeof *c);
 }
 

@@ -19,6 +19,7 @@
 #include "cmn/env.h"
 #include "cmn/log.h"
 #include "cmn/version.h"
+#include "hx/signing_key.h"
 #include "hx/pacer.h"
 #include "hx/config.h"
 #include "hx/datadir.h"
@@ -90,6 +91,10 @@ run_run_usage(FILE *out)
         "                        warning also counts warnings)\n"
         "                                                                    AUTHCONFORM_FAIL_ON\n"
         "  --retry N             retry transport errors N times (default 0)     AUTHCONFORM_RETRY\n"
+        "  --token-key FILE      the target's own token signing key (Ed25519: PEM, or the\n"
+        "                        JWK Better Auth's jwt plugin stores), to sign expired and\n"
+        "                        other invalid EdDSA tokens as the target would\n"
+        "                                                              AUTHCONFORM_TOKEN_KEY\n"
         "  --pace N/WINDOW       keep the signup and signin routes within N requests per\n"
         "                        WINDOW (10s, 1m), as the target limits them (default: the\n"
         "                        profile's limits.pace; a 429 holds its route for as long\n"
@@ -154,6 +159,7 @@ enum {
     OPT_WAIVERS,
     OPT_BASELINE,
     OPT_PACE,
+    OPT_TOKEN_KEY,
 };
 
 struct run_opt {
@@ -193,6 +199,7 @@ static const struct run_opt run_opts[] = {
     {OPT_WAIVERS, "waivers", "AUTHCONFORM_WAIVERS"},
     {OPT_BASELINE, "baseline", "AUTHCONFORM_BASELINE"},
     {OPT_PACE, "pace", "AUTHCONFORM_PACE"},
+    {OPT_TOKEN_KEY, "token-key", "AUTHCONFORM_TOKEN_KEY"},
     {0, NULL, NULL},
 };
 
@@ -297,6 +304,8 @@ run_apply(struct hx_config *cfg, int id, const char *value, const char *from, bo
         return hx_config_set(&cfg->bundle, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_SIGNING_KEY:
         return hx_config_set(&cfg->signing_key, value) == 0 ? 0 : HX_EXIT_USAGE;
+    case OPT_TOKEN_KEY:
+        return hx_config_set(&cfg->token_key_file, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_JOBS:
         if (cmn_parse_long(value, 1, 256, &n) != 0) {
             fprintf(stderr, "authconform: %s: expected an integer from 1 to 256, got '%s'\n", from,
@@ -708,6 +717,7 @@ hx__cli_run(int argc, char **argv)
     struct hx_runner_hooks hooks;
     struct hx_report_options ropt = {0};
     struct hx_bundle bundle = {0};
+    struct hx_signing_key *token_key = NULL;
     char datadir[PATH_MAX - 64], shard_note[512];
     bool help = false, version = false, spawned = false;
     size_t n_chosen = 0;
@@ -732,6 +742,15 @@ hx__cli_run(int argc, char **argv)
     }
     if (cfg.bundle != NULL && run_bundle_start(&cfg, &bundle) != 0)
         goto out;
+    if (cfg.token_key_file != NULL) {
+        struct hx_error kerr = {0};
+        if (hx_signing_key_load_private(cfg.token_key_file, &token_key, &kerr) != 0) {
+            fprintf(stderr, "authconform: --token-key: %s\n",
+                    kerr.text[0] ? kerr.text : "out of memory");
+            goto out;
+        }
+        cfg.token_key = token_key;
+    }
     if (hx_datadir_find(datadir, sizeof datadir) != 0) {
         fprintf(stderr, "authconform: cannot find the data folder (set AUTHCONFORM_DATA_DIR)\n");
         goto out;
@@ -863,6 +882,7 @@ out:
     run_gate_cleanup(&gate);
     hx_profile_free(profile);
     hx_bundle_cleanup(&bundle);
+    hx_signing_key_free(token_key);
     hx_config_cleanup(&cfg);
     return exit_code;
 }

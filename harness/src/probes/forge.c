@@ -354,8 +354,28 @@ forge_resign(const struct hx_forge_in *in, const json_t *payload, const char *us
     json_decref(copy);
     if (text == NULL)
         return NULL;
-    tok = forge_build("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", text, HX_JWT_SIG_HMAC, "HS256",
-                      in->secret, in->secret_len, NULL);
+    if (in->pkey != NULL) {
+        /* as the target signs: EdDSA with its key, under its kid */
+        json_t *h = json_pack("{s:s, s:s}", "alg", "EdDSA", "typ", "JWT");
+        char *htext;
+        if (h != NULL && in->kid != NULL)
+            json_object_set_new(h, "kid", json_string(in->kid));
+        htext = h != NULL ? json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        json_decref(h);
+        if (htext != NULL) {
+            struct hx_jwt_build b = {.header_json = htext,
+                                     .payload_json = text,
+                                     .sig = HX_JWT_SIG_PKEY,
+                                     .pkey = (void *)in->pkey};
+            tok = hx_jwt_build(&b);
+        } else {
+            tok = NULL;
+        }
+        free(htext);
+    } else {
+        tok = forge_build("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", text, HX_JWT_SIG_HMAC, "HS256",
+                          in->secret, in->secret_len, NULL);
+    }
     free(text);
     return tok;
 }
@@ -370,13 +390,14 @@ hx_forge_expiry(const struct hx_forge_in *in, struct hx_forgery *out, size_t max
      * profile says */
     long long life = in->lifetime > 0 && in->lifetime < 10LL * 366 * 86400 ? in->lifetime : 604800;
 
-    if (in->secret == NULL)
+    if (in->secret == NULL && in->pkey == NULL)
         return CMN_E_INVAL;
     if (hx_jwt_parse(in->token, &a, NULL, 0) != 0)
         return CMN_E_INVAL;
     forge_add(&s, "control-resigned", HX_FORGE_PATH_SELF, false,
               forge_resign(in, a.payload, NULL, now, now + life, false),
-              "the genuine claims re-signed with the secret (must be accepted)");
+              "the genuine claims re-signed with %s (must be accepted)",
+              in->pkey != NULL ? "the target's key" : "the secret");
     forge_add(&s, "expired", HX_FORGE_PATH_SELF, false,
               forge_resign(in, a.payload, NULL, now - life - 3600, now - 3600, false),
               "expired one hour ago");

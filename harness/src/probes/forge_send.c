@@ -1,6 +1,7 @@
 /* Sending forged tokens and judging the answers: shared by jwt_forge and
  * token_expiry (see forge_send.h). */
 #include "forge_send.h"
+#include "hx/signing_key.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,4 +155,46 @@ hx__forge_secret(struct hx_probe_ctx *ctx, const struct hx_jwt *genuine,
     hx_diag_text(HX_DIAG_SECRET_MISMATCH, 0, NULL, diag, sizeof(diag));
     hx__diagnose(ctx, step, diag);
     return NULL;
+}
+
+bool
+hx__forge_signer(struct hx_probe_ctx *ctx, const struct hx_jwt *genuine,
+                 struct hx_step_result *step, struct hx_forge_in *in, char *why, size_t why_size)
+{
+    const struct hx_signing_key *key = hx_probe_token_key(ctx);
+    const char *alg = hx_jwt_alg(genuine);
+    const char *secret;
+    char diag[600];
+
+    if (alg != NULL && strcmp(alg, "EdDSA") == 0) {
+        if (key == NULL) {
+            snprintf(why, why_size,
+                     "the target's tokens are EdDSA: signing them as the target does needs its "
+                     "key (--token-key)");
+            return false;
+        }
+        if (!hx_signing_key_verify(key, genuine->signing_input, genuine->signing_input_len,
+                                   genuine->sig, genuine->sig_len)) {
+            hx_diag_text(HX_DIAG_SECRET_MISMATCH, 0, NULL, diag, sizeof(diag));
+            hx__diagnose(ctx, step, diag);
+            snprintf(why, why_size,
+                     "cannot decide: the key given with --token-key does not verify the "
+                     "target's token");
+            return false;
+        }
+        in->pkey = hx_signing_key_evp(key);
+        in->kid = json_string_value(json_object_get(genuine->header, "kid"));
+        return true;
+    }
+    secret = hx__forge_secret(ctx, genuine, step);
+    if (secret == NULL) {
+        snprintf(why, why_size, "%s",
+                 hx_probe_secret(ctx) == NULL
+                     ? "needs --secret-file or --secret-env to sign tokens as the target does"
+                     : "cannot decide: the given secret does not verify the target's token");
+        return false;
+    }
+    in->secret = secret;
+    in->secret_len = strlen(secret);
+    return true;
 }

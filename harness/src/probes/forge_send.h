@@ -45,6 +45,18 @@ bool hx__forge_identities(struct hx_probe_ctx *ctx, struct hx_identity *a, struc
 /* The known secret, checked against the genuine token: NULL when not given
  * or when it does not verify (then a diagnosis says the secrets differ).
  * Borrowed from the run. */
+/* How the harness signs as the target does, checked against the genuine
+ * token: the secret (--secret-file) for an HMAC token it verifies, or the
+ * target's key (--token-key) for an EdDSA token it verifies. Fills
+ * in->secret/secret_len, or in->pkey and in->kid (borrowed from genuine and
+ * the run: valid while genuine is). False when neither is given or
+ * verifies; the reason then goes into why (a diagnosis too when a given
+ * secret or key does not verify). */
+struct hx_forge_in;
+bool hx__forge_signer(struct hx_probe_ctx *ctx, const struct hx_jwt *genuine,
+                      struct hx_step_result *step, struct hx_forge_in *in, char *why,
+                      size_t why_size);
+
 const char *hx__forge_secret(struct hx_probe_ctx *ctx, const struct hx_jwt *genuine,
                              struct hx_step_result *step);
 

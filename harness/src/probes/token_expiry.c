@@ -37,8 +37,8 @@ expiry_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
         hx__arg_int(args, "tolerance", hx__prof_int(ctx, "token.lifetime_tolerance", 5));
     long unauth = (long)hx__prof_int(ctx, "codes.unauthenticated", 401);
     long long life, off;
-    const char *secret;
-    char why[160];
+    struct hx_forge_in signer = {0};
+    char why[200];
 
     if (!hx__forge_identities(ctx, &a, &b, step))
         return;
@@ -103,18 +103,17 @@ expiry_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     }
 
 forge:
-    /* With the secret: tokens outside their validity must be refused. */
-    secret = hx__forge_secret(ctx, &j, step);
-    hx_jwt_cleanup(&j);
-    if (secret == NULL) {
-        hx_step_set(step, HX_STATUS_SKIP, "probe.needs-secret",
-                    hx_probe_secret(ctx) == NULL
-                        ? "needs --secret-file or --secret-env to sign expired tokens"
-                        : "cannot decide: the given secret does not verify the target's token");
+    /* Signed as the target signs (its secret, or its key): tokens outside
+     * their validity must be refused. */
+    if (!hx__forge_signer(ctx, &j, step, &signer, why, sizeof why)) {
+        hx_jwt_cleanup(&j);
+        hx_step_set(step, HX_STATUS_SKIP, "probe.needs-secret", "%s", why);
         return;
     }
-    if (!hx__calibrate(ctx, args, &a, step))
+    if (!hx__calibrate(ctx, args, &a, step)) {
+        hx_jwt_cleanup(&j);
         return;
+    }
     {
         struct hx_forgery f[HX_FORGE_MAX];
         struct hx__forge_outcome o;
@@ -129,8 +128,10 @@ forge:
                                         : NULL;
         struct hx_forge_in in = {.token = a.token,
                                  .user_claim = hx__prof_str(ctx, "token.user_id_claim", "user_id"),
-                                 .secret = secret,
-                                 .secret_len = strlen(secret),
+                                 .secret = signer.secret,
+                                 .secret_len = signer.secret_len,
+                                 .pkey = signer.pkey,
+                                 .kid = signer.kid,
                                  .lifetime = (long)lifetime};
 
         memset(&o, 0, sizeof(o));
@@ -153,6 +154,7 @@ forge:
         in.fake_user_id = fake;
         if (hx_forge_expiry(&in, f, HX_FORGE_MAX, &n) != 0) {
             hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "could not build the tokens");
+            hx_jwt_cleanup(&j);
             return;
         }
         /* f[0] is the re-signed control: it must be accepted, or the
@@ -163,9 +165,11 @@ forge:
             hx__forge_send(ctx, args, &f[0], a.user_id, b.user_id, fake, NULL, step, &c);
             if (c.n_accepted != 1) {
                 hx_step_set(step, HX_STATUS_SKIP, "probe.calibration",
-                            "cannot decide: a valid token re-signed with the given secret was "
-                            "not accepted");
+                            "cannot decide: a valid token re-signed with the given %s was not "
+                            "accepted",
+                            signer.pkey != NULL ? "key" : "secret");
                 hx_forge_free(f, n);
+                hx_jwt_cleanup(&j);
                 return;
             }
         }
@@ -179,6 +183,7 @@ forge:
         hx_forge_free(f, n);
         hx__forge_verdict(step, &o, sent, unauth, "token-expiry");
     }
+    hx_jwt_cleanup(&j);
 }
 
 const struct hx_probe_def hx__probe_token_expiry = {

@@ -29,6 +29,12 @@ hx_probe_auth_target(const struct hx_probe_ctx *ctx)
     return a[0] != '\0' && strcmp(a, ctx->run->target) != 0 ? a : NULL;
 }
 
+const struct hx_signing_key *
+hx_probe_token_key(const struct hx_probe_ctx *ctx)
+{
+    return ctx->run->cfg->token_key;
+}
+
 unsigned
 hx_probe_pace_slots(const struct hx_probe_ctx *ctx)
 {

@@ -18,6 +18,9 @@
 //                                  rate limiter then counts per client address. Without it, a
 //                                  request reaches Better Auth with the client's own header or
 //                                  none, and Better Auth 1.3 does not limit a request without one
+//   --plain-jwks      PLAIN_JWKS=1  the jwt plugin stores its private key unencrypted (its
+//                                  jwks.disablePrivateKeyEncryption): an operator can read it
+//                                  from the jwks table and hand it to the harness (--token-key)
 //   --tls-cert FILE   TLS_CERT     serve both origins over HTTPS with this certificate chain
 //   --tls-key FILE    TLS_KEY      and this key (PEM; both or neither), with Node's default TLS
 //                                  settings (TLS 1.2 and 1.3, no HSTS): a deployment that
@@ -66,6 +69,7 @@ try {
             origin: { type: "string", multiple: true },
             "no-rate-limit": { type: "boolean" },
             "behind-proxy": { type: "boolean" },
+            "plain-jwks": { type: "boolean" },
             "tls-cert": { type: "string" },
             "tls-key": { type: "string" },
             quiet: { type: "boolean" },
@@ -79,7 +83,7 @@ try {
 }
 if (args.help) {
     process.stdout.write("usage: node server.mjs [--port N] [--api-port N] [--hash scrypt|bcrypt] " +
-        "[--origin URL]... [--no-rate-limit] [--behind-proxy] [--tls-cert FILE --tls-key FILE] [--quiet]\n");
+        "[--origin URL]... [--no-rate-limit] [--behind-proxy] [--plain-jwks] [--tls-cert FILE --tls-key FILE] [--quiet]\n");
     process.exit(0);
 }
 
@@ -93,6 +97,7 @@ const config = {
     rateLimit: !(args["no-rate-limit"] || process.env.RATE_LIMIT === "off"),
     quiet: Boolean(args.quiet || process.env.QUIET === "1"),
     behindProxy: Boolean(args["behind-proxy"] || process.env.BEHIND_PROXY === "1"),
+    plainJwks: Boolean(args["plain-jwks"] || process.env.PLAIN_JWKS === "1"),
     tlsCert: args["tls-cert"] ?? process.env.TLS_CERT ?? null,
     tlsKey: args["tls-key"] ?? process.env.TLS_KEY ?? null,
 };
@@ -242,7 +247,7 @@ const authOptions = {
     secret,
     database: pool,
     emailAndPassword: { enabled: true, ...(password ? { password } : {}) },
-    plugins: [jwt(), bearer()],
+    plugins: [jwt(config.plainJwks ? { jwks: { disablePrivateKeyEncryption: true } } : undefined), bearer()],
     // Off by default outside production; forced here so it does not hang on NODE_ENV.
     rateLimit: { enabled: config.rateLimit },
     trustedOrigins: config.origins,

@@ -24,6 +24,11 @@ struct hx_forge_in {
     const char *user_claim;    /* claim that carries the user id ("user_id") */
     const char *secret;        /* the target's secret when known, else NULL */
     size_t secret_len;
+    /* the target's own Ed25519 signing key (EVP_PKEY *, borrowed) when known:
+     * the expiry set is then signed EdDSA under kid (may be NULL) instead of
+     * HS256 with the secret */
+    const void *pkey;
+    const char *kid;
     const char *jwks; /* the target's JWKS document (JSON text), or NULL */
     time_t now;    /* the target's clock (expiry set) */
     long lifetime; /* the expected lifetime in seconds (expiry set) */
@@ -67,8 +72,9 @@ const char *hx_forge_class(const char *name);
 int hx_forge_hs256(const struct hx_forge_in *in, struct hx_forgery *out, size_t max, size_t *n,
                    char *missing, size_t missing_size);
 
-/* Builds the token-expiry set (needs the secret): expired, without exp,
- * issued in the future, unknown user, and a genuine re-signed control. */
+/* Builds the token-expiry set (needs the secret, or the target's key in
+ * pkey): expired, without exp, issued in the future, unknown user, and a
+ * genuine re-signed control. */
 int hx_forge_expiry(const struct hx_forge_in *in, struct hx_forgery *out, size_t max, size_t *n);
 
 /* Builds the keys set (hx_forge_class "key-confusion") into out[max]: EdDSA
