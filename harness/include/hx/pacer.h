@@ -54,6 +54,12 @@ void hx_pacer_cleanup(struct hx_pacer *p);
  * HX_PACER_ROUTES: the extra ones are not paced. */
 double hx_pacer_try(struct hx_pacer *p, const char *key, size_t n, double now);
 
+/* The answer to a send on key came at now: the target saw the request no
+ * later than that, so the pause after a run counts from here when it is
+ * later than the send (a busy target reads its requests late, and counts
+ * its window from when it read them). */
+void hx_pacer_done(struct hx_pacer *p, const char *key, double now);
+
 /* A 429 came on key at now, asking to wait `wait` seconds: the route is
  * closed until then. */
 void hx_pacer_limited(struct hx_pacer *p, const char *key, double now, double wait);

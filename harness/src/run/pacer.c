@@ -125,6 +125,20 @@ out:
 }
 
 void
+hx_pacer_done(struct hx_pacer *p, const char *key, double now)
+{
+    struct hx_pacer_route *r;
+
+    if (p->slots == 0)
+        return;
+    pthread_mutex_lock(&p->lock);
+    r = pacer_route(p, key);
+    if (r != NULL && r->count > 0 && now > r->last)
+        r->last = now;
+    pthread_mutex_unlock(&p->lock);
+}
+
+void
 hx_pacer_limited(struct hx_pacer *p, const char *key, double now, double wait)
 {
     struct hx_pacer_route *r;

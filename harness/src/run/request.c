@@ -173,6 +173,16 @@ hx__run_pace_wait(struct hx_run *run, const char *url, size_t n)
     return true;
 }
 
+void
+hx__run_paced_done(struct hx_run *run, const char *url)
+{
+    char key[512];
+    bool counted;
+
+    if (run_pace_key(run, url, key, sizeof key, &counted) && counted)
+        hx_pacer_done(&run->pacer, key, cmn_clock_now_s());
+}
+
 double
 hx__run_paced_limited(struct hx_run *run, const char *url, const struct hx_response *resp)
 {
@@ -208,6 +218,7 @@ hx__run_perform(struct hx_run *run, const struct run_sender *via, const struct h
     if (!via->floods)
         hx__run_pace_wait(run, req->url, 1); /* when the run stops, it goes at once */
     rc = via->send(via->arg, req, resp);
+    hx__run_paced_done(run, req->url);
     while (rc == 0 && resp->status == 429) {
         double wait = hx__run_paced_limited(run, req->url, resp);
         size_t max_body = resp->body.max;
@@ -220,6 +231,7 @@ hx__run_perform(struct hx_run *run, const struct run_sender *via, const struct h
         hx_response_cleanup(resp);
         hx_response_init(resp, max_body);
         rc = via->send(via->arg, req, resp);
+        hx__run_paced_done(run, req->url);
     }
     hx__run_learn(run, resp);
     for (int hops = 0; rc == 0 && !req->follow_redirects && hops < RUN_MAX_ROUTE_REDIRECTS &&

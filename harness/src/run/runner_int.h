@@ -51,6 +51,8 @@ double hx__run_pace(struct hx_run *run, const char *url);
 /* Waits on the calling thread until a request to url may leave (n of them
  * together); false when the run is being stopped. */
 bool hx__run_pace_wait(struct hx_run *run, const char *url, size_t n);
+/* The answer to a request to url arrived now (hx_pacer_done). */
+void hx__run_paced_done(struct hx_run *run, const char *url);
 /* A 429 came for url: its route is held for the wait the answer asks
  * (hx_retry_wait, at least 0.5 s); returns that wait. */
 double hx__run_paced_limited(struct hx_run *run, const char *url, const struct hx_response *resp);

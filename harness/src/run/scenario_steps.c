@@ -483,6 +483,7 @@ hx__scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code)
     hx__http_transfer_done(s->xfer, code);
     hx__http_transfer_free(s->xfer);
     s->xfer = NULL;
+    hx__run_paced_done(run, s->rq.req.url);
     hx__run_learn(run, &s->resp);
     hx__run_record(run, s->cur, &s->rq.req, &s->resp);
     if (s->resp.error == 0 && scen_follow_same_route(L, s))

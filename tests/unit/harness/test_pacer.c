@@ -72,6 +72,27 @@ test_pacer_lets_slots_through_per_window_and_says_how_long_to_wait(void)
 }
 
 static void
+test_pacer_counts_the_pause_from_the_last_answer(void)
+{
+    struct hx_pacer p;
+    const char *k = "https://a.example/api/auth/sign-up/email";
+
+    CU_ASSERT_EQUAL_FATAL(hx_pacer_init(&p, 3, 10.0), 0);
+    CU_ASSERT_EQUAL(hx_pacer_try(&p, k, 3, 0.0), 0);
+    /* the target answered the last of them at 4 s (it read them late) */
+    hx_pacer_done(&p, k, 4.0);
+    CU_ASSERT_DOUBLE_EQUAL(hx_pacer_try(&p, k, 1, 10.5), 3.55, 1e-9);
+    /* an earlier answer never moves it back */
+    hx_pacer_done(&p, k, 2.0);
+    CU_ASSERT_DOUBLE_EQUAL(hx_pacer_try(&p, k, 1, 10.5), 3.55, 1e-9);
+    CU_ASSERT_EQUAL(hx_pacer_try(&p, k, 1, 14.1), 0);
+    /* a route with no send of its own learns nothing from an answer */
+    hx_pacer_done(&p, "https://a.example/other", 100.0);
+    CU_ASSERT_EQUAL(hx_pacer_try(&p, "https://a.example/other", 1, 100.5), 0);
+    hx_pacer_cleanup(&p);
+}
+
+static void
 test_pacer_holds_a_route_after_a_429_with_or_without_a_pace(void)
 {
     struct hx_pacer p;
@@ -118,6 +139,7 @@ main(void)
     static const struct tu_test tests[] = {
         TU_TEST(test_pace_parse_reads_slots_and_window_and_names_what_is_wrong),
         TU_TEST(test_pacer_lets_slots_through_per_window_and_says_how_long_to_wait),
+        TU_TEST(test_pacer_counts_the_pause_from_the_last_answer),
         TU_TEST(test_pacer_holds_a_route_after_a_429_with_or_without_a_pace),
         TU_TEST(test_pacer_leaves_routes_beyond_its_table_unpaced),
         {NULL, NULL},
