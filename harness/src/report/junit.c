@@ -237,6 +237,61 @@ junit_case(struct hx__w *w, const struct hx_case *c)
     hx__w_raw(w, "    </testcase>\n");
 }
 
+/* An expired waiver, or one that matched nothing, fails the gate. */
+static bool
+junit_waiver_fails(const struct hx_waiver *wv)
+{
+    return wv->state == HX_WAIVER_EXPIRED || wv->state == HX_WAIVER_UNUSED;
+}
+
+/* The waivers that fail the gate, one failing test case each, so that a CI
+ * view shows why the run failed when every check passed or was waived. */
+static void
+junit_waivers_suite(struct hx__w *w, const struct hx_result *r, size_t n, const char *ts, size_t id)
+{
+    hx__w_raw(w, "  <testsuite");
+    xml_attr(w, "name", "waivers");
+    hx__w_fmt(w, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"0.000\"", n, n);
+    xml_attr(w, "timestamp", ts);
+    xml_attr(w, "hostname", r->hostname);
+    hx__w_fmt(w, " id=\"%zu\"", id);
+    xml_attr(w, "package", "waivers");
+    hx__w_raw(w, ">\n");
+    for (size_t i = 0; i < r->n_waivers; i++) {
+        const struct hx_waiver *wv = &r->waivers[i];
+        char name[400], message[600], body[1200];
+        bool expired = wv->state == HX_WAIVER_EXPIRED;
+
+        if (!junit_waiver_fails(wv))
+            continue;
+        snprintf(name, sizeof name, "waiver %zu (%.300s) %s", i, wv->check,
+                 expired ? "expired" : "unused");
+        if (expired)
+            snprintf(message, sizeof message,
+                     "waiver %zu (%.300s) expired on %s: it waives nothing and fails the gate; "
+                     "renew it with a reason or remove it",
+                     i, wv->check, wv->expires);
+        else
+            snprintf(message, sizeof message,
+                     "waiver %zu (%.300s) matched no check of this run: it fails the gate until "
+                     "it is removed",
+                     i, wv->check);
+        snprintf(body, sizeof body, "owner: %.300s\nreason: %.500s\nexpires: %s\ntarget: %.200s\n",
+                 wv->owner ? wv->owner : "", wv->reason ? wv->reason : "", wv->expires,
+                 wv->target ? wv->target : "(any)");
+        hx__w_raw(w, "    <testcase");
+        xml_attr(w, "classname", "waivers");
+        xml_attr(w, "name", name);
+        hx__w_raw(w, " time=\"0.000\">\n      <failure");
+        xml_attr(w, "message", message);
+        xml_attr(w, "type", expired ? "waiver.expired" : "waiver.unused");
+        hx__w_raw(w, ">");
+        junit_cdata(w, body, strlen(body));
+        hx__w_raw(w, "</failure>\n    </testcase>\n");
+    }
+    hx__w_raw(w, "  </testsuite>\n");
+}
+
 static int
 junit_render(const struct hx_result *r, struct hx__w *w)
 {
@@ -260,11 +315,16 @@ junit_render(const struct hx_result *r, struct hx__w *w)
     gmtime_r(&r->started, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
     hx_result_count(r, &all);
+    size_t failing_waivers = 0;
+
+    for (size_t i = 0; i < r->n_waivers; i++)
+        if (junit_waiver_fails(&r->waivers[i]))
+            failing_waivers++;
 
     hx__w_raw(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
     xml_attr(w, "name", "authconform");
-    hx__w_fmt(w, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", all.total,
-              all.failed, all.errors, r->seconds);
+    hx__w_fmt(w, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n",
+              all.total + failing_waivers, all.failed + failing_waivers, all.errors, r->seconds);
     for (size_t k = 0; k < n_groups; k++) {
         struct hx_counts gc;
         double t = 0;
@@ -311,6 +371,8 @@ junit_render(const struct hx_result *r, struct hx__w *w)
         }
         hx__w_raw(w, "  </testsuite>\n");
     }
+    if (failing_waivers > 0)
+        junit_waivers_suite(w, r, failing_waivers, ts, n_groups);
     hx__w_raw(w, "</testsuites>\n");
     free(groups);
     return w->rc;
