@@ -18,6 +18,9 @@
 //                                  rate limiter then counts per client address. Without it, a
 //                                  request reaches Better Auth with the client's own header or
 //                                  none, and Better Auth 1.3 does not limit a request without one
+//   --limit-window S  LIMIT_WINDOW  Better Auth's limit on /sign-in/* and /sign-up/* becomes 3
+//                                  requests per S seconds (its rateLimit.customRules) instead
+//                                  of its default 3 per 10 s: a deployment with a limit of its own
 //   --plain-jwks      PLAIN_JWKS=1  the jwt plugin stores its private key unencrypted (its
 //                                  jwks.disablePrivateKeyEncryption): an operator can read it
 //                                  from the jwks table and hand it to the harness (--token-key)
@@ -70,6 +73,7 @@ try {
             "no-rate-limit": { type: "boolean" },
             "behind-proxy": { type: "boolean" },
             "plain-jwks": { type: "boolean" },
+            "limit-window": { type: "string" },
             "tls-cert": { type: "string" },
             "tls-key": { type: "string" },
             quiet: { type: "boolean" },
@@ -83,7 +87,7 @@ try {
 }
 if (args.help) {
     process.stdout.write("usage: node server.mjs [--port N] [--api-port N] [--hash scrypt|bcrypt] " +
-        "[--origin URL]... [--no-rate-limit] [--behind-proxy] [--plain-jwks] [--tls-cert FILE --tls-key FILE] [--quiet]\n");
+        "[--origin URL]... [--no-rate-limit] [--behind-proxy] [--plain-jwks] [--limit-window S] [--tls-cert FILE --tls-key FILE] [--quiet]\n");
     process.exit(0);
 }
 
@@ -98,6 +102,7 @@ const config = {
     quiet: Boolean(args.quiet || process.env.QUIET === "1"),
     behindProxy: Boolean(args["behind-proxy"] || process.env.BEHIND_PROXY === "1"),
     plainJwks: Boolean(args["plain-jwks"] || process.env.PLAIN_JWKS === "1"),
+    limitWindow: args["limit-window"] ?? process.env.LIMIT_WINDOW ?? null,
     tlsCert: args["tls-cert"] ?? process.env.TLS_CERT ?? null,
     tlsKey: args["tls-key"] ?? process.env.TLS_KEY ?? null,
 };
@@ -113,6 +118,11 @@ if (config.tlsCert !== null) {
 const SCHEME = tls ? "https" : "http";
 function createServer(handler) {
     return tls ? https.createServer(tls, handler) : http.createServer(handler);
+}
+if (config.limitWindow !== null) {
+    if (!/^\d{1,4}$/.test(config.limitWindow) || Number(config.limitWindow) < 1)
+        die(2, `--limit-window: whole seconds from 1, not ${config.limitWindow}`);
+    config.limitWindow = Number(config.limitWindow);
 }
 if (!["scrypt", "bcrypt"].includes(config.hash)) die(2, `--hash: scrypt or bcrypt, not ${config.hash}`);
 for (const o of config.origins) {
@@ -249,7 +259,15 @@ const authOptions = {
     emailAndPassword: { enabled: true, ...(password ? { password } : {}) },
     plugins: [jwt(config.plainJwks ? { jwks: { disablePrivateKeyEncryption: true } } : undefined), bearer()],
     // Off by default outside production; forced here so it does not hang on NODE_ENV.
-    rateLimit: { enabled: config.rateLimit },
+    rateLimit: {
+        enabled: config.rateLimit,
+        ...(config.limitWindow !== null ? {
+            customRules: {
+                "/sign-in/*": { window: config.limitWindow, max: 3 },
+                "/sign-up/*": { window: config.limitWindow, max: 3 },
+            },
+        } : {}),
+    },
     trustedOrigins: config.origins,
     telemetry: { enabled: false },   // 1.3 has no telemetry; later versions read this
     // Better Auth's log, uncoloured and on stderr (its default logger colours it and writes
