@@ -172,13 +172,31 @@ rate_budget(struct hx_probe_ctx *ctx, const char *scope, struct hx_step_result *
     return (size_t)n;
 }
 
+/* One scope's verdict: a failure joins fails ("label: why" and the hint),
+ * the first scope that could not decide leaves its reason in undecided (a
+ * pass leaves both as they are). Text that does not fit is left out whole. */
+static void
+rate_record(enum hx_tally_verdict v, const char *label, const char *hint, const char *why,
+            char *fails, size_t fails_size, char *undecided, size_t undecided_size)
+{
+    if (v == HX_TALLY_FAIL) {
+        size_t len = strlen(fails);
+        int k = snprintf(fails + len, fails_size - len, "%s%s: %s%s", len ? "; " : "", label, why,
+                         hint);
+        if (k < 0 || (size_t)k >= fails_size - len)
+            fails[len] = '\0';
+    } else if (v == HX_TALLY_UNDECIDED && undecided[0] == '\0') {
+        /* never empty: an empty reason would read as "every scope decided" */
+        snprintf(undecided, undecided_size, "%s", why[0] != '\0' ? why : label);
+    }
+}
+
 static void
 rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
 {
     char why[300], fails[800] = "";
     enum hx_tally_verdict v;
-    bool undecided = false;
-    char undecided_why[300] = "";
+    char undecided_why[300] = ""; /* the first scope that could not decide, and why */
     size_t inflight = (size_t)hx__arg_int(args, "concurrency", RATE_INFLIGHT);
 
     if (hx_probe_safe(ctx)) {
@@ -191,28 +209,15 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
             return;
         v = rate_burst(ctx, id.email, rate_budget(ctx, "account", step), inflight, false,
                        "per account", step, why, sizeof(why));
-        if (v == HX_TALLY_FAIL)
-            snprintf(fails, sizeof(fails), "per account: %s", why);
-        else if (v == HX_TALLY_UNDECIDED)
-            undecided = true;
-        if (undecided_why[0] == '\0')
-            snprintf(undecided_why, sizeof undecided_why, "%s", why);
+        rate_record(v, "per account", "", why, fails, sizeof fails, undecided_why,
+                    sizeof undecided_why);
         hx_step_add_note(step, "per account: %s", why);
     }
     if (hx__arg_list_has(args, "scopes", "address")) {
         v = rate_burst(ctx, NULL, rate_budget(ctx, "address", step), inflight, false, "per address",
                        step, why, sizeof(why));
-        if (v == HX_TALLY_FAIL) {
-            size_t len = strlen(fails);
-            int k = snprintf(fails + len, sizeof(fails) - len, "%sper address: %s", len ? "; " : "",
-                             why);
-            if (k < 0 || (size_t)k >= sizeof(fails) - len)
-                fails[len] = '\0';
-        } else if (v == HX_TALLY_UNDECIDED) {
-            undecided = true;
-            if (undecided_why[0] == '\0')
-                snprintf(undecided_why, sizeof undecided_why, "%s", why);
-        }
+        rate_record(v, "per address", "", why, fails, sizeof fails, undecided_why,
+                    sizeof undecided_why);
         hx_step_add_note(step, "per address: %s", why);
     }
     if (hx__arg_list_has(args, "scopes", "forwarded")) {
@@ -221,24 +226,14 @@ rate_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
             return;
         v = rate_burst(ctx, id.email, rate_budget(ctx, "account", step), inflight, true,
                        "per account, a new X-Forwarded-For each attempt", step, why, sizeof(why));
-        if (v == HX_TALLY_FAIL) {
-            size_t len = strlen(fails);
-            int k = snprintf(fails + len, sizeof(fails) - len,
-                             "%sper account with a new X-Forwarded-For each attempt: %s (a limiter "
-                             "that believes the header and counts per address only)",
-                             len ? "; " : "", why);
-            if (k < 0 || (size_t)k >= sizeof(fails) - len)
-                fails[len] = '\0';
-        } else if (v == HX_TALLY_UNDECIDED) {
-            undecided = true;
-            if (undecided_why[0] == '\0')
-                snprintf(undecided_why, sizeof undecided_why, "%s", why);
-        }
+        rate_record(v, "per account with a new X-Forwarded-For each attempt",
+                    " (a limiter that believes the header and counts per address only)", why, fails,
+                    sizeof fails, undecided_why, sizeof undecided_why);
         hx_step_add_note(step, "per account, a new X-Forwarded-For each attempt: %s", why);
     }
     if (fails[0] != '\0')
         hx_step_set(step, HX_STATUS_FAIL, "probe.rate-limit", "%s", fails);
-    else if (undecided)
+    else if (undecided_why[0] != '\0')
         hx_step_set(step, HX_STATUS_ERROR, "probe.server-error",
                     "a burst met a server error or no answer; no verdict (%s)", undecided_why);
     else if (!hx__arg_list_has(args, "scopes", "account") &&
