@@ -192,13 +192,8 @@ hx_forge_hs256(const struct hx_forge_in *in, struct hx_forgery *out, size_t max,
         /* ES256 with r = s = 0: a verifier without the range check of
          * FIPS 186-4 (CVE-2022-21449 in Java) takes it for any message; kid
          * kept so a JWKS-based verifier reaches its key */
-        json_t *h = json_pack("{s:s, s:s}", "alg", "ES256", "typ", "JWT");
-        const json_t *kid = json_object_get(a.header, "kid");
-        char *htext;
-        if (h != NULL && json_is_string(kid))
-            json_object_set(h, "kid", (json_t *)kid);
-        htext = h != NULL ? json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-        json_decref(h);
+        char *htext =
+            hx_forge_header("ES256", json_string_value(json_object_get(a.header, "kid")), NULL);
         forge_add(&s, "signature-es256-zero", HX_FORGE_PATH_SELF, false,
                   htext != NULL ? forge_build(htext, pa, HX_JWT_SIG_RAW, NULL, NULL, 0,
                                               "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
@@ -356,12 +351,7 @@ forge_resign(const struct hx_forge_in *in, const json_t *payload, const char *us
         return NULL;
     if (in->pkey != NULL) {
         /* as the target signs: EdDSA with its key, under its kid */
-        json_t *h = json_pack("{s:s, s:s}", "alg", "EdDSA", "typ", "JWT");
-        char *htext;
-        if (h != NULL && in->kid != NULL)
-            json_object_set_new(h, "kid", json_string(in->kid));
-        htext = h != NULL ? json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-        json_decref(h);
+        char *htext = hx_forge_header("EdDSA", in->kid, NULL);
         if (htext != NULL) {
             struct hx_jwt_build b = {.header_json = htext,
                                      .payload_json = text,
@@ -419,6 +409,22 @@ hx_forge_expiry(const struct hx_forge_in *in, struct hx_forgery *out, size_t max
         *n = 0;
     }
     return s.rc;
+}
+
+char *
+hx_forge_header(const char *alg, const char *kid, const json_t *jwk)
+{
+    json_t *h = json_pack("{s:s, s:s}", "alg", alg, "typ", "JWT");
+    char *text;
+    if (h == NULL)
+        return NULL;
+    if (kid != NULL)
+        json_object_set_new(h, "kid", json_string(kid));
+    if (jwk != NULL)
+        json_object_set(h, "jwk", (json_t *)jwk);
+    text = hx_jwt_json(h);
+    json_decref(h);
+    return text;
 }
 
 void

@@ -146,23 +146,6 @@ keys_pick(const json_t *jwks, const char *kid)
     return json_array_get(keys, 0);
 }
 
-/* Header text {"alg": alg, "typ": "JWT"[, "kid": kid][, "jwk": jwk]}; new. */
-static char *
-keys_header(const char *alg, const char *kid, const json_t *jwk)
-{
-    json_t *h = json_pack("{s:s, s:s}", "alg", alg, "typ", "JWT");
-    char *text;
-    if (h == NULL)
-        return NULL;
-    if (kid != NULL)
-        json_object_set_new(h, "kid", json_string(kid));
-    if (jwk != NULL)
-        json_object_set(h, "jwk", (json_t *)jwk);
-    text = hx_jwt_json(h);
-    json_decref(h);
-    return text;
-}
-
 /* The genuine token's payload as JSON text; new. */
 static char *
 keys_payload(const struct hx_jwt *j)
@@ -202,11 +185,11 @@ hx_forge_keys(const struct hx_forge_in *in, struct hx_forgery *out, size_t max, 
         for (int variant = 0; variant < 3 && jwk != NULL && k + 1 < max; variant++) {
             /* with the jwk in the header; under the genuine kid (another key's
              * signature); under a kid the target's JWKS does not have */
-            header = keys_header("EdDSA",
-                                 variant == 0   ? "authconform-own-key"
-                                 : variant == 1 ? kid
-                                                : "authconform-unknown-kid",
-                                 variant == 0 ? jwk : NULL);
+            header = hx_forge_header("EdDSA",
+                                     variant == 0   ? "authconform-own-key"
+                                     : variant == 1 ? kid
+                                                    : "authconform-unknown-kid",
+                                     variant == 0 ? jwk : NULL);
             struct hx_jwt_build b = {.header_json = header,
                                      .payload_json = payload,
                                      .sig = HX_JWT_SIG_PKEY,
@@ -257,7 +240,7 @@ hx_forge_keys(const struct hx_forge_in *in, struct hx_forgery *out, size_t max, 
             {"hs256-public-key-jwk", "HS256 keyed with the target's public key (its JWK text)",
              jwk_text, jwk_text != NULL ? strlen(jwk_text) : 0},
         };
-        char *header = keys_header("HS256", kid, NULL);
+        char *header = hx_forge_header("HS256", kid, NULL);
         for (size_t i = 0; i < sizeof secrets / sizeof *secrets && header != NULL; i++) {
             if (secrets[i].key == NULL || secrets[i].len == 0 || k >= max)
                 continue;

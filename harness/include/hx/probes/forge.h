@@ -5,6 +5,7 @@
  * how a target's answer to each is judged. Pure: builds tokens from a
  * genuine one, never talks to the network.
  */
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -30,8 +31,8 @@ struct hx_forge_in {
     const void *pkey;
     const char *kid;
     const char *jwks; /* the target's JWKS document (JSON text), or NULL */
-    time_t now;    /* the target's clock (expiry set) */
-    long lifetime; /* the expected lifetime in seconds (expiry set) */
+    time_t now;       /* the target's clock (expiry set) */
+    long lifetime;    /* the expected lifetime in seconds (expiry set) */
 };
 
 struct hx_forgery {
@@ -87,6 +88,10 @@ int hx_forge_keys(const struct hx_forge_in *in, struct hx_forgery *out, size_t m
                   char *missing, size_t missing_size);
 
 void hx_forge_free(struct hx_forgery *f, size_t n);
+
+/* Returns new (free()): the header text {"alg": alg, "typ": "JWT"[, "kid":
+ * kid][, "jwk": jwk]}, compact and in that order; NULL when out of memory. */
+char *hx_forge_header(const char *alg, const char *kid, const json_t *jwk);
 
 enum hx_answer {
     HX_ANSWER_REFUSED = 0,  /* the expected refusal */
