@@ -60,6 +60,15 @@ const struct hx_signing_key *hx_probe_token_key(const struct hx_probe_ctx *ctx);
  * until n requests to url may leave together within the pace and counts
  * them. False when the run is being stopped. */
 bool hx_probe_pace_take(struct hx_probe_ctx *ctx, const char *url, size_t n);
+/* For a probe that measures the target (timings): waits until n requests
+ * to url may leave within the pace (and counts them), then until no other
+ * request of the run is on the wire, and holds every other request back
+ * until hx_probe_measure_end (hx/quiet.h). In between, the probe's requests
+ * are neither paced again nor sent again after a 429: a 429 is the probe's
+ * to handle. Keep the moment short: the rest of the run waits. False when
+ * the run is being stopped (nothing held). */
+bool hx_probe_measure_begin(struct hx_probe_ctx *ctx, const char *url, size_t n);
+void hx_probe_measure_end(struct hx_probe_ctx *ctx);
 const json_t *hx_probe_profile(const struct hx_probe_ctx *ctx);
 /* A variable as scenarios see it (${paths.signup}, ${alice.email}, a capture). */
 const char *hx_probe_var(const struct hx_probe_ctx *ctx, const char *name);

@@ -49,22 +49,57 @@ timing_tolerance_ms(const struct hx_probe_ctx *ctx, const json_t *args)
     return ms >= 0 ? ms : hx__arg_num(args, "tolerance_ms", 25);
 }
 
-/* One way of sending the pairs, and what it measured. */
-struct timing_phase {
-    const char *how; /* for the notes */
-    bool together;   /* both signins of a pair in flight at once */
+/* The pairs sent, and what they measured. */
+struct timing_series {
     double unknown[TIMING_MAX_PAIRS], wrong[TIMING_MAX_PAIRS];
     size_t n;
     bool limited; /* a 429 ended it */
     struct hx_timing_summary sum;
 };
 
-/* Sends up to max_pairs pairs the phase's way, one pair after another, and
- * stops at the first verdict. Returns false when the step was set (an
- * error: no verdict at all). */
+/* A pair that met a 429 (another check's flood can close the signin route
+ * between the pace's slots and the pair) is sent again this many times,
+ * once the route is open again. */
+#define TIMING_LIMITED_RETRIES 2
+
+/* Sends one pair, one request after the other (which first: first_b), on a
+ * quiet target: within the pace, and while no other request of the run is
+ * on the wire, so that nothing else the run does weighs on what is
+ * measured; the rest of the run goes on between pairs. Fills lp (cleaned by
+ * the caller); *stopped: nothing was sent, the run is being stopped.
+ * Returns 0 or an error of hx__signin_pair_send. */
+static int
+timing_pair_send(struct hx_probe_ctx *ctx, const char *bu, const char *bw, bool first_b,
+                 struct hx__signin_pair *lp, bool *stopped)
+{
+    const char *signin = hx__prof_str(ctx, "paths.signin", "/api/auth/signin");
+    char url[4096];
+    int rc = 0;
+
+    *stopped = false;
+    memset(lp, 0, sizeof *lp);
+    if ((size_t)snprintf(url, sizeof url, "%s%s", hx_probe_base(ctx, signin), signin) >= sizeof url)
+        return HX_E_TOOLONG;
+    for (int attempt = 0; attempt <= TIMING_LIMITED_RETRIES; attempt++) {
+        if (attempt > 0)
+            hx__signin_pair_cleanup(lp);
+        if (!hx_probe_measure_begin(ctx, url, 2)) {
+            *stopped = true;
+            return 0;
+        }
+        rc = hx__signin_pair_send(ctx, bu, bw, first_b, false, 1, lp);
+        hx_probe_measure_end(ctx);
+        if (rc != 0 || (lp->ans[0].status != 429 && lp->ans[1].status != 429))
+            break;
+    }
+    return rc;
+}
+
+/* Sends up to max_pairs pairs, and stops at the first verdict. Returns
+ * false when the step was set (an error: no verdict at all). */
 static bool
-timing_phase_run(struct hx_probe_ctx *ctx, const json_t *args, struct timing_phase *ph,
-                 struct hx_step_result *step)
+timing_series_run(struct hx_probe_ctx *ctx, const json_t *args, struct timing_series *ts,
+                  struct hx_step_result *step)
 {
     size_t max_pairs = (size_t)hx__arg_int(args, "max_pairs", TIMING_PAIRS);
     size_t min_pairs = (size_t)hx__arg_int(args, "min_pairs", 6);
@@ -73,13 +108,12 @@ timing_phase_run(struct hx_probe_ctx *ctx, const json_t *args, struct timing_pha
                                    .tolerance_s = timing_tolerance_ms(ctx, args) / 1000.0};
     struct hx_identity id = {0};
 
-    memset(&ph->sum, 0, sizeof(ph->sum));
-    ph->n = 0;
-    ph->limited = false;
+    memset(ts, 0, sizeof *ts);
     for (size_t i = 0; i < max_pairs; i++) {
         char email[200], password[80];
         char *bu, *bw;
         struct hx__signin_pair lp;
+        bool stopped;
         int rc;
 
         /* spread wrong passwords over fresh accounts: per-account lockouts
@@ -96,9 +130,11 @@ timing_phase_run(struct hx_probe_ctx *ctx, const json_t *args, struct timing_pha
             return false;
         }
         /* which one leaves first alternates */
-        rc = hx__signin_pair_send(ctx, bu, bw, i % 2 == 1, false, ph->together ? 2 : 1, &lp);
+        rc = timing_pair_send(ctx, bu, bw, i % 2 == 1, &lp, &stopped);
         free(bu);
         free(bw);
+        if (stopped)
+            break;
         if (rc != 0) {
             hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "the signin URL is too long");
             return false;
@@ -111,113 +147,89 @@ timing_phase_run(struct hx_probe_ctx *ctx, const json_t *args, struct timing_pha
             return false;
         }
         if (lp.ans[0].status == 429 || lp.ans[1].status == 429) {
-            ph->limited = true;
+            ts->limited = true;
             break;
         }
-        ph->unknown[ph->n] = lp.ans[0].seconds;
-        ph->wrong[ph->n] = lp.ans[1].seconds;
-        ph->n++;
-        hx_timing_compare_paired(ph->unknown, ph->wrong, ph->n, &pol, &ph->sum);
-        if (ph->sum.verdict != HX_TIMING_UNDECIDED)
+        ts->unknown[ts->n] = lp.ans[0].seconds;
+        ts->wrong[ts->n] = lp.ans[1].seconds;
+        ts->n++;
+        hx_timing_compare_paired(ts->unknown, ts->wrong, ts->n, &pol, &ts->sum);
+        if (ts->sum.verdict != HX_TIMING_UNDECIDED)
             break;
         if (hx_probe_stopping(ctx))
             break;
     }
-    hx_timing_compare_paired(ph->unknown, ph->wrong, ph->n, &pol, &ph->sum);
+    hx_timing_compare_paired(ts->unknown, ts->wrong, ts->n, &pol, &ts->sum);
     return true;
 }
 
 static void
-timing_phase_note(struct hx_step_result *step, const struct timing_phase *ph)
+timing_note(struct hx_step_result *step, const struct timing_series *ts)
 {
     char interval[80];
 
-    if (isnan(ph->sum.diff_lo))
+    if (isnan(ts->sum.diff_lo))
         snprintf(interval, sizeof(interval), "too few pairs for a 90%% interval");
     else
         snprintf(interval, sizeof(interval), "90%% interval %.1f to %.1f ms",
-                 ph->sum.diff_lo * 1000, ph->sum.diff_hi * 1000);
+                 ts->sum.diff_lo * 1000, ts->sum.diff_hi * 1000);
     hx_step_add_note(step,
-                     "signin timing over %zu pairs %s (the first of a pair alternating): "
+                     "signin timing over %zu pairs, one request after the other (the first of a "
+                     "pair alternating), each pair alone on the wire: "
                      "unknown email median %.1f ms (MAD %.1f), wrong password median %.1f ms "
                      "(MAD %.1f), median paired difference %.1f ms (%s), Wilcoxon signed-rank "
                      "p = %.4f (Mann-Whitney p = %.4f)",
-                     ph->n, ph->how, ph->sum.median_a * 1000, ph->sum.mad_a * 1000,
-                     ph->sum.median_b * 1000, ph->sum.mad_b * 1000, ph->sum.diff * 1000, interval,
-                     ph->sum.p, hx_stats_mann_whitney_p(ph->unknown, ph->n, ph->wrong, ph->n));
+                     ts->n, ts->sum.median_a * 1000, ts->sum.mad_a * 1000,
+                     ts->sum.median_b * 1000, ts->sum.mad_b * 1000, ts->sum.diff * 1000, interval,
+                     ts->sum.p, hx_stats_mann_whitney_p(ts->unknown, ts->n, ts->wrong, ts->n));
 }
 
-/* Pairs sent together first: on a target that hashes in parallel both
- * signins of a pair meet the same load. But a target that serves requests
- * one at a time (a synchronous hash inside an event loop) makes the second
- * of each pair wait for the first, and the pairs can look the same when
- * they are not. So a "same" from that phase is never enough: the pairs are
- * always measured again one request after another, whose samples do not
- * wait for each other, and that phase decides. A clear difference in the
- * pairs phase is a leak either way (waiting blurs a difference, it does not
- * make one). */
+/* The two signins of a pair go one after the other, never together: sent
+ * together, a target that serves signins one at a time (a synchronous hash
+ * inside an event loop, a single hashing thread) makes one of them wait
+ * for the other, and which one waits is decided by the scheduling of the
+ * machines and the connections, not by the order they were sent in. The
+ * pairs then differ by a whole hash, the same way each time, on a target
+ * that leaks nothing. One after the other, each signin is measured alone. */
 static void
 timing_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *step)
 {
-    struct timing_phase ph[2] = {
-        {.how = "each pair sent together", .together = true},
-        {.how = "one request after another", .together = false},
-    };
-    const struct timing_phase *last = &ph[0];
+    struct timing_series ts;
 
-    if (!timing_phase_run(ctx, args, &ph[0], step))
+    if (!timing_series_run(ctx, args, &ts, step))
         return;
-    timing_phase_note(step, &ph[0]);
-    if (ph[0].sum.verdict != HX_TIMING_DIFFERENT && !ph[0].limited && !hx_probe_stopping(ctx)) {
-        hx_probe_new_client(ctx); /* the second phase from a client of its own */
-        if (!timing_phase_run(ctx, args, &ph[1], step))
-            return;
-        timing_phase_note(step, &ph[1]);
-        last = &ph[1];
-        if (ph[0].sum.verdict == HX_TIMING_SAME && ph[1].sum.verdict == HX_TIMING_DIFFERENT)
-            hx_step_add_note(step, "the pairs sent together looked the same, one request after "
-                                   "another they differ: the target serves signins one at a "
-                                   "time");
-    }
-    if (last == &ph[0] && ph[0].sum.verdict == HX_TIMING_SAME) {
-        /* never a pass on the pairs phase alone */
-        hx_step_set(step, HX_STATUS_SKIP, ph[0].limited ? "probe.rate-limited" : "probe.undecided",
-                    "could not decide: the one-request-after-another phase could not run (%s)",
-                    ph[0].limited ? "rate limited (429)" : "the run was interrupted");
-        return;
-    }
-    switch (last->sum.verdict) {
+    timing_note(step, &ts);
+    switch (ts.sum.verdict) {
     case HX_TIMING_DIFFERENT:
         hx_step_set(step, HX_STATUS_FAIL, "probe.timing-leak",
                     "signin with an unknown email takes %.0f ms, with a wrong password %.0f ms "
-                    "(paired difference %.0f ms, p = %.4f over %zu pairs, %s): the time tells "
+                    "(paired difference %.0f ms, p = %.4f over %zu pairs): the time tells "
                     "whether an account exists",
-                    last->sum.median_a * 1000, last->sum.median_b * 1000, last->sum.diff * 1000,
-                    last->sum.p, last->n, last->how);
+                    ts.sum.median_a * 1000, ts.sum.median_b * 1000, ts.sum.diff * 1000, ts.sum.p,
+                    ts.n);
         return;
     case HX_TIMING_SAME:
-        hx_step_add_note(step, "verdict from the phase %s: the same within the tolerance, p = %.4f",
-                         last->how, last->sum.p);
+        hx_step_add_note(step, "the same within the tolerance, p = %.4f", ts.sum.p);
         hx_step_pass(step);
         return;
     case HX_TIMING_UNDECIDED:
-        if (last->limited)
+        if (ts.limited)
             hx_step_set(step, HX_STATUS_SKIP, "probe.rate-limited",
-                        "could not decide: rate limited (429) after %zu pairs, %s", last->n,
-                        last->how);
+                        "could not decide: rate limited (429) after %zu pairs", ts.n);
+        else if (hx_probe_stopping(ctx))
+            hx_step_set(step, HX_STATUS_SKIP, "probe.undecided",
+                        "could not decide: the run was interrupted after %zu pairs", ts.n);
         else
             hx_step_set(step, HX_STATUS_SKIP, "probe.undecided",
-                        "could not decide: timings not clear after %zu pairs sent together "
-                        "and %zu sent one request after another",
-                        ph[0].n, ph[1].n);
+                        "could not decide: timings not clear after %zu pairs", ts.n);
         return;
     }
 }
 
 const struct hx_probe_def hx__probe_signin_timing = {
     .name = "signin_timing",
-    .summary = "unknown email and wrong password take the same time (pairs sent together, then "
-               "one request after another, which decides)",
+    .summary = "unknown email and wrong password take the same time (pairs of signins, one "
+               "after the other, each pair alone on the wire)",
     .floods = false,
     .args = timing_args,
     .check_args = timing_check_args,

@@ -47,6 +47,27 @@ hx_probe_pace_take(struct hx_probe_ctx *ctx, const char *url, size_t n)
     return hx__run_pace_wait(ctx->run, url, n);
 }
 
+bool
+hx_probe_measure_begin(struct hx_probe_ctx *ctx, const char *url, size_t n)
+{
+    if (!hx__run_pace_wait(ctx->run, url, n))
+        return false;
+    hx_quiet_hold(&ctx->run->quiet);
+    ctx->holds_quiet = true;
+    ctx->paced_ahead = true;
+    return true;
+}
+
+void
+hx_probe_measure_end(struct hx_probe_ctx *ctx)
+{
+    if (!ctx->holds_quiet)
+        return;
+    ctx->holds_quiet = false;
+    ctx->paced_ahead = false;
+    hx_quiet_release(&ctx->run->quiet);
+}
+
 const json_t *
 hx_probe_profile(const struct hx_probe_ctx *ctx)
 {
@@ -261,7 +282,8 @@ static int
 probe_perform(struct hx_probe_ctx *ctx, const struct hx_request *req, struct hx_response *resp,
               bool keep)
 {
-    const struct run_sender via = {probe_send_via, probe_hop, ctx, ctx->floods};
+    const struct run_sender via = {probe_send_via, probe_hop, ctx,
+                                   ctx->floods || ctx->paced_ahead, ctx->holds_quiet};
     struct hx_request final;
     char *url;
     int rc;

@@ -204,6 +204,27 @@ hx__run_paced_limited(struct hx_run *run, const char *url, const struct hx_respo
  * seconds in all. */
 #define RUN_PACED_RETRY_SECONDS 120.0
 
+/* Sends one request through via, counted on the wire (hx/quiet.h) unless
+ * via holds the target quiet: a probe thread waits while another holds it;
+ * the scenario loop's blocking sends (the credential exchange of a signup)
+ * never wait, since the holder may be waiting for the loop. */
+static int
+run_send(struct hx_run *run, const struct run_sender *via, const struct hx_request *req,
+         struct hx_response *resp)
+{
+    int rc;
+
+    if (via->holds_quiet)
+        return via->send(via->arg, req, resp);
+    if (run->loop_started && pthread_equal(pthread_self(), run->loop_thread))
+        hx_quiet_enter_now(&run->quiet);
+    else
+        hx_quiet_enter(&run->quiet);
+    rc = via->send(via->arg, req, resp);
+    hx_quiet_leave(&run->quiet);
+    return rc;
+}
+
 int
 hx__run_perform(struct hx_run *run, const struct run_sender *via, const struct hx_request *req,
                 struct hx_response *resp, struct hx_request *final_req, char **url_out)
@@ -217,7 +238,7 @@ hx__run_perform(struct hx_run *run, const struct run_sender *via, const struct h
      * measure, and they hold the route for the others */
     if (!via->floods)
         hx__run_pace_wait(run, req->url, 1); /* when the run stops, it goes at once */
-    rc = via->send(via->arg, req, resp);
+    rc = run_send(run, via, req, resp);
     hx__run_paced_done(run, req->url);
     while (rc == 0 && resp->status == 429) {
         double wait = hx__run_paced_limited(run, req->url, resp);
@@ -230,7 +251,7 @@ hx__run_perform(struct hx_run *run, const struct run_sender *via, const struct h
             break;
         hx_response_cleanup(resp);
         hx_response_init(resp, max_body);
-        rc = via->send(via->arg, req, resp);
+        rc = run_send(run, via, req, resp);
         hx__run_paced_done(run, req->url);
     }
     hx__run_learn(run, resp);
@@ -245,7 +266,7 @@ hx__run_perform(struct hx_run *run, const struct run_sender *via, const struct h
         hop.url = url;
         hx_response_cleanup(resp);
         hx_response_init(resp, max_body);
-        rc = via->send(via->arg, &hop, resp);
+        rc = run_send(run, via, &hop, resp);
         hx__run_learn(run, resp);
     }
     if (final_req != NULL)
@@ -276,5 +297,5 @@ step_sender_hop(void *arg, const struct hx_request *req, const struct hx_respons
 struct run_sender
 hx__run_step_sender(struct run_step_sender *ss)
 {
-    return (struct run_sender){step_sender_send, step_sender_hop, ss, false};
+    return (struct run_sender){step_sender_send, step_sender_hop, ss, false, false};
 }

@@ -75,6 +75,11 @@ hx_run_new(const struct hx_config *cfg, const struct hx_profile *profile,
             free(run);
             return HX_E_NOMEM;
         }
+        if (hx_quiet_init(&run->quiet) != 0) {
+            hx_pacer_cleanup(&run->pacer);
+            free(run);
+            return HX_E_NOMEM;
+        }
         for (const char *const *r = (const char *const[]){"paths.signup", "paths.signin", NULL};
              *r != NULL; r++) {
             const char *path = json_string_value(hx_profile_get(profile, *r));
@@ -128,6 +133,7 @@ hx_run_free(struct hx_run *run)
     hx_redactor_cleanup(&run->red);
     hx_rng_cleanup(&run->rng);
     hx_pacer_cleanup(&run->pacer);
+    hx_quiet_cleanup(&run->quiet);
     free(run);
 }
 
@@ -259,6 +265,8 @@ hx_run_execute(struct hx_run *run, struct hx_scenario *const *sc, size_t n,
     }
     if (n == 0)
         goto out;
+    run->loop_thread = pthread_self();
+    run->loop_started = true;
 
     if (run_preflight(run, why, sizeof why) != 0) {
         for (i = 0; i < n; i++) {
@@ -342,9 +350,7 @@ hx_run_execute(struct hx_run *run, struct hx_scenario *const *sc, size_t n,
             for (i = 0; i < n; i++) {
                 struct run_scen *s = &L.scens[i];
                 if (s->state == SCEN_HTTP) {
-                    curl_multi_remove_handle(L.multi, hx__http_transfer_easy(s->xfer));
-                    hx__http_transfer_free(s->xfer);
-                    s->xfer = NULL;
+                    hx__scen_transfer_drop(&L, s);
                     hx_step_set(s->cur, HX_STATUS_SKIP, "interrupted",
                                 "interrupted while waiting for the answer");
                     hx__scen_step_end(&L, s);
@@ -389,11 +395,7 @@ out:
         struct run_scen *s = &L.scens[i];
         if (s->state == SCEN_PROBE)
             pthread_join(s->thread, NULL);
-        if (s->xfer != NULL) {
-            if (L.multi)
-                curl_multi_remove_handle(L.multi, hx__http_transfer_easy(s->xfer));
-            hx__http_transfer_free(s->xfer);
-        }
+        hx__scen_transfer_drop(&L, s);
         json_decref(s->expanded);
         hx__run_req_cleanup(&s->rq);
         hx_response_cleanup(&s->resp);

@@ -14,6 +14,7 @@
 #include "hx/http.h"
 #include "hx/pacer.h"
 #include "hx/probe.h"
+#include "hx/quiet.h"
 #include "hx/redact.h"
 #include "hx/rng.h"
 #include "hx/runner.h"
@@ -41,6 +42,11 @@ struct hx_run {
      * request to an auth route asks it first (hx__run_pace) */
     struct hx_pacer pacer;
     const char *paced_paths[3]; /* signup and signin (borrowed), NULL-ended */
+    /* every request of the run is counted on the wire here, so that a
+     * measuring check can have the target quiet for its samples */
+    struct hx_quiet quiet;
+    pthread_t loop_thread; /* the scenario loop's, which never waits for quiet */
+    bool loop_started;
 };
 
 /* Asks the pacer whether a request to url may leave now: 0 when it may
@@ -66,6 +72,8 @@ struct hx_probe_ctx {
     bool redirect_noted; /* a followed same-route redirect is noted once a step */
     bool keep_hops;      /* the redirects of the request being sent are evidence */
     bool floods;         /* the probe floods on purpose (hx_probe_def.floods): unpaced */
+    bool paced_ahead;    /* the probe took its requests' pace slots itself (hx_probe_pace_take) */
+    bool holds_quiet;    /* the probe holds the target quiet (hx_probe_quiet_begin) */
 };
 
 /* Registers the credentials resp carries (cookie values, token headers,
@@ -88,6 +96,9 @@ struct run_sender {
      * request is paced and, met with a 429, waits as asked and goes again
      * (within two minutes in all) */
     bool floods;
+    /* the sender holds the target quiet (hx/quiet.h): its requests are the
+     * only ones on the wire and are not counted */
+    bool holds_quiet;
 };
 
 /* Performs req through via->send, learns the answer's credentials
@@ -179,6 +190,7 @@ struct run_scen {
     struct run_req rq;
     struct hx_response resp;
     struct hx__http_transfer *xfer;
+    bool on_wire; /* xfer is counted on the run's wire (hx/quiet.h) */
     /* probe */
     pthread_t thread;
     struct hx_probe_ctx pctx;
@@ -240,6 +252,9 @@ void hx__loop_progress(struct run_loop *L);
 void hx__scen_finish(struct run_loop *L, struct run_scen *s);
 void hx__scen_step_end(struct run_loop *L, struct run_scen *s);
 void hx__scen_start_step(struct run_loop *L, struct run_scen *s);
+/* Takes the scenario's transfer off the loop and frees it, and off the
+ * run's wire (hx/quiet.h). */
+void hx__scen_transfer_drop(struct run_loop *L, struct run_scen *s);
 void hx__scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code);
 void hx__scen_probe_done(struct run_loop *L, struct run_scen *s);
 void hx__scen_begin(struct run_loop *L, struct run_scen *s, char *buf, size_t buf_size);

@@ -217,13 +217,24 @@ scen_build_request(struct run_scen *s, const json_t *req, struct hx_error *err)
     return 0;
 }
 
+/* While a check measures the target (hx/quiet.h), a step waits this long
+ * before it looks again. */
+#define SCEN_QUIET_RECHECK_S 0.02
+
 static int
 scen_add_transfer(struct run_loop *L, struct run_scen *s)
 {
-    double wait = hx__run_pace(L->run, s->rq.req.url);
+    double wait;
     int rc;
 
+    if (!hx_quiet_try_enter(&L->run->quiet)) {
+        s->wake_at = cmn_clock_now_s() + SCEN_QUIET_RECHECK_S;
+        s->state = SCEN_SLEEP;
+        return 0;
+    }
+    wait = hx__run_pace(L->run, s->rq.req.url);
     if (wait > 0) {
+        hx_quiet_leave(&L->run->quiet);
         /* the route's pace, or a 429 met by anyone: the step starts again
          * when it may leave */
         hx_pacer_count_wait(&L->run->pacer, wait);
@@ -234,12 +245,17 @@ scen_add_transfer(struct run_loop *L, struct run_scen *s)
     hx_response_cleanup(&s->resp);
     hx_response_init(&s->resp, HX_BODY_MAX);
     rc = hx__http_transfer_new(&L->run->http, &s->rq.req, &s->resp, &s->xfer);
-    if (rc != 0)
+    if (rc != 0) {
+        hx_quiet_leave(&L->run->quiet);
         return rc;
+    }
+    s->on_wire = true;
     curl_easy_setopt(hx__http_transfer_easy(s->xfer), CURLOPT_PRIVATE, s);
     if (curl_multi_add_handle(L->multi, hx__http_transfer_easy(s->xfer)) != CURLM_OK) {
         hx__http_transfer_free(s->xfer);
         s->xfer = NULL;
+        s->on_wire = false;
+        hx_quiet_leave(&L->run->quiet);
         return HX_E_NOMEM;
     }
     s->state = SCEN_HTTP;
@@ -254,6 +270,7 @@ scen_probe_main(void *arg)
     ssize_t w;
 
     s->probe->run(&s->pctx, s->expanded, s->cur);
+    hx_probe_measure_end(&s->pctx); /* a probe that returned holding the target quiet */
     do
         w = write(s->notify_fd, &idx, sizeof idx);
     while (w < 0 && errno == EINTR);
@@ -474,15 +491,28 @@ scen_follow_same_route(struct run_loop *L, struct run_scen *s)
 }
 
 void
+hx__scen_transfer_drop(struct run_loop *L, struct run_scen *s)
+{
+    if (s->xfer == NULL)
+        return;
+    if (L->multi != NULL)
+        curl_multi_remove_handle(L->multi, hx__http_transfer_easy(s->xfer));
+    hx__http_transfer_free(s->xfer);
+    s->xfer = NULL;
+    if (s->on_wire) {
+        s->on_wire = false;
+        hx_quiet_leave(&L->run->quiet);
+    }
+}
+
+void
 hx__scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code)
 {
     struct hx_run *run = L->run;
     const json_t *expect;
 
-    curl_multi_remove_handle(L->multi, hx__http_transfer_easy(s->xfer));
     hx__http_transfer_done(s->xfer, code);
-    hx__http_transfer_free(s->xfer);
-    s->xfer = NULL;
+    hx__scen_transfer_drop(L, s);
     hx__run_paced_done(run, s->rq.req.url);
     hx__run_learn(run, &s->resp);
     hx__run_record(run, s->cur, &s->rq.req, &s->resp);
