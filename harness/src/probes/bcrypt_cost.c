@@ -9,6 +9,7 @@
 #include "hx/probes/stats.h"
 #include "hx/probes/strength.h"
 #include "probe_int.h"
+#include "stored_hash_search.h"
 
 static const struct hx_probe_arg bcrypt_args[] = {
     HX_ARG_INT("min_cost", 4, 31),
@@ -44,6 +45,58 @@ bcrypt_latency(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_ide
                          "signin latency over %zu signins: median %.0f ms (bcrypt cost 12 takes "
                          "about 200 ms here; much less suggests a cheaper hash)",
                          n, hx_stats_median(t, n) * 1000.0);
+}
+
+/* Whether the profile's table and columns fail to give the stored hash of
+ * the account `name` (no such table or column here, or not one row for
+ * it): then the column is searched for (stored_hash_search.h). The query
+ * runs under a savepoint, so that its error leaves the transaction usable. */
+static bool
+bcrypt_names_fail(struct hx_probe_ctx *ctx, PGconn *db, const char *sql, const char *name)
+{
+    struct hx_identity id;
+    const char *params[1];
+    PGresult *res;
+    bool fail;
+
+    if (name == NULL || hx_probe_identity(ctx, name, &id) != 0)
+        return false; /* the loop says what is wrong */
+    params[0] = id.email;
+    PQclear(PQexec(db, "SAVEPOINT hx_bcrypt_names"));
+    res = PQexecParams(db, sql, 1, NULL, params, NULL, NULL, 0);
+    fail = PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1;
+    PQclear(res);
+    PQclear(PQexec(db, fail ? "ROLLBACK TO SAVEPOINT hx_bcrypt_names"
+                            : "RELEASE SAVEPOINT hx_bcrypt_names"));
+    return fail;
+}
+
+/* The profile's names do not lead to the stored hash: searches the
+ * catalog with the account name's email and password, and on success replaces sql by
+ * the query found and notes where it found it; otherwise notes why and
+ * leaves sql (whose error then says what is wrong). */
+static void
+bcrypt_search(struct hx_probe_ctx *ctx, PGconn *db, const char *name, const char *table,
+              const char *column, char *sql, size_t sql_size, struct hx_step_result *step)
+{
+    struct hx_identity id;
+    char found[2048], where[600], why[300];
+
+    if (hx_probe_identity(ctx, name, &id) != 0)
+        return;
+    if (hx__stored_hash_search(db, id.email, id.password, found, sizeof found, where,
+                               sizeof where, why, sizeof why) != 0) {
+        hx_step_add_note(step, "the profile's %s.%s gives no stored hash for the account, and "
+                               "searching the database's catalog found none: %s",
+                         table, column, why);
+        return;
+    }
+    hx_step_add_note(step,
+                     "the profile's %s.%s gives no stored hash for the account; searching the "
+                     "database's catalog found it in %s (to name it, set the profile's "
+                     "database.password_query: %s)",
+                     table, column, where, found);
+    snprintf(sql, sql_size, "%s", found);
 }
 
 static void
@@ -97,8 +150,14 @@ bcrypt_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *
     }
     if (query != NULL)
         snprintf(sql, sizeof(sql), "%s", query); /* the profile's, in the read-only transaction */
-    else
+    else {
         snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE lower(%s) = lower($1)", qh, qt, qe);
+        const char *first = n_names == 0 ? NULL
+                            : names != NULL ? json_string_value(json_array_get(names, 0))
+                                            : default_names[0];
+        if (first != NULL && bcrypt_names_fail(ctx, db, sql, first))
+            bcrypt_search(ctx, db, first, table, hash_col, sql, sizeof sql, step);
+    }
     for (size_t i = 0; i < n_names; i++) {
         const char *name =
             names != NULL ? json_string_value(json_array_get(names, i)) : default_names[i];
