@@ -122,8 +122,10 @@ hx_jws_key_fits(const void *key, const char *alg, char *why, size_t why_size)
     switch (a->family) {
     case JWS_RSA:
     case JWS_PSS:
-        fits = EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA;
-        needs = "an RSA key";
+        /* RFC 7518 §3.3 and §3.5: 2048 bits or more (smaller keys cannot
+         * even hold a PS512 signature) */
+        fits = EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA && EVP_PKEY_get_bits(pkey) >= 2048;
+        needs = "an RSA key of 2048 bits or more (RFC 7518 §3.3)";
         break;
     case JWS_EC: {
         const char *curve = EVP_PKEY_get_base_id(pkey) == EVP_PKEY_EC ? jws_ec_curve(pkey) : NULL;

@@ -49,6 +49,24 @@ signing_key_token_type(const EVP_PKEY *pkey)
     return false;
 }
 
+/* True when a signature made with pkey's private half verifies under its
+ * public half, in the first alg it fits: a PEM file can carry a public
+ * part that is not the private part's. */
+static bool
+signing_key_halves_match(const EVP_PKEY *pkey)
+{
+    static const char *const algs[] = {"RS256", "ES256", "ES384", "ES512", "EdDSA"};
+    static const char msg[] = "authconform key check";
+    unsigned char sig[HX_JWS_SIG_MAX];
+    size_t len = 0;
+
+    for (size_t i = 0; i < sizeof algs / sizeof *algs; i++)
+        if (hx_jws_key_fits(pkey, algs[i], NULL, 0))
+            return hx_jws_sign(pkey, algs[i], msg, sizeof msg - 1, sig, sizeof sig, &len) == 0 &&
+                   hx_jws_verify(pkey, algs[i], msg, sizeof msg - 1, sig, len);
+    return false;
+}
+
 int
 hx__signing_key_wrap(EVP_PKEY *pkey, bool has_private, enum hx__signing_key_use use,
                      const char *name, struct hx_signing_key **out, struct hx_error *err)
@@ -65,12 +83,27 @@ hx__signing_key_wrap(EVP_PKEY *pkey, bool has_private, enum hx__signing_key_use 
         rc = HX_E_PARSE;
         goto cleanup;
     }
+    if (use == HX__SIGNING_KEY_TOKEN && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA &&
+        EVP_PKEY_get_size(pkey) > HX_JWS_SIG_MAX) {
+        hx_error_set(err, name, 0, "%s: the key is RSA %d-bit: more than %d bits is not supported",
+                     name, EVP_PKEY_get_bits(pkey), 8 * HX_JWS_SIG_MAX);
+        rc = HX_E_PARSE;
+        goto cleanup;
+    }
     if (use == HX__SIGNING_KEY_TOKEN && !signing_key_token_type(pkey)) {
         hx_jws_key_describe(pkey, type, sizeof type);
         hx_error_set(err, name, 0,
-                     "%s: the key is %s: a token key is RSA, EC on P-256, P-384 or P-521, or "
-                     "Ed25519",
+                     "%s: the key is %s: a token key is RSA (2048 bits or more, RFC 7518 "
+                     "§3.3), EC on P-256, P-384 or P-521, or Ed25519",
                      name, type);
+        rc = HX_E_PARSE;
+        goto cleanup;
+    }
+    if (use == HX__SIGNING_KEY_TOKEN && has_private && !signing_key_halves_match(pkey)) {
+        hx_error_set(err, name, 0,
+                     "%s: the private part does not belong to the public part (a signature made "
+                     "with it does not verify)",
+                     name);
         rc = HX_E_PARSE;
         goto cleanup;
     }

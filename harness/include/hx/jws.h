@@ -23,7 +23,8 @@ bool hx_jws_alg_known(const char *alg);
  * or the type OpenSSL names. */
 void hx_jws_key_describe(const void *pkey, char *out, size_t out_size);
 
-/* True when pkey can sign alg: RSA for RS* and PS*, EC on P-256 for ES256,
+/* True when pkey can sign alg: RSA of 2048 bits or more (RFC 7518 §3.3,
+ * §3.5) for RS* and PS*, EC on P-256 for ES256,
  * P-384 for ES384, P-521 for ES512, Ed25519 for EdDSA. Otherwise false,
  * with why (when given): "the key is EC P-384; ES256 needs EC P-256". */
 bool hx_jws_key_fits(const void *pkey, const char *alg, char *why, size_t why_size);

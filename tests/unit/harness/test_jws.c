@@ -248,7 +248,8 @@ test_jws_key_fits_only_its_algs(void)
     CU_ASSERT_FALSE(hx_jws_key_fits(p256, "ES384", why, sizeof why));
     CU_ASSERT_STRING_EQUAL(why, "the key is EC P-256; ES384 needs EC P-384");
     CU_ASSERT_FALSE(hx_jws_key_fits(p256, "RS256", why, sizeof why));
-    CU_ASSERT_STRING_EQUAL(why, "the key is EC P-256; RS256 needs an RSA key");
+    CU_ASSERT_STRING_EQUAL(why, "the key is EC P-256; RS256 needs an RSA key of 2048 bits or more "
+                                "(RFC 7518 §3.3)");
     CU_ASSERT_FALSE(hx_jws_key_fits(k1, "ES256", why, sizeof why));
     CU_ASSERT_STRING_EQUAL(why, "the key is EC secp256k1; ES256 needs EC P-256");
     CU_ASSERT_FALSE(hx_jws_key_fits(r, "ES512", why, sizeof why));
@@ -256,7 +257,8 @@ test_jws_key_fits_only_its_algs(void)
     CU_ASSERT_FALSE(hx_jws_key_fits(r, "EdDSA", why, sizeof why));
     CU_ASSERT_STRING_EQUAL(why, "the key is RSA 2048-bit; EdDSA needs an Ed25519 key");
     CU_ASSERT_FALSE(hx_jws_key_fits(ed, "PS256", why, sizeof why));
-    CU_ASSERT_STRING_EQUAL(why, "the key is Ed25519; PS256 needs an RSA key");
+    CU_ASSERT_STRING_EQUAL(why, "the key is Ed25519; PS256 needs an RSA key of 2048 bits or more "
+                                "(RFC 7518 §3.3)");
     CU_ASSERT_FALSE(hx_jws_key_fits(r, "HS256", why, sizeof why));
     CU_ASSERT_PTR_NOT_NULL(strstr(why, "HS256"));
     for (size_t i = 0; i < 6; i++) {

@@ -16,7 +16,10 @@
 
 #include <unistd.h>
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 
 /* RFC 8037 appendix A.1 and A.4 */
@@ -184,6 +187,30 @@ test_token_key_jwk_mistakes_are_named_by_member(void)
 }
 
 static void
+test_token_key_jwk_refuses_rsa_beyond_8192_bits(void)
+{
+    unsigned char big[1025];
+    char *n, *text;
+    size_t len;
+    struct hx_signing_key *k = NULL;
+    struct hx_error err = {0};
+
+    memset(big, 0xc5, sizeof big);
+    n = cmn_b64url_encode_new(big, sizeof big);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+    len = strlen(n) + 200;
+    text = malloc(len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    snprintf(text, len, "{\"kty\":\"RSA\",\"n\":\"%s\",\"e\":\"AQAB\",\"d\":\"AQAB\"}", n);
+    CU_ASSERT_EQUAL(hx_signing_key_parse_token_key(text, strlen(text), "key.jwk", &k, &err),
+                    HX_E_PARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "key.jwk: n: more than 8192 bits is not supported"));
+    CU_ASSERT_PTR_NULL(k);
+    free(text);
+    free(n);
+}
+
+static void
 test_token_key_jwk_set_gives_its_one_private_key(void)
 {
     static const char set[] = "{\"keys\":[" A3_PUB "," A3_JWK "]}";
@@ -285,6 +312,14 @@ test_token_key_pem_of_each_type_and_form_signs(void)
         CU_ASSERT_TRUE_FATAL(write_pem(k1, false, path, "BEGIN PRIVATE KEY"));
         CU_ASSERT_EQUAL(hx_signing_key_load_token_key(path, &k, &err), HX_E_PARSE);
         CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "the key is EC secp256k1: a token key is RSA"));
+        EVP_PKEY_free(k1);
+        /* RFC 7518 §3.3: RSA of 2048 bits or more */
+        k1 = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(k1);
+        CU_ASSERT_TRUE_FATAL(write_pem(k1, true, path, "BEGIN RSA PRIVATE KEY"));
+        CU_ASSERT_EQUAL(hx_signing_key_load_token_key(path, &k, &err), HX_E_PARSE);
+        CU_ASSERT_PTR_NOT_NULL(strstr(
+            err.text, "the key is RSA 1024-bit: a token key is RSA (2048 bits or more, RFC 7518"));
         CU_ASSERT_PTR_NOT_NULL(strstr(err.text, path));
         bio = BIO_new_file(path, "w");
         CU_ASSERT_FATAL(bio != NULL && PEM_write_bio_PUBKEY(bio, k1) == 1);
@@ -293,6 +328,42 @@ test_token_key_pem_of_each_type_and_form_signs(void)
         CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "(it holds a public key)"));
         CU_ASSERT_PTR_NULL(k);
         EVP_PKEY_free(k1);
+    }
+    /* a PEM whose public part is another key's */
+    {
+        EVP_PKEY *a = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+        EVP_PKEY *b = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"), *mixed = NULL;
+        EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+        OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+        OSSL_PARAM *params = NULL;
+        BIGNUM *priv = NULL;
+        unsigned char pub[65];
+        size_t pub_len = 0;
+        struct hx_signing_key *k = NULL;
+        struct hx_error err = {0};
+        CU_ASSERT_FATAL(a != NULL && b != NULL && ctx != NULL && bld != NULL);
+        CU_ASSERT_FATAL(EVP_PKEY_get_bn_param(a, OSSL_PKEY_PARAM_PRIV_KEY, &priv) == 1);
+        CU_ASSERT_FATAL(EVP_PKEY_get_octet_string_param(b, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub,
+                                                        &pub_len) == 1);
+        CU_ASSERT_FATAL(
+            OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "P-256", 0) == 1 &&
+            OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, pub_len) == 1 &&
+            OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv) == 1);
+        params = OSSL_PARAM_BLD_to_param(bld);
+        CU_ASSERT_FATAL(params != NULL && EVP_PKEY_fromdata_init(ctx) == 1 &&
+                        EVP_PKEY_fromdata(ctx, &mixed, EVP_PKEY_KEYPAIR, params) == 1);
+        CU_ASSERT_TRUE_FATAL(write_pem(mixed, false, path, "BEGIN PRIVATE KEY"));
+        CU_ASSERT_EQUAL(hx_signing_key_load_token_key(path, &k, &err), HX_E_PARSE);
+        CU_ASSERT_PTR_NOT_NULL(
+            strstr(err.text, "the private part does not belong to the public part"));
+        CU_ASSERT_PTR_NULL(k);
+        OSSL_PARAM_free(params);
+        OSSL_PARAM_BLD_free(bld);
+        BN_clear_free(priv);
+        EVP_PKEY_CTX_free(ctx);
+        EVP_PKEY_free(mixed);
+        EVP_PKEY_free(a);
+        EVP_PKEY_free(b);
     }
     unlink(path);
     rmdir(dir);
@@ -305,6 +376,7 @@ main(void)
         TU_TEST(test_private_jwk_signs_as_rfc_8037_says),
         TU_TEST(test_private_jwk_mistakes_are_named_by_field),
         TU_TEST(test_token_key_jwk_mistakes_are_named_by_member),
+        TU_TEST(test_token_key_jwk_refuses_rsa_beyond_8192_bits),
         TU_TEST(test_token_key_jwk_set_gives_its_one_private_key),
         TU_TEST(test_token_key_pem_of_each_type_and_form_signs),
         {NULL, NULL},
