@@ -36,35 +36,31 @@ signing_key_no_passphrase(char *buf, int size, int rwflag, void *ud)
     return -1;
 }
 
-/* True when a token key may be of pkey's type: RSA, EC on a JOSE curve,
- * Ed25519 (the keys hx_jws signs with). */
-static bool
-signing_key_token_type(const EVP_PKEY *pkey)
+/* The first alg pkey fits (static), or NULL: a token key must be of a
+ * type hx_jws signs with (RSA, EC on a JOSE curve, Ed25519). */
+static const char *
+signing_key_some_alg(const EVP_PKEY *pkey)
 {
     static const char *const algs[] = {"RS256", "ES256", "ES384", "ES512", "EdDSA"};
 
     for (size_t i = 0; i < sizeof algs / sizeof *algs; i++)
         if (hx_jws_key_fits(pkey, algs[i], NULL, 0))
-            return true;
-    return false;
+            return algs[i];
+    return NULL;
 }
 
 /* True when a signature made with pkey's private half verifies under its
- * public half, in the first alg it fits: a PEM file can carry a public
- * part that is not the private part's. */
+ * public half, in alg: a PEM file can carry a public part that is not the
+ * private part's. */
 static bool
-signing_key_halves_match(const EVP_PKEY *pkey)
+signing_key_halves_match(const EVP_PKEY *pkey, const char *alg)
 {
-    static const char *const algs[] = {"RS256", "ES256", "ES384", "ES512", "EdDSA"};
     static const char msg[] = "authconform key check";
     unsigned char sig[HX_JWS_SIG_MAX];
     size_t len = 0;
 
-    for (size_t i = 0; i < sizeof algs / sizeof *algs; i++)
-        if (hx_jws_key_fits(pkey, algs[i], NULL, 0))
-            return hx_jws_sign(pkey, algs[i], msg, sizeof msg - 1, sig, sizeof sig, &len) == 0 &&
-                   hx_jws_verify(pkey, algs[i], msg, sizeof msg - 1, sig, len);
-    return false;
+    return hx_jws_sign(pkey, alg, msg, sizeof msg - 1, sig, sizeof sig, &len) == 0 &&
+           hx_jws_verify(pkey, alg, msg, sizeof msg - 1, sig, len);
 }
 
 int
@@ -90,7 +86,7 @@ hx__signing_key_wrap(EVP_PKEY *pkey, bool has_private, enum hx__signing_key_use 
         rc = HX_E_PARSE;
         goto cleanup;
     }
-    if (use == HX__SIGNING_KEY_TOKEN && !signing_key_token_type(pkey)) {
+    if (use == HX__SIGNING_KEY_TOKEN && signing_key_some_alg(pkey) == NULL) {
         hx_jws_key_describe(pkey, type, sizeof type);
         hx_error_set(err, name, 0,
                      "%s: the key is %s: a token key is RSA (2048 bits or more, RFC 7518 "
@@ -99,7 +95,8 @@ hx__signing_key_wrap(EVP_PKEY *pkey, bool has_private, enum hx__signing_key_use 
         rc = HX_E_PARSE;
         goto cleanup;
     }
-    if (use == HX__SIGNING_KEY_TOKEN && has_private && !signing_key_halves_match(pkey)) {
+    if (use == HX__SIGNING_KEY_TOKEN && has_private &&
+        !signing_key_halves_match(pkey, signing_key_some_alg(pkey))) {
         hx_error_set(err, name, 0,
                      "%s: the private part does not belong to the public part (a signature made "
                      "with it does not verify)",
