@@ -1,5 +1,6 @@
 /* JWT parsing and hand-building for the probes (see hx/jwt.h). */
 #include "hx/jwt.h"
+#include "hx/jws.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -188,22 +189,19 @@ hx_jwt_build(const struct hx_jwt_build *b)
         s = strdup(b->raw_sig != NULL ? b->raw_sig : "");
         break;
     case HX_JWT_SIG_PKEY: {
-        unsigned char sig[256];
-        size_t sig_len = sizeof sig;
-        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        unsigned char sig[HX_JWS_SIG_MAX];
+        size_t sig_len = 0;
         char *input = malloc(hn + pn + 2);
-        int ok = md != NULL && input != NULL && b->pkey != NULL;
-        if (ok) {
-            memcpy(input, h, hn);
-            input[hn] = '.';
-            memcpy(input + hn + 1, p, pn + 1);
-            /* EdDSA signs the message itself: no digest (NULL) */
-            ok = EVP_DigestSignInit(md, NULL, NULL, NULL, b->pkey) == 1 &&
-                 EVP_DigestSign(md, sig, &sig_len, (const unsigned char *)input, hn + 1 + pn) == 1;
-        }
-        EVP_MD_CTX_free(md);
+        int rc;
+        if (input == NULL)
+            goto done;
+        memcpy(input, h, hn);
+        input[hn] = '.';
+        memcpy(input + hn + 1, p, pn + 1);
+        rc = hx_jws_sign(b->pkey, b->alg_for_pkey != NULL ? b->alg_for_pkey : "EdDSA", input,
+                         hn + 1 + pn, sig, sizeof sig, &sig_len);
         free(input);
-        if (!ok)
+        if (rc != 0)
             goto done;
         s = cmn_b64url_encode_new(sig, sig_len);
         break;

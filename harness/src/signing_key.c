@@ -1,6 +1,8 @@
-/* Ed25519 keys: load (PEM, or a private JWK), make, identify, sign,
- * verify; for evidence bundles and for the target's token key. */
+/* Keys: load (PEM; the JWK forms are signing_key_jwk.c's), make,
+ * identify, sign, verify; Ed25519 for evidence bundles, and the target's
+ * token key of any JWS key type. */
 #include "hx/signing_key.h"
+#include "signing_key_int.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,10 +15,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include <jansson.h>
-
-#include "cmn/b64url.h"
 #include "cmn/env.h"
+#include "hx/jws.h"
 
 struct hx_signing_key {
     EVP_PKEY *pkey;
@@ -36,21 +36,71 @@ signing_key_no_passphrase(char *buf, int size, int rwflag, void *ud)
     return -1;
 }
 
-/* Wraps pkey (taken, on success and on failure) once it is known to be
- * Ed25519, with its id. */
-static int
-signing_key_wrap(EVP_PKEY *pkey, bool has_private, const char *name, struct hx_signing_key **out,
-                 struct hx_error *err)
+/* The first alg pkey fits (static), or NULL: a token key must be of a
+ * type hx_jws signs with (RSA, EC on a JOSE curve, Ed25519). */
+static const char *
+signing_key_some_alg(const EVP_PKEY *pkey)
+{
+    static const char *const algs[] = {"RS256", "ES256", "ES384", "ES512", "EdDSA"};
+
+    for (size_t i = 0; i < sizeof algs / sizeof *algs; i++)
+        if (hx_jws_key_fits(pkey, algs[i], NULL, 0))
+            return algs[i];
+    return NULL;
+}
+
+/* True when a signature made with pkey's private half verifies under its
+ * public half, in alg: a PEM file can carry a public part that is not the
+ * private part's. */
+static bool
+signing_key_halves_match(const EVP_PKEY *pkey, const char *alg)
+{
+    static const char msg[] = "authconform key check";
+    unsigned char sig[HX_JWS_SIG_MAX];
+    size_t len = 0;
+
+    return hx_jws_sign(pkey, alg, msg, sizeof msg - 1, sig, sizeof sig, &len) == 0 &&
+           hx_jws_verify(pkey, alg, msg, sizeof msg - 1, sig, len);
+}
+
+int
+hx__signing_key_wrap(EVP_PKEY *pkey, bool has_private, enum hx__signing_key_use use,
+                     const char *name, struct hx_signing_key **out, struct hx_error *err)
 {
     struct hx_signing_key *k = NULL;
     unsigned char *der = NULL, digest[EVP_MAX_MD_SIZE];
     unsigned int dlen = 0;
+    char type[80];
     int len, rc = HX_E_NOMEM;
 
-    if (EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519) {
-        const char *type = EVP_PKEY_get0_type_name(pkey);
-        hx_error_set(err, name, 0, "%s: the key is %s, not Ed25519", name,
-                     type ? type : "of another type");
+    if (use == HX__SIGNING_KEY_BUNDLE && EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519) {
+        hx_jws_key_describe(pkey, type, sizeof type);
+        hx_error_set(err, name, 0, "%s: the key is %s, not Ed25519", name, type);
+        rc = HX_E_PARSE;
+        goto cleanup;
+    }
+    if (use == HX__SIGNING_KEY_TOKEN && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA &&
+        EVP_PKEY_get_size(pkey) > HX_JWS_SIG_MAX) {
+        hx_error_set(err, name, 0, "%s: the key is RSA %d-bit: more than %d bits is not supported",
+                     name, EVP_PKEY_get_bits(pkey), 8 * HX_JWS_SIG_MAX);
+        rc = HX_E_PARSE;
+        goto cleanup;
+    }
+    if (use == HX__SIGNING_KEY_TOKEN && signing_key_some_alg(pkey) == NULL) {
+        hx_jws_key_describe(pkey, type, sizeof type);
+        hx_error_set(err, name, 0,
+                     "%s: the key is %s: a token key is RSA (2048 bits or more, RFC 7518 "
+                     "§3.3), EC on P-256, P-384 or P-521, or Ed25519",
+                     name, type);
+        rc = HX_E_PARSE;
+        goto cleanup;
+    }
+    if (use == HX__SIGNING_KEY_TOKEN && has_private &&
+        !signing_key_halves_match(pkey, signing_key_some_alg(pkey))) {
+        hx_error_set(err, name, 0,
+                     "%s: the private part does not belong to the public part (a signature made "
+                     "with it does not verify)",
+                     name);
         rc = HX_E_PARSE;
         goto cleanup;
     }
@@ -73,6 +123,7 @@ cleanup:
     OPENSSL_free(der);
     free(k);
     EVP_PKEY_free(pkey);
+    ERR_clear_error();
     return rc;
 }
 
@@ -99,68 +150,10 @@ signing_key_pem_hint(const char *pem, size_t n, bool want_private)
     return hint;
 }
 
-/* A private Ed25519 JWK (RFC 8037: kty OKP, crv Ed25519, d, and x when
- * given must be d's public half). */
-static int
-signing_key_parse_jwk(const char *text, size_t n, const char *name, struct hx_signing_key **out,
-                      struct hx_error *err)
-{
-    json_error_t jerr;
-    json_t *jwk = json_loadb(text, n, JSON_REJECT_DUPLICATES, &jerr);
-    const char *kty, *crv, *d, *x;
-    unsigned char *raw = NULL, *xraw = NULL, pub[32];
-    size_t raw_len = 0, xraw_len = 0, pub_len = sizeof pub;
-    EVP_PKEY *pkey = NULL;
-    int rc = HX_E_PARSE;
-
-    if (jwk == NULL || !json_is_object(jwk)) {
-        hx_error_set(err, name, 0, "%s: not a JWK (a JSON object): %s", name,
-                     jwk == NULL ? jerr.text : "another JSON value");
-        goto out;
-    }
-    kty = json_string_value(json_object_get(jwk, "kty"));
-    crv = json_string_value(json_object_get(jwk, "crv"));
-    d = json_string_value(json_object_get(jwk, "d"));
-    x = json_string_value(json_object_get(jwk, "x"));
-    if (kty == NULL || strcmp(kty, "OKP") != 0 || crv == NULL || strcmp(crv, "Ed25519") != 0) {
-        hx_error_set(err, name, 0, "%s: kty/crv: the JWK is %s/%s, not OKP/Ed25519", name,
-                     kty ? kty : "(none)", crv ? crv : "(none)");
-        goto out;
-    }
-    if (d == NULL) {
-        hx_error_set(err, name, 0, "%s: d: the JWK has no private part (a public key)", name);
-        goto out;
-    }
-    if (cmn_b64url_decode(d, strlen(d), &raw, &raw_len) != 0 || raw_len != 32) {
-        hx_error_set(err, name, 0, "%s: d: expected 32 bytes in base64url", name);
-        goto out;
-    }
-    pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, raw, raw_len);
-    if (pkey == NULL || EVP_PKEY_get_raw_public_key(pkey, pub, &pub_len) != 1) {
-        hx_error_set(err, name, 0, "%s: d: not an Ed25519 private key", name);
-        goto out;
-    }
-    if (x != NULL && (cmn_b64url_decode(x, strlen(x), &xraw, &xraw_len) != 0 ||
-                      xraw_len != pub_len || memcmp(xraw, pub, pub_len) != 0)) {
-        hx_error_set(err, name, 0, "%s: x: not the public half of d", name);
-        goto out;
-    }
-    rc = signing_key_wrap(pkey, true, name, out, err);
-    pkey = NULL;
-out:
-    if (raw != NULL)
-        OPENSSL_cleanse(raw, raw_len);
-    free(raw);
-    free(xraw);
-    EVP_PKEY_free(pkey);
-    json_decref(jwk);
-    ERR_clear_error();
-    return rc;
-}
-
+/* want_private false: a public key (a bundle's, for a verifier). */
 static int
 signing_key_parse(const char *pem, size_t n, const char *name, bool want_private,
-                  struct hx_signing_key **out, struct hx_error *err)
+                  enum hx__signing_key_use use, struct hx_signing_key **out, struct hx_error *err)
 {
     BIO *bio;
     EVP_PKEY *pkey;
@@ -169,7 +162,7 @@ signing_key_parse(const char *pem, size_t n, const char *name, bool want_private
     while (lead < n && strchr(" \t\r\n", pem[lead]) != NULL && pem[lead] != '\0')
         lead++;
     if (want_private && lead < n && pem[lead] == '{' && n <= HX_SIGNING_KEY_FILE_MAX)
-        return signing_key_parse_jwk(pem, n, name, out, err);
+        return hx__signing_key_parse_jwk(pem, n, name, use, out, err);
 
     if (n > HX_SIGNING_KEY_FILE_MAX || n > (size_t)INT32_MAX) {
         hx_error_set(err, name, 0, "%s: larger than %d bytes: not a PEM key", name,
@@ -191,7 +184,7 @@ signing_key_parse(const char *pem, size_t n, const char *name, bool want_private
                      signing_key_pem_hint(pem, n, want_private));
         return HX_E_PARSE;
     }
-    return signing_key_wrap(pkey, want_private, name, out, err);
+    return hx__signing_key_wrap(pkey, want_private, use, name, out, err);
 }
 
 const void *
@@ -204,19 +197,26 @@ int
 hx_signing_key_parse_private(const char *pem, size_t n, const char *name,
                              struct hx_signing_key **out, struct hx_error *err)
 {
-    return signing_key_parse(pem, n, name, true, out, err);
+    return signing_key_parse(pem, n, name, true, HX__SIGNING_KEY_BUNDLE, out, err);
+}
+
+int
+hx_signing_key_parse_token_key(const char *text, size_t n, const char *name,
+                               struct hx_signing_key **out, struct hx_error *err)
+{
+    return signing_key_parse(text, n, name, true, HX__SIGNING_KEY_TOKEN, out, err);
 }
 
 int
 hx_signing_key_parse_public(const char *pem, size_t n, const char *name,
                             struct hx_signing_key **out, struct hx_error *err)
 {
-    return signing_key_parse(pem, n, name, false, out, err);
+    return signing_key_parse(pem, n, name, false, HX__SIGNING_KEY_BUNDLE, out, err);
 }
 
 static int
-signing_key_load(const char *path, bool want_private, struct hx_signing_key **out,
-                 struct hx_error *err)
+signing_key_load(const char *path, bool want_private, enum hx__signing_key_use use,
+                 struct hx_signing_key **out, struct hx_error *err)
 {
     char *text = NULL;
     size_t n = 0;
@@ -236,7 +236,7 @@ signing_key_load(const char *path, bool want_private, struct hx_signing_key **ou
         hx_error_set(err, path, 0, "%s: %s", path, missing ? "no such file" : strerror(errno));
         return missing ? HX_E_NOTFOUND : HX_E_IO;
     }
-    rc = signing_key_parse(text, n, path, want_private, out, err);
+    rc = signing_key_parse(text, n, path, want_private, use, out, err);
     OPENSSL_cleanse(text, n);
     free(text);
     return rc;
@@ -245,13 +245,19 @@ signing_key_load(const char *path, bool want_private, struct hx_signing_key **ou
 int
 hx_signing_key_load_private(const char *path, struct hx_signing_key **out, struct hx_error *err)
 {
-    return signing_key_load(path, true, out, err);
+    return signing_key_load(path, true, HX__SIGNING_KEY_BUNDLE, out, err);
+}
+
+int
+hx_signing_key_load_token_key(const char *path, struct hx_signing_key **out, struct hx_error *err)
+{
+    return signing_key_load(path, true, HX__SIGNING_KEY_TOKEN, out, err);
 }
 
 int
 hx_signing_key_load_public(const char *path, struct hx_signing_key **out, struct hx_error *err)
 {
-    return signing_key_load(path, false, out, err);
+    return signing_key_load(path, false, HX__SIGNING_KEY_BUNDLE, out, err);
 }
 
 int
@@ -264,7 +270,7 @@ hx_signing_key_generate(struct hx_signing_key **out, struct hx_error *err)
         hx_error_set(err, NULL, 0, "cannot make an Ed25519 key");
         return HX_E_NOMEM;
     }
-    return signing_key_wrap(pkey, true, "the generated key", out, err);
+    return hx__signing_key_wrap(pkey, true, HX__SIGNING_KEY_BUNDLE, "the generated key", out, err);
 }
 
 void
@@ -323,7 +329,7 @@ hx_signing_key_sign(const struct hx_signing_key *k, const void *msg, size_t n,
     size_t sig_len = HX_SIGNING_KEY_SIG_LEN;
     int ok;
 
-    if (!k->has_private)
+    if (!k->has_private || EVP_PKEY_get_id(k->pkey) != EVP_PKEY_ED25519)
         return HX_E_INVAL;
     ctx = EVP_MD_CTX_new();
     if (ctx == NULL)
@@ -346,7 +352,7 @@ hx_signing_key_verify(const struct hx_signing_key *k, const void *msg, size_t n,
     EVP_MD_CTX *ctx;
     bool ok;
 
-    if (sig_len != HX_SIGNING_KEY_SIG_LEN)
+    if (sig_len != HX_SIGNING_KEY_SIG_LEN || EVP_PKEY_get_id(k->pkey) != EVP_PKEY_ED25519)
         return false;
     ctx = EVP_MD_CTX_new();
     if (ctx == NULL)

@@ -56,7 +56,7 @@ enum hx_jwt_sig {
     HX_JWT_SIG_NONE = 0, /* "h.p." : empty signature segment */
     HX_JWT_SIG_HMAC,     /* HMAC with alg_for_mac and key */
     HX_JWT_SIG_RAW,      /* the given base64url text as the signature segment */
-    HX_JWT_SIG_PKEY,     /* signed with pkey (an Ed25519 EVP_PKEY: EdDSA, RFC 8037) */
+    HX_JWT_SIG_PKEY,     /* signed with pkey as alg_for_pkey says (hx_jws_sign) */
 };
 
 struct hx_jwt_build {
@@ -66,9 +66,10 @@ struct hx_jwt_build {
     const char *alg_for_mac; /* HX_JWT_SIG_HMAC: "HS256"... */
     const void *key;         /* HX_JWT_SIG_HMAC */
     size_t key_len;
-    const char *raw_sig; /* HX_JWT_SIG_RAW */
-    void *pkey;          /* HX_JWT_SIG_PKEY: EVP_PKEY *, borrowed */
-    bool omit_sig_dot;   /* "h.p" with two segments only */
+    const char *raw_sig;      /* HX_JWT_SIG_RAW */
+    void *pkey;               /* HX_JWT_SIG_PKEY: EVP_PKEY *, borrowed */
+    const char *alg_for_pkey; /* HX_JWT_SIG_PKEY: "RS256", "ES256"...; NULL: "EdDSA" */
+    bool omit_sig_dot;        /* "h.p" with two segments only */
 };
 
 /* Returns new (free()): the compact token, or NULL when out of memory or

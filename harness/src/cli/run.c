@@ -91,9 +91,10 @@ run_run_usage(FILE *out)
         "                        warning also counts warnings)\n"
         "                                                                    AUTHCONFORM_FAIL_ON\n"
         "  --retry N             retry transport errors N times (default 0)     AUTHCONFORM_RETRY\n"
-        "  --token-key FILE      the target's own token signing key (Ed25519: PEM, or the\n"
-        "                        JWK Better Auth's jwt plugin stores), to sign expired and\n"
-        "                        other invalid EdDSA tokens as the target would\n"
+        "  --token-key FILE      the target's own token signing key (RSA, EC P-256/P-384/\n"
+        "                        P-521 or Ed25519; PEM, or a private JWK as Better Auth's\n"
+        "                        jwt plugin stores it), to sign expired and other invalid\n"
+        "                        RS*, PS*, ES* and EdDSA tokens as the target would\n"
         "                                                              AUTHCONFORM_TOKEN_KEY\n"
         "  --pace N/WINDOW       keep the signup and signin routes within N requests per\n"
         "                        WINDOW (10s, 1m), as the target limits them (default: the\n"
@@ -744,7 +745,7 @@ hx__cli_run(int argc, char **argv)
         goto out;
     if (cfg.token_key_file != NULL) {
         struct hx_error kerr = {0};
-        if (hx_signing_key_load_private(cfg.token_key_file, &token_key, &kerr) != 0) {
+        if (hx_signing_key_load_token_key(cfg.token_key_file, &token_key, &kerr) != 0) {
             fprintf(stderr, "authconform: --token-key: %s\n",
                     kerr.text[0] ? kerr.text : "out of memory");
             goto out;

@@ -350,13 +350,15 @@ forge_resign(const struct hx_forge_in *in, const json_t *payload, const char *us
     if (text == NULL)
         return NULL;
     if (in->pkey != NULL) {
-        /* as the target signs: EdDSA with its key, under its kid */
-        char *htext = hx_forge_header("EdDSA", in->kid, NULL);
+        /* as the target signs: its alg with its key, under its kid */
+        const char *alg = in->pkey_alg != NULL ? in->pkey_alg : "EdDSA";
+        char *htext = hx_forge_header(alg, in->kid, NULL);
         if (htext != NULL) {
             struct hx_jwt_build b = {.header_json = htext,
                                      .payload_json = text,
                                      .sig = HX_JWT_SIG_PKEY,
-                                     .pkey = (void *)in->pkey};
+                                     .pkey = (void *)in->pkey,
+                                     .alg_for_pkey = alg};
             tok = hx_jwt_build(&b);
         } else {
             tok = NULL;

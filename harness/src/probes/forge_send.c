@@ -1,6 +1,7 @@
 /* Sending forged tokens and judging the answers: shared by jwt_forge and
  * token_expiry (see forge_send.h). */
 #include "forge_send.h"
+#include "hx/jws.h"
 #include "hx/signing_key.h"
 
 #include <stdio.h>
@@ -164,25 +165,37 @@ hx__forge_signer(struct hx_probe_ctx *ctx, const struct hx_jwt *genuine,
     const struct hx_signing_key *key = hx_probe_token_key(ctx);
     const char *alg = hx_jwt_alg(genuine);
     const char *secret;
-    char diag[600];
+    char diag[600], fit[200];
 
-    if (alg != NULL && strcmp(alg, "EdDSA") == 0) {
+    if (hx_jws_alg_known(alg)) {
+        /* signed with a key (RS*, PS*, ES*, EdDSA): the target's own key,
+         * once it proves to be that key by verifying the genuine token */
         if (key == NULL) {
             snprintf(why, why_size,
-                     "the target's tokens are EdDSA: signing them as the target does needs its "
-                     "key (--token-key)");
+                     "the target's tokens are %s: signing them as the target does needs its "
+                     "key (--token-key)",
+                     alg);
             return false;
         }
-        if (!hx_signing_key_verify(key, genuine->signing_input, genuine->signing_input_len,
-                                   genuine->sig, genuine->sig_len)) {
+        if (!hx_jws_key_fits(hx_signing_key_evp(key), alg, fit, sizeof fit)) {
+            snprintf(why, why_size,
+                     "cannot decide: the key given with --token-key does not fit the token's "
+                     "alg %s (%s)",
+                     alg, fit);
+            return false;
+        }
+        if (!hx_jws_verify(hx_signing_key_evp(key), alg, genuine->signing_input,
+                           genuine->signing_input_len, genuine->sig, genuine->sig_len)) {
             hx_diag_text(HX_DIAG_SECRET_MISMATCH, 0, NULL, diag, sizeof(diag));
             hx__diagnose(ctx, step, diag);
             snprintf(why, why_size,
-                     "cannot decide: the key given with --token-key does not verify the "
-                     "target's token");
+                     "cannot decide: the key given with --token-key is not the target's key (it "
+                     "does not verify the target's %s token)",
+                     alg);
             return false;
         }
         in->pkey = hx_signing_key_evp(key);
+        in->pkey_alg = alg;
         in->kid = json_string_value(json_object_get(genuine->header, "kid"));
         return true;
     }

@@ -42,21 +42,22 @@ void hx__forge_verdict(struct hx_step_result *step, const struct hx__forge_outco
 bool hx__forge_identities(struct hx_probe_ctx *ctx, struct hx_identity *a, struct hx_identity *b,
                           struct hx_step_result *step);
 
-/* The known secret, checked against the genuine token: NULL when not given
- * or when it does not verify (then a diagnosis says the secrets differ).
- * Borrowed from the run. */
 /* How the harness signs as the target does, checked against the genuine
  * token: the secret (--secret-file) for an HMAC token it verifies, or the
- * target's key (--token-key) for an EdDSA token it verifies. Fills
- * in->secret/secret_len, or in->pkey and in->kid (borrowed from genuine and
- * the run: valid while genuine is). False when neither is given or
- * verifies; the reason then goes into why (a diagnosis too when a given
- * secret or key does not verify). */
+ * target's key (--token-key) for a token signed with a key (RS*, PS*, ES*,
+ * EdDSA: hx_jws) when the key fits the token's alg and verifies it. Fills
+ * in->secret/secret_len, or in->pkey, in->pkey_alg and in->kid (borrowed
+ * from genuine and the run: valid while genuine is). False when neither is
+ * given, fits or verifies; the reason then goes into why (a diagnosis too
+ * when a given secret or key does not verify). */
 struct hx_forge_in;
 bool hx__forge_signer(struct hx_probe_ctx *ctx, const struct hx_jwt *genuine,
                       struct hx_step_result *step, struct hx_forge_in *in, char *why,
                       size_t why_size);
 
+/* The known secret, checked against the genuine token: NULL when not given
+ * or when it does not verify (then a diagnosis says the secrets differ).
+ * Borrowed from the run. */
 const char *hx__forge_secret(struct hx_probe_ctx *ctx, const struct hx_jwt *genuine,
                              struct hx_step_result *step);
 

@@ -131,6 +131,7 @@ forge:
                                  .secret = signer.secret,
                                  .secret_len = signer.secret_len,
                                  .pkey = signer.pkey,
+                                 .pkey_alg = signer.pkey_alg,
                                  .kid = signer.kid,
                                  .lifetime = (long)lifetime};
 

@@ -147,11 +147,12 @@ const char *
 hx_run_skip_reason(const struct hx_config *cfg, const struct hx_profile *profile,
                    const struct hx_scenario *sc, char *buf, size_t buf_size)
 {
-    /* the secret signs as an HMAC target does; the token key as an EdDSA
-     * one does: the check finds out which one its target needs */
+    /* the secret signs as an HMAC target does; the token key as one whose
+     * tokens are signed with a key does: the check finds out which one its
+     * target needs */
     if ((sc->needs & HX_NEED_SECRET) && cfg->secret == NULL && cfg->token_key == NULL)
         return "needs the shared secret (--secret-file or --secret-env), or the target's token "
-               "key (--token-key) for EdDSA tokens";
+               "key (--token-key) for RS*, PS*, ES* or EdDSA tokens";
     if ((sc->needs & HX_NEED_DATABASE) && cfg->database_url == NULL)
         return "needs the target's database (--database-url)";
     if ((sc->needs & HX_NEED_TLS) &&

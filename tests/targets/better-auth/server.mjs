@@ -1,5 +1,5 @@
 // A Better Auth server for authconform to judge: the real `better-auth` package with
-// email+password, the jwt plugin (EdDSA, JWKS) and the bearer plugin on PostgreSQL, plus a
+// email+password, the jwt plugin (EdDSA by default, JWKS) and the bearer plugin on PostgreSQL, plus a
 // tasks API (/api/users/{user_id}/tasks) that verifies the plugin's JWTs against its JWKS.
 //
 //   DATABASE_URL=... BETTER_AUTH_SECRET=... node server.mjs [options]
@@ -24,6 +24,10 @@
 //   --plain-jwks      PLAIN_JWKS=1  the jwt plugin stores its private key unencrypted (its
 //                                  jwks.disablePrivateKeyEncryption): an operator can read it
 //                                  from the jwks table and hand it to the harness (--token-key)
+//   --jwt-alg ALG     JWT_ALG      the alg the jwt plugin signs with (its jwks.keyPairConfig):
+//                                  EdDSA (Ed25519, the plugin's default), ES256, ES512 (P-521),
+//                                  RS256 or PS256 (RSA 2048), the algs Better Auth 1.3 offers;
+//                                  the tasks API accepts that alg only
 //   --tls-cert FILE   TLS_CERT     serve both origins over HTTPS with this certificate chain
 //   --tls-key FILE    TLS_KEY      and this key (PEM; both or neither), with Node's default TLS
 //                                  settings (TLS 1.2 and 1.3, no HSTS): a deployment that
@@ -73,6 +77,7 @@ try {
             "no-rate-limit": { type: "boolean" },
             "behind-proxy": { type: "boolean" },
             "plain-jwks": { type: "boolean" },
+            "jwt-alg": { type: "string" },
             "limit-window": { type: "string" },
             "tls-cert": { type: "string" },
             "tls-key": { type: "string" },
@@ -87,7 +92,8 @@ try {
 }
 if (args.help) {
     process.stdout.write("usage: node server.mjs [--port N] [--api-port N] [--hash scrypt|bcrypt] " +
-        "[--origin URL]... [--no-rate-limit] [--behind-proxy] [--plain-jwks] [--limit-window S] [--tls-cert FILE --tls-key FILE] [--quiet]\n");
+        "[--origin URL]... [--no-rate-limit] [--behind-proxy] [--plain-jwks] [--jwt-alg ALG] [--limit-window S] " +
+        "[--tls-cert FILE --tls-key FILE] [--quiet]\n");
     process.exit(0);
 }
 
@@ -102,6 +108,7 @@ const config = {
     quiet: Boolean(args.quiet || process.env.QUIET === "1"),
     behindProxy: Boolean(args["behind-proxy"] || process.env.BEHIND_PROXY === "1"),
     plainJwks: Boolean(args["plain-jwks"] || process.env.PLAIN_JWKS === "1"),
+    jwtAlg: args["jwt-alg"] ?? process.env.JWT_ALG ?? "EdDSA",
     limitWindow: args["limit-window"] ?? process.env.LIMIT_WINDOW ?? null,
     tlsCert: args["tls-cert"] ?? process.env.TLS_CERT ?? null,
     tlsKey: args["tls-key"] ?? process.env.TLS_KEY ?? null,
@@ -125,6 +132,8 @@ if (config.limitWindow !== null) {
     config.limitWindow = Number(config.limitWindow);
 }
 if (!["scrypt", "bcrypt"].includes(config.hash)) die(2, `--hash: scrypt or bcrypt, not ${config.hash}`);
+const JWT_ALGS = ["EdDSA", "ES256", "ES512", "RS256", "PS256"];
+if (!JWT_ALGS.includes(config.jwtAlg)) die(2, `--jwt-alg: ${JWT_ALGS.join(", ")}, not ${config.jwtAlg}`);
 for (const o of config.origins) {
     let u;
     try { u = new URL(o); } catch { die(2, `--origin: not a URL: ${o}`); }
@@ -257,7 +266,12 @@ const authOptions = {
     secret,
     database: pool,
     emailAndPassword: { enabled: true, ...(password ? { password } : {}) },
-    plugins: [jwt(config.plainJwks ? { jwks: { disablePrivateKeyEncryption: true } } : undefined), bearer()],
+    plugins: [jwt({
+        jwks: {
+            keyPairConfig: config.jwtAlg === "EdDSA" ? { alg: "EdDSA", crv: "Ed25519" } : { alg: config.jwtAlg },
+            ...(config.plainJwks ? { disablePrivateKeyEncryption: true } : {}),
+        },
+    }), bearer()],
     // Off by default outside production; forced here so it does not hang on NODE_ENV.
     rateLimit: {
         enabled: config.rateLimit,
@@ -311,7 +325,7 @@ async function authenticate(req) {
     const token = header.slice(7);
     try {
         const { payload } = await jwtVerify(token, jwks, {
-            algorithms: ["EdDSA"],
+            algorithms: [config.jwtAlg],
             issuer: authUrl,
             audience: authUrl,
         });

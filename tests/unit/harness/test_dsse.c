@@ -283,7 +283,7 @@ test_signing_key_load_names_the_file_and_the_problem(void)
     struct hx_error err = {0};
 
     expect_key_error("just some text\n", HX_E_PARSE, "not a PEM private key (no PEM block in it)");
-    expect_key_error(ec_pem, HX_E_PARSE, "the key is EC, not Ed25519");
+    expect_key_error(ec_pem, HX_E_PARSE, "the key is EC P-256, not Ed25519");
     expect_key_error(ed_pub, HX_E_PARSE, "not a PEM private key (it holds a public key)");
     expect_key_error("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE "
                      "KEY-----\n",

@@ -43,7 +43,7 @@ test_runner_skip_reasons_name_what_is_missing(void)
     sc.needs = HX_NEED_SECRET;
     CU_ASSERT_STRING_EQUAL(hx_run_skip_reason(&cfg, p, &sc, buf, sizeof buf),
                            "needs the shared secret (--secret-file or --secret-env), or the "
-                           "target's token key (--token-key) for EdDSA tokens");
+                           "target's token key (--token-key) for RS*, PS*, ES* or EdDSA tokens");
     /* the target's token key stands for it (an EdDSA target) */
     cfg.token_key = (const struct hx_signing_key *)&sc;
     CU_ASSERT_PTR_NULL(hx_run_skip_reason(&cfg, p, &sc, buf, sizeof buf));

@@ -25,10 +25,12 @@ struct hx_forge_in {
     const char *user_claim;    /* claim that carries the user id ("user_id") */
     const char *secret;        /* the target's secret when known, else NULL */
     size_t secret_len;
-    /* the target's own Ed25519 signing key (EVP_PKEY *, borrowed) when known:
-     * the expiry set is then signed EdDSA under kid (may be NULL) instead of
-     * HS256 with the secret */
+    /* the target's own signing key (EVP_PKEY *, borrowed) when known: the
+     * expiry set is then signed with it as pkey_alg says ("RS256", "ES256",
+     * "EdDSA"...; NULL: EdDSA) under kid (may be NULL) instead of HS256
+     * with the secret */
     const void *pkey;
+    const char *pkey_alg;
     const char *kid;
     const char *jwks; /* the target's JWKS document (JSON text), or NULL */
     time_t now;       /* the target's clock (expiry set) */
