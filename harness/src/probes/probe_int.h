@@ -65,8 +65,10 @@ int hx__tasks_path(const struct hx_probe_ctx *ctx, const json_t *args, const cha
 /* The response body as text for messages: at most max bytes. Borrowed. */
 const char *hx__body(const struct hx_response *r);
 
-/* The "detail" string of a JSON error body, copied into out ("" if none). */
-void hx__detail(const struct hx_response *r, char *out, size_t out_size);
+/* The message of an API error answer, at profile's errors.message (the
+ * run's profile, hx_probe_profile(); "$.detail", the quickstart's, when
+ * profile has no errors section), copied into out ("" if none). */
+void hx__detail(const json_t *profile, const struct hx_response *r, char *out, size_t out_size);
 
 /* Records a diagnosis for the case (quickstart troubleshooting). */
 void hx__diagnose(struct hx_probe_ctx *ctx, struct hx_step_result *step, const char *text);

@@ -10,6 +10,8 @@
 
 #include "cmn/json.h"
 #include "hx/datadir.h"
+#include "hx/error_answer.h"
+#include "hx/jsonpath.h"
 #include "hx/probes/diag.h"
 #include "hx/probes/sweep.h"
 #include "hx/probes/variants.h"
@@ -222,11 +224,17 @@ hx__body(const struct hx_response *r)
 }
 
 void
-hx__detail(const struct hx_response *r, char *out, size_t out_size)
+hx__detail(const json_t *profile, const struct hx_response *r, char *out, size_t out_size)
 {
+    const char *at = hx_errors_path(profile, HX_ERRORS_API, "message");
     json_t *j = json_loadb(r->body.data != NULL ? r->body.data : "", r->body.len, 0, NULL);
-    const char *d = json_is_object(j) ? cmn_json_get_str(j, "detail") : NULL;
-    snprintf(out, out_size, "%s", d != NULL ? d : "");
+    json_t *d = NULL;
+
+    if (j != NULL && at != NULL && hx_jsonpath_get(j, at, &d, NULL) == 0 && json_is_string(d))
+        snprintf(out, out_size, "%s", json_string_value(d));
+    else if (out_size > 0)
+        out[0] = '\0';
+    json_decref(d);
     json_decref(j);
 }
 
@@ -297,7 +305,7 @@ hx__calibrate(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_iden
         return false;
     }
     if (r.status < 200 || r.status > 299) {
-        hx__detail(&r, detail, sizeof(detail));
+        hx__detail(hx_probe_profile(ctx), &r, detail, sizeof(detail));
         hx_step_set(step, HX_STATUS_SKIP, "probe.calibration",
                     "cannot decide: the genuine token was refused (%ld%s%s) on %s", r.status,
                     detail[0] ? " " : "", detail, path);

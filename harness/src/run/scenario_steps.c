@@ -18,6 +18,7 @@
 #include "cmn/log.h"
 #include "cmn/version.h"
 #include "net/http_int.h"
+#include "hx/error_answer.h"
 #include "hx/expect.h"
 #include "hx/header_values.h"
 #include "hx/jsonpath.h"
@@ -473,6 +474,38 @@ scen_follow_same_route(struct run_loop *L, struct run_scen *s)
     return true;
 }
 
+/* Beside an error message the step judges (its expect.json names the
+ * profile's message location): the target's machine code, where the
+ * profile says its error answers carry one (errors.code, errors.auth.code
+ * on the auth routes). Evidence only: what passes is the message's check. */
+static void
+scen_note_error_code(struct run_scen *s, const json_t *expect)
+{
+    const json_t *prof = s->run->profile->root;
+    const char *path =
+        json_string_value(json_object_get(json_object_get(s->expanded, "request"), "path"));
+    bool auth = path != NULL && hx__run_is_auth_route(s->run, path);
+    enum hx_error_side side = auth ? HX_ERRORS_AUTH : HX_ERRORS_API;
+    const char *msg_at = hx_errors_path(prof, side, "message");
+    const char *code_at = hx_errors_path(prof, side, "code");
+    const char *c;
+    char code[160];
+
+    if (code_at == NULL || msg_at == NULL || s->resp.status < 400 ||
+        json_object_get(json_object_get(expect, "json"), msg_at) == NULL)
+        return;
+    if (!hx_errors_read(s->resp.body.data, s->resp.body.len, code_at, code, sizeof code)) {
+        hx_step_add_note(s->cur,
+                         "code: %s is absent from this error answer, where the profile (%s) says "
+                         "the target's error answers carry their code",
+                         code_at, auth ? "errors.auth.code" : "errors.code");
+        return;
+    }
+    c = hx_errors_case(prof, code);
+    hx_step_add_note(s->cur, "code: %s is \"%s\"%s%s", code_at, code,
+                     c != NULL ? ", the profile's errors.codes." : "", c != NULL ? c : "");
+}
+
 void
 hx__scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code)
 {
@@ -532,6 +565,8 @@ hx__scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code)
     if (expect != NULL) {
         struct hx_expect_outcome o;
         bool held = false;
+        if (s->expanded != NULL)
+            scen_note_error_code(s, expect);
         if (hx_expect_check(expect, &s->resp, &run->red, &o) != 0) {
             hx_step_set(s->cur, HX_STATUS_ERROR, "runner", "runner: out of memory");
         } else if (o.mismatches > 0) {

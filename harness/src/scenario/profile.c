@@ -8,11 +8,12 @@
 #include <strings.h>
 
 #include "cmn/env.h"
+#include "hx/error_answer.h"
 #include "hx/jsonpath.h"
 
 static const char *const profile_sections[] = {
     "name",  "description", "paths",    "fields",   "codes",   "auth",   "messages",
-    "token", "tasks",       "database", "identity", "extends", "limits", NULL,
+    "token", "tasks",       "database", "identity", "extends", "limits",   "errors", NULL,
 };
 
 static bool
@@ -145,6 +146,127 @@ profile_check_credentials(const char *file, const json_t *auth, struct hx_errlis
         hx_errlist_add(errs, file, 0, "auth.exchange.token: required");
 }
 
+/* One of errors.message, errors.code, errors.auth.message, errors.auth.code:
+ * a JSON path (code: or null). */
+static void
+profile_check_error_path(const char *file, const char *name, const json_t *v, bool nullable,
+                         struct hx_errlist *errs)
+{
+    struct hx_error e;
+
+    if (v == NULL || (nullable && json_is_null(v)))
+        return;
+    if (!json_is_string(v))
+        hx_errlist_add(errs, file, 0, "%s: expected a JSON path such as \"$.detail\"%s", name,
+                       nullable ? " (or null: none)" : "");
+    else if (json_string_value(v)[0] != '$')
+        hx_errlist_add(errs, file, 0, "%s: expected a JSON path starting with '$'", name);
+    else if (hx_jsonpath_check(json_string_value(v), &e) != 0)
+        hx_errlist_add(errs, file, 0, "%s: %s", name, e.text);
+}
+
+/* errors: where error answers carry their message and code, and the
+ * target's codes for the contract's error cases. */
+static void
+profile_check_errors(const char *file, const json_t *sec, struct hx_errlist *errs)
+{
+    const char *key;
+    json_t *val;
+
+    if (sec == NULL)
+        return;
+    if (!json_is_object(sec)) {
+        hx_errlist_add(errs, file, 0, "errors: expected an object (message, code, auth, codes)");
+        return;
+    }
+    json_object_foreach((json_t *)sec, key, val)
+    {
+        if (strcmp(key, "message") == 0) {
+            profile_check_error_path(file, "errors.message", val, false, errs);
+        } else if (strcmp(key, "code") == 0) {
+            profile_check_error_path(file, "errors.code", val, true, errs);
+        } else if (strcmp(key, "auth") == 0) {
+            const char *k;
+            json_t *v;
+            if (json_is_null(val))
+                continue;
+            if (!json_is_object(val)) {
+                hx_errlist_add(errs, file, 0,
+                               "errors.auth: expected an object (message, code): where the auth "
+                               "routes' error answers differ from the API's");
+                continue;
+            }
+            json_object_foreach(val, k, v)
+            {
+                if (strcmp(k, "message") == 0)
+                    profile_check_error_path(file, "errors.auth.message", v, false, errs);
+                else if (strcmp(k, "code") == 0)
+                    profile_check_error_path(file, "errors.auth.code", v, true, errs);
+                else
+                    hx_errlist_add(errs, file, 0, "errors.auth.%s: unknown (message, code)", k);
+            }
+        } else if (strcmp(key, "codes") == 0) {
+            const char *k;
+            json_t *v;
+            if (!json_is_object(val)) {
+                hx_errlist_add(errs, file, 0,
+                               "errors.codes: expected an object: the target's code for each of "
+                               "the contract's error cases");
+                continue;
+            }
+            json_object_foreach(val, k, v)
+            {
+                bool known = false;
+                for (const char *const *c = hx_error_cases; *c != NULL; c++)
+                    known = known || strcmp(*c, k) == 0;
+                if (!known)
+                    hx_errlist_add(errs, file, 0,
+                                   "errors.codes.%s: unknown error case (duplicate, "
+                                   "bad_credentials, unauthenticated, invalid_token, expired, "
+                                   "forbidden, invalid, not_found)",
+                                   k);
+                else if (!json_is_string(v) && !json_is_null(v))
+                    hx_errlist_add(errs, file, 0,
+                                   "errors.codes.%s: expected the target's code (a string)", k);
+            }
+        } else {
+            hx_errlist_add(errs, file, 0, "errors.%s: unknown (message, code, auth, codes)", key);
+        }
+    }
+}
+
+/* Makes errors.message and errors.auth.message exist in root (the
+ * quickstart's $.detail, and the API's for the auth routes), so that
+ * scenarios can name both. Returns 0 or HX_E_NOMEM. */
+static int
+profile_fill_errors(json_t *root)
+{
+    json_t *errors = json_object_get(root, "errors");
+    json_t *auth;
+
+    if (errors == NULL) {
+        if (json_object_set_new(root, "errors", json_object()) != 0)
+            return HX_E_NOMEM;
+        errors = json_object_get(root, "errors");
+    }
+    if (json_object_get(errors, "message") == NULL &&
+        json_object_set_new(errors, "message", json_string("$.detail")) != 0)
+        return HX_E_NOMEM;
+    auth = json_object_get(errors, "auth");
+    if (auth == NULL || json_is_null(auth)) {
+        if (json_object_set_new(errors, "auth", json_object()) != 0)
+            return HX_E_NOMEM;
+        auth = json_object_get(errors, "auth");
+    }
+    if (json_object_get(auth, "message") == NULL &&
+        json_object_set(auth, "message", json_object_get(errors, "message")) != 0)
+        return HX_E_NOMEM;
+    if (json_object_get(auth, "code") == NULL && json_object_get(errors, "code") != NULL &&
+        json_object_set(auth, "code", json_object_get(errors, "code")) != 0)
+        return HX_E_NOMEM;
+    return 0;
+}
+
 static void
 profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
 {
@@ -156,7 +278,8 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
         if (!profile_known_section(key))
             hx_errlist_add(errs, file, 0,
                            "%s: unknown member (known: name, description, paths, "
-                           "fields, codes, auth, messages, token, tasks, database, identity)",
+                           "fields, codes, auth, messages, errors, token, tasks, database, identity, "
+                           "limits)",
                            key);
     }
     if (!json_is_string(json_object_get(root, "name")))
@@ -251,6 +374,8 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
         json_object_foreach(sec, key, val) if (!json_is_string(val) && !json_is_null(val))
             hx_errlist_add(errs, file, 0, "messages.%s: expected a string or null", key);
     }
+
+    profile_check_errors(file, json_object_get(root, "errors"), errs);
 
     sec = json_object_get(root, "token");
     if (!json_is_object(sec)) {
@@ -495,7 +620,8 @@ hx_profile_load_buffer(const char *text, size_t len, const char *name, const jso
     if (errs != NULL && errs->n > before)
         goto cleanup;
     /* what the profile said is checked above; what passes is the contract's */
-    if (contract != NULL && profile_pin_contract(root, contract, user, deviations) != 0) {
+    if ((contract != NULL && profile_pin_contract(root, contract, user, deviations) != 0) ||
+        profile_fill_errors(root) != 0) {
         rc = HX_E_NOMEM;
         goto cleanup;
     }

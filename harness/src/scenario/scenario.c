@@ -31,9 +31,9 @@ static const char *const request_keys[] = {
     "method", "path", "path_params", "headers",          "json",    "body",
     "as",     "via",  "token",       "follow_redirects", "timeout", NULL,
 };
-static const char *const profile_roots[] = {"name",     "paths",    "fields", "codes",
-                                            "auth",     "messages", "token",  "tasks",
-                                            "database", "identity", NULL};
+static const char *const profile_roots[] = {"name",   "paths",    "fields",   "codes",
+                                            "auth",   "messages", "errors",   "token",
+                                            "tasks",  "database", "identity", NULL};
 static const char *const identity_attrs[] = {"email", "password", "username",
                                              "token", "user_id",  NULL};
 
