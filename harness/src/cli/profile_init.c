@@ -139,7 +139,8 @@ init_detect(const struct init_opts *o, json_t *prof, char *found, size_t size, b
         }
         json_object_set_new(prof, "paths", paths);
         json_object_set_new(prof, "fields",
-                            json_pack("{s:s, s:s, s:s}", "username", "name", "token", "$.token",
+                            json_pack("{s:s, s:{s:s}, s:s, s:s}", "username", "name", "extra",
+                                      "name", "${identity.username}", "token", "$.token",
                                       "user_id", "$.user.id"));
         json_object_set_new(prof, "auth", auth_sec);
         /* its auth routes answer {"message", "code"} (its APIError); the

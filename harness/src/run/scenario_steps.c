@@ -24,6 +24,7 @@
 #include "hx/jsonpath.h"
 #include "hx/jwt.h"
 #include "hx/redirect.h"
+#include "hx/signup_extra.h"
 #include "run/runner_int.h"
 
 void
@@ -261,6 +262,67 @@ scen_probe_main(void *arg)
     return NULL;
 }
 
+/* The identity a raw signup body is about: the NAME of the first
+ * "${NAME.email}" (else "${NAME.password}", "${NAME.username}") among its
+ * values, written into ident; false when it names none. */
+static bool
+scen_signup_ident(const json_t *raw_json, char *ident, size_t size)
+{
+    static const char *const attrs[] = {"email", "password", "username", NULL};
+
+    for (const char *const *a = attrs; *a != NULL; a++) {
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)raw_json, k, v)
+        {
+            const char *t = json_string_value(v);
+            const char *dot;
+            size_t n, al = strlen(*a);
+            if (t == NULL || strncmp(t, "${", 2) != 0 || (dot = strchr(t + 2, '.')) == NULL)
+                continue;
+            n = (size_t)(dot - (t + 2));
+            if (n == 0 || n >= size || strncmp(dot + 1, *a, al) != 0 ||
+                (dot[1 + al] != '}' && dot[1 + al] != '|'))
+                continue;
+            memcpy(ident, t + 2, n);
+            ident[n] = '\0';
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A request step that signs up (a JSON object to the profile's signup
+ * route) carries what else the target's signup requires (fields.extra),
+ * where the scenario's body lacks it: the checks of a signup judge what
+ * they are about, not a missing required field. ${identity.*} in those
+ * values is the identity the body names (raw: the step as written), or a
+ * generated "signup" identity. Returns 0, or an error with err. */
+static int
+scen_signup_extra(struct run_scen *s, const json_t *raw, struct hx_error *err)
+{
+    const struct hx_profile *p = s->run->profile;
+    json_t *req = json_object_get(s->expanded, "request");
+    json_t *body = json_object_get(req, "json");
+    const char *path = json_string_value(json_object_get(req, "path"));
+    const char *email, *password, *username;
+    char ident[64], key[128];
+
+    if (!json_is_object(body) || path == NULL || p->signup_path == NULL ||
+        strncmp(path, p->signup_path, strlen(p->signup_path)) != 0 ||
+        (path[strlen(p->signup_path)] != '\0' && path[strlen(p->signup_path)] != '?'))
+        return 0;
+    if (!scen_signup_ident(json_object_get(raw, "json"), ident, sizeof ident))
+        snprintf(ident, sizeof ident, "signup");
+    snprintf(key, sizeof key, "%s.email", ident);
+    email = hx_vars_get(s->vars, key);
+    snprintf(key, sizeof key, "%s.password", ident);
+    password = hx_vars_get(s->vars, key);
+    snprintf(key, sizeof key, "%s.username", ident);
+    username = hx_vars_get(s->vars, key);
+    return hx_signup_extra_add(p->root, body, email, password, username, err);
+}
+
 void
 hx__scen_start_step(struct run_loop *L, struct run_scen *s)
 {
@@ -355,6 +417,11 @@ hx__scen_start_step(struct run_loop *L, struct run_scen *s)
             json_decref(whole);
             if (s->expanded == NULL) {
                 scen_error(L, s, "scenario", "scenario: %s", err.text);
+                return;
+            }
+            if ((rc = scen_signup_extra(s, st->request, &err)) != 0) {
+                scen_error(L, s, "scenario", "scenario: fields.extra: %s",
+                           rc == HX_E_PARSE ? err.text : hx_strerror(rc));
                 return;
             }
         }

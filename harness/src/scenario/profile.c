@@ -10,6 +10,7 @@
 #include "cmn/env.h"
 #include "hx/error_answer.h"
 #include "hx/jsonpath.h"
+#include "hx/signup_extra.h"
 
 static const char *const profile_sections[] = {
     "name",  "description", "paths",    "fields",   "codes",   "auth",   "messages",
@@ -267,6 +268,41 @@ profile_fill_errors(json_t *root)
     return 0;
 }
 
+/* fields.extra: the members every signup carries besides email, password
+ * and username. */
+static void
+profile_check_extra(const char *file, const json_t *fields, struct hx_errlist *errs)
+{
+    const json_t *extra = json_object_get(fields, "extra");
+    const char *key;
+    json_t *val;
+
+    if (extra == NULL || json_is_null(extra))
+        return;
+    if (!json_is_object(extra)) {
+        hx_errlist_add(errs, file, 0,
+                       "fields.extra: expected an object: the members every signup carries, "
+                       "e.g. {\"name\": \"${identity.username}\", \"acceptedTerms\": true}");
+        return;
+    }
+    json_object_foreach((json_t *)extra, key, val)
+    {
+        struct hx_error e;
+        const char *email = json_string_value(json_object_get(fields, "email"));
+        const char *password = json_string_value(json_object_get(fields, "password"));
+        if (key[0] == '\0')
+            hx_errlist_add(errs, file, 0, "fields.extra: a member without a name");
+        else if ((email != NULL && strcmp(key, email) == 0) ||
+                 (password != NULL && strcmp(key, password) == 0))
+            hx_errlist_add(errs, file, 0,
+                           "fields.extra.%s: the %s field is the harness's to send (or leave out, "
+                           "in the checks that leave it out), not an extra",
+                           key, email != NULL && strcmp(key, email) == 0 ? "email" : "password");
+        else if (hx_signup_extra_check(val, &e) != 0)
+            hx_errlist_add(errs, file, 0, "fields.extra.%s: %s", key, e.text);
+    }
+}
+
 static void
 profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
 {
@@ -320,6 +356,7 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
             else if (hx_jsonpath_check(json_string_value(p), &e) != 0)
                 hx_errlist_add(errs, file, 0, "fields.%s: %s", *n, e.text);
         }
+        profile_check_extra(file, sec, errs);
     }
 
     sec = json_object_get(root, "codes");
