@@ -34,6 +34,8 @@ const json_t *hx__prof_json(const struct hx_probe_ctx *ctx, const char *dotted);
 char *hx__signin_body(const struct hx_probe_ctx *ctx, const char *email, const char *password);
 long long hx__prof_int(const struct hx_probe_ctx *ctx, const char *dotted, long long dflt);
 bool hx__prof_bool(const struct hx_probe_ctx *ctx, const char *dotted, bool dflt);
+/* Whether the profile's tasks.operations offers op ("create"). */
+bool hx__prof_task_op(const struct hx_probe_ctx *ctx, const char *op);
 /* True when status is the profile's code (an integer or an array of them). */
 bool hx__prof_code_is(const struct hx_probe_ctx *ctx, const char *dotted, long dflt, long status);
 

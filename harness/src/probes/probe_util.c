@@ -131,6 +131,21 @@ hx__prof_int(const struct hx_probe_ctx *ctx, const char *dotted, long long dflt)
 }
 
 bool
+hx__prof_task_op(const struct hx_probe_ctx *ctx, const char *op)
+{
+    const json_t *ops = prof_get(ctx, "tasks.operations");
+    size_t i;
+    json_t *v;
+
+    json_array_foreach((json_t *)ops, i, v)
+    {
+        if (json_is_string(v) && strcmp(json_string_value(v), op) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool
 hx__prof_bool(const struct hx_probe_ctx *ctx, const char *dotted, bool dflt)
 {
     const json_t *v = prof_get(ctx, dotted);

@@ -17,6 +17,89 @@ static const char *const profile_sections[] = {
     "token", "tasks",       "database", "identity", "extends", "limits",   "errors", NULL,
 };
 
+const char *const hx_task_ops[] = {"list", "create", "read", "update", "delete", NULL};
+
+char *
+hx_task_ops_text(unsigned ops, char *out, size_t out_size)
+{
+    size_t o = 0;
+
+    if (out_size == 0)
+        return out;
+    out[0] = '\0';
+    for (size_t i = 0; hx_task_ops[i] != NULL; i++)
+        if ((ops & (1u << i)) && o < out_size)
+            o += (size_t)snprintf(out + o, out_size - o, "%s%s", o ? ", " : "", hx_task_ops[i]);
+    if (o == 0)
+        snprintf(out, out_size, "none");
+    return out;
+}
+
+/* The HX_TASK_* bits of a tasks.operations array; -1 when it is not one
+ * (an unknown or repeated name, or not an array of strings). */
+static long
+profile_task_ops(const json_t *arr)
+{
+    size_t i;
+    json_t *v;
+    long ops = 0;
+
+    if (!json_is_array(arr))
+        return -1;
+    json_array_foreach((json_t *)arr, i, v)
+    {
+        long bit = -1;
+        for (size_t k = 0; json_is_string(v) && hx_task_ops[k] != NULL; k++)
+            if (strcmp(hx_task_ops[k], json_string_value(v)) == 0)
+                bit = 1L << k;
+        if (bit < 0 || (ops & bit))
+            return -1;
+        ops |= bit;
+    }
+    return ops;
+}
+
+/* tasks.writes, the older spelling: true is every operation, false the
+ * list alone (without writes, no task exists that the harness could read
+ * back). In the profile's own text (user, before the merge) it replaces
+ * the default's tasks.operations in root; a note says how it was read.
+ * Giving both is an error. */
+static int
+profile_tasks_writes(const char *file, const json_t *user, json_t *root, json_t *notes,
+                     struct hx_errlist *errs)
+{
+    const json_t *tasks = json_object_get(user, "tasks");
+    const json_t *w = json_object_get(tasks, "writes");
+    json_t *rtasks = json_object_get(root, "tasks");
+    json_t *ops;
+
+    if (w == NULL || !json_is_object(rtasks))
+        return 0;
+    if (!json_is_boolean(w)) {
+        hx_errlist_add(errs, file, 0,
+                       "tasks.writes: expected true or false (or give tasks.operations)");
+        return 0;
+    }
+    if (json_object_get(tasks, "operations") != NULL) {
+        hx_errlist_add(errs, file, 0,
+                       "tasks.writes: give tasks.operations or tasks.writes (its older "
+                       "spelling), not both");
+        return 0;
+    }
+    ops = json_is_true(w) ? json_pack("[s,s,s,s,s]", "list", "create", "read", "update", "delete")
+                          : json_pack("[s]", "list");
+    if (ops == NULL || json_object_set_new(rtasks, "operations", ops) != 0 ||
+        json_array_append_new(
+            notes, json_sprintf("tasks.writes: %s is read as tasks.operations %s",
+                                json_is_true(w) ? "true" : "false",
+                                json_is_true(w) ? "[\"list\", \"create\", \"read\", "
+                                                  "\"update\", \"delete\"]"
+                                                : "[\"list\"] (without writes there is no task "
+                                                  "the harness could read back)")) != 0)
+        return HX_E_NOMEM;
+    return 0;
+}
+
 static bool
 profile_known_section(const char *key)
 {
@@ -431,8 +514,26 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
     }
 
     sec = json_object_get(root, "tasks");
-    if (!json_is_object(sec) || !json_is_boolean(json_object_get(sec, "writes")))
-        hx_errlist_add(errs, file, 0, "tasks.writes: expected true or false");
+    if (!json_is_object(sec)) {
+        hx_errlist_add(errs, file, 0, "tasks: expected an object (operations)");
+    } else {
+        json_object_foreach(sec, key, val)
+        {
+            if (strcmp(key, "operations") == 0) {
+                if (profile_task_ops(val) < 0)
+                    hx_errlist_add(errs, file, 0,
+                                   "tasks.operations: expected a list of the operations the "
+                                   "target's tasks API offers, each once: \"list\", \"create\", "
+                                   "\"read\", \"update\", \"delete\"");
+            } else if (strcmp(key, "writes") != 0) { /* writes: see profile_tasks_writes */
+                hx_errlist_add(errs, file, 0, "tasks.%s: unknown (operations)", key);
+            }
+        }
+        if (json_object_get(sec, "operations") == NULL)
+            hx_errlist_add(errs, file, 0,
+                           "tasks.operations: required: the operations the target's tasks API "
+                           "offers (\"list\", \"create\", \"read\", \"update\", \"delete\")");
+    }
 
     sec = json_object_get(root, "database");
     if (sec != NULL && !json_is_object(sec)) {
@@ -622,6 +723,7 @@ hx_profile_load_buffer(const char *text, size_t len, const char *name, const jso
                        struct hx_profile **out, struct hx_errlist *errs)
 {
     json_t *root = NULL, *user = NULL, *contract = NULL, *deviations = json_array();
+    json_t *notes = json_array();
     struct hx_profile *p = NULL;
     size_t before = errs ? errs->n : 0;
     int rc = HX_E_PARSE;
@@ -651,6 +753,11 @@ hx_profile_load_buffer(const char *text, size_t len, const char *name, const jso
     } else {
         root = user;
         user = NULL;
+    }
+    if (notes == NULL || profile_tasks_writes(name, user != NULL ? user : root, root, notes,
+                                              errs) != 0) {
+        rc = HX_E_NOMEM;
+        goto cleanup;
     }
     rc = HX_E_PARSE;
     profile_check(name, root, errs);
@@ -687,7 +794,23 @@ hx_profile_load_buffer(const char *text, size_t len, const char *name, const jso
                                             : HX_TRANSPORT_BEARER;
     p->cookie_name = profile_str(p, "auth.cookie");
     p->scheme = profile_str(p, "auth.scheme");
-    p->task_writes = json_is_true(hx_profile_get(p, "tasks.writes"));
+    p->task_ops = (unsigned)profile_task_ops(hx_profile_get(p, "tasks.operations"));
+    p->notes = notes;
+    notes = NULL;
+    if (p->task_ops != HX_TASK_ALL) {
+        char offered[64], missing[64];
+        if (json_array_append_new(
+                p->notes,
+                json_sprintf("the profile says the target's tasks API offers %s "
+                             "(tasks.operations), not %s, which the quickstart defines: the "
+                             "checks that need them are skipped, saying so, never passed",
+                             hx_task_ops_text(p->task_ops, offered, sizeof offered),
+                             hx_task_ops_text(HX_TASK_ALL & ~p->task_ops, missing,
+                                              sizeof missing))) != 0) {
+            rc = HX_E_NOMEM;
+            goto cleanup;
+        }
+    }
     p->email_domain = profile_str(p, "identity.email_domain");
     if (p->file == NULL || p->name == NULL) {
         rc = HX_E_NOMEM;
@@ -702,6 +825,7 @@ cleanup:
     json_decref(user);
     json_decref(contract);
     json_decref(deviations);
+    json_decref(notes);
     return rc;
 }
 
@@ -714,6 +838,7 @@ hx_profile_free(struct hx_profile *p)
     free(p->name);
     json_decref(p->root);
     json_decref(p->deviations);
+    json_decref(p->notes);
     free(p);
 }
 

@@ -27,7 +27,8 @@ test_profile_default_loads_with_the_contract_values(void)
     CU_ASSERT_STRING_EQUAL(p->token_path, "$.access_token");
     CU_ASSERT_EQUAL(json_integer_value(hx_profile_get(p, "codes.signup")), 201);
     CU_ASSERT_EQUAL(json_integer_value(hx_profile_get(p, "token.lifetime")), 604800);
-    CU_ASSERT_TRUE(p->task_writes);
+    CU_ASSERT_EQUAL(p->task_ops, HX_TASK_ALL);
+    CU_ASSERT_EQUAL(json_array_size(p->notes), 0);
     CU_ASSERT_EQUAL(hx_profile_route(p, "task", "u1", "t1", route, sizeof route), 0);
     CU_ASSERT_STRING_EQUAL(route, "/api/users/u1/tasks/t1");
     CU_ASSERT_EQUAL(hx_profile_route(p, "task", "u1", NULL, route, sizeof route), HX_E_NOTFOUND);
@@ -57,7 +58,14 @@ test_profile_override_merges_over_the_default(void)
     CU_ASSERT_STRING_EQUAL(p->signup_path, "/v1/register");
     CU_ASSERT_STRING_EQUAL(p->signin_path, "/api/auth/signin");
     CU_ASSERT_PTR_NULL(hx_profile_get(p, "paths.signout"));
-    CU_ASSERT_FALSE(p->task_writes);
+    /* tasks.writes, the older spelling: false is the list alone, and a note says so */
+    CU_ASSERT_EQUAL(p->task_ops, HX_TASK_LIST);
+    CU_ASSERT_EQUAL_FATAL(json_array_size(p->notes), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(json_string_value(json_array_get(p->notes, 0)),
+                                  "tasks.writes: false is read as tasks.operations [\"list\"]"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json_string_value(json_array_get(p->notes, 1)),
+                                  "offers list (tasks.operations), not create, read, update, "
+                                  "delete, which the quickstart defines"));
     CU_ASSERT_EQUAL(p->transport, HX_TRANSPORT_COOKIE);
     /* a status is the contract's: the profile's 200 is a declared deviation */
     CU_ASSERT_EQUAL(json_integer_value(hx_profile_get(p, "codes.signup")), 201);
@@ -302,6 +310,68 @@ test_profile_error_section_mistakes_are_named(void)
 }
 
 static void
+test_profile_task_operations(void)
+{
+    char def[4096], path[] = "/tmp/test_profile.XXXXXX";
+    struct hx_profile *p = NULL;
+    struct hx_errlist errs;
+    char text[64];
+
+    default_path(def, sizeof def);
+    hx_errlist_init(&errs);
+    write_temp(path, "{\"name\":\"v\",\"tasks\":{\"operations\":[\"read\",\"list\"]}}");
+    CU_ASSERT_EQUAL_FATAL(hx_profile_load(path, def, &p, &errs), 0);
+    CU_ASSERT_EQUAL(p->task_ops, HX_TASK_LIST | HX_TASK_READ);
+    CU_ASSERT_STRING_EQUAL(hx_task_ops_text(p->task_ops, text, sizeof text), "list, read");
+    CU_ASSERT_EQUAL(json_array_size(p->notes), 1);
+    hx_profile_free(p);
+    p = NULL;
+    unlink(path);
+
+    /* writes: true is every operation; no note about missing ones */
+    strcpy(path, "/tmp/test_profile.XXXXXX");
+    write_temp(path, "{\"name\":\"v\",\"tasks\":{\"writes\":true}}");
+    CU_ASSERT_EQUAL_FATAL(hx_profile_load(path, def, &p, &errs), 0);
+    CU_ASSERT_EQUAL(p->task_ops, HX_TASK_ALL);
+    CU_ASSERT_EQUAL_FATAL(json_array_size(p->notes), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(json_string_value(json_array_get(p->notes, 0)),
+                                  "tasks.writes: true is read as tasks.operations [\"list\", "
+                                  "\"create\", \"read\", \"update\", \"delete\"]"));
+    hx_profile_free(p);
+    p = NULL;
+    unlink(path);
+    CU_ASSERT_EQUAL(errs.n, 0);
+
+    /* both spellings, an unknown operation, a repeated one, writes not a boolean */
+    static const char *const bad[][2] = {
+        {"{\"tasks\":{\"writes\":true,\"operations\":[\"list\"]}}",
+         "tasks.writes: give tasks.operations or tasks.writes (its older spelling), not both"},
+        {"{\"tasks\":{\"operations\":[\"list\",\"search\"]}}",
+         "tasks.operations: expected a list of the operations"},
+        {"{\"tasks\":{\"operations\":[\"list\",\"list\"]}}",
+         "tasks.operations: expected a list of the operations"},
+        {"{\"tasks\":{\"writes\":\"yes\"}}", "tasks.writes: expected true or false"},
+        {"{\"tasks\":{\"operations\":[\"list\"],\"search\":true}}",
+         "tasks.search: unknown (operations)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        strcpy(path, "/tmp/test_profile.XXXXXX");
+        write_temp(path, bad[i][0]);
+        CU_ASSERT_EQUAL(hx_profile_load(path, def, &p, &errs), HX_E_PARSE);
+        CU_ASSERT_PTR_NULL(p);
+        CU_ASSERT_EQUAL_FATAL(errs.n, 1);
+        if (strstr(errs.items[0].text, bad[i][1]) == NULL)
+            fprintf(stderr, "case %zu: got %s\n", i, errs.items[0].text);
+        CU_ASSERT_PTR_NOT_NULL(strstr(errs.items[0].text, bad[i][1]));
+        CU_ASSERT_STRING_EQUAL(errs.items[0].file, path);
+        hx_errlist_cleanup(&errs);
+        hx_errlist_init(&errs);
+        unlink(path);
+    }
+    hx_errlist_cleanup(&errs);
+}
+
+static void
 test_error_answer_reads_message_and_code(void)
 {
     static const char body[] = "{\"code\":\"INVALID_EMAIL_OR_PASSWORD\","
@@ -334,6 +404,7 @@ main(void)
         TU_TEST(test_profile_error_locations_and_codes),
         TU_TEST(test_profile_error_section_mistakes_are_named),
         TU_TEST(test_error_answer_reads_message_and_code),
+        TU_TEST(test_profile_task_operations),
         {NULL, NULL},
     };
     return tu_run_suite("profile", tests);
