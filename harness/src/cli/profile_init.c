@@ -137,6 +137,8 @@ init_detect(const struct init_opts *o, json_t *prof, char *found, size_t size, b
                                           "/api/auth/token", "send", "bearer", "token", "$.token"));
             json_object_set_new(prof, "token", json_pack("{s:s}", "user_id_claim", "sub"));
         }
+        /* its user ids: 32 letters and digits, not UUIDs */
+        json_object_set_new(prof, "identity", json_pack("{s:s}", "id_format", "opaque"));
         json_object_set_new(prof, "paths", paths);
         json_object_set_new(prof, "fields",
                             json_pack("{s:s, s:{s:s}, s:s, s:s}", "username", "name", "extra",

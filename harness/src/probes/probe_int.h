@@ -34,6 +34,11 @@ const json_t *hx__prof_json(const struct hx_probe_ctx *ctx, const char *dotted);
 char *hx__signin_body(const struct hx_probe_ctx *ctx, const char *email, const char *password);
 long long hx__prof_int(const struct hx_probe_ctx *ctx, const char *dotted, long long dflt);
 bool hx__prof_bool(const struct hx_probe_ctx *ctx, const char *dotted, bool dflt);
+/* A user id no account has, of the target's shape (identity.id_format;
+ * see hx/probes/fake_id.h), like real_id (an id the target gave), with
+ * the run's random bytes. Returns 0, or HX_E_TOOLONG. */
+int hx__fake_user_id(struct hx_probe_ctx *ctx, const char *real_id, char *out, size_t out_size);
+
 /* Whether the profile's tasks.operations offers op ("create"). */
 bool hx__prof_task_op(const struct hx_probe_ctx *ctx, const char *op);
 /* True when status is the profile's code (an integer or an array of them). */

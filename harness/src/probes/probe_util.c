@@ -13,6 +13,7 @@
 #include "hx/error_answer.h"
 #include "hx/jsonpath.h"
 #include "hx/probes/diag.h"
+#include "hx/probes/fake_id.h"
 #include "hx/probes/sweep.h"
 #include "hx/probes/variants.h"
 
@@ -128,6 +129,18 @@ hx__prof_int(const struct hx_probe_ctx *ctx, const char *dotted, long long dflt)
     if (json_is_array(v) && json_is_integer(json_array_get(v, 0)))
         return json_integer_value(json_array_get(v, 0));
     return dflt;
+}
+
+int
+hx__fake_user_id(struct hx_probe_ctx *ctx, const char *real_id, char *out, size_t out_size)
+{
+    unsigned char rnd[HX_FAKE_ID_RANDOM(256)];
+
+    if (out_size > 256)
+        out_size = 256;
+    hx_probe_random(ctx, rnd, HX_FAKE_ID_RANDOM(out_size));
+    return hx_fake_user_id(hx__prof_str(ctx, "identity.id_format", "uuid"), real_id, rnd, out,
+                           out_size);
 }
 
 bool

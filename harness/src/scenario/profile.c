@@ -607,6 +607,14 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
     sec = json_object_get(root, "identity");
     if (!json_is_object(sec) || !json_is_string(json_object_get(sec, "email_domain")))
         hx_errlist_add(errs, file, 0, "identity.email_domain: expected a domain name");
+    else {
+        const json_t *f = json_object_get(sec, "id_format");
+        if (f != NULL && !(json_is_string(f) && (strcmp(json_string_value(f), "uuid") == 0 ||
+                                                 strcmp(json_string_value(f), "opaque") == 0)))
+            hx_errlist_add(errs, file, 0,
+                           "identity.id_format: expected \"uuid\" or \"opaque\" (the shape of "
+                           "the target's user ids, for the ids the harness makes up)");
+    }
 }
 
 const json_t *

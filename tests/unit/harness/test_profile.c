@@ -353,6 +353,8 @@ test_profile_task_operations(void)
         {"{\"tasks\":{\"writes\":\"yes\"}}", "tasks.writes: expected true or false"},
         {"{\"tasks\":{\"operations\":[\"list\"],\"search\":true}}",
          "tasks.search: unknown (operations)"},
+        {"{\"identity\":{\"id_format\":\"ulid\"}}",
+         "identity.id_format: expected \"uuid\" or \"opaque\""},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         strcpy(path, "/tmp/test_profile.XXXXXX");
