@@ -53,6 +53,7 @@ enum hostile_mode {
     MODE_SERIAL_SIGNIN,
     MODE_REDIRECT_AWAY,
     MODE_HUGE_HEADER,
+    MODE_ENUM_CODES,
     MODE_COUNT
 };
 
@@ -85,6 +86,10 @@ static const struct {
                             "with a trailing slash on another origin (localhost instead of "
                             "127.0.0.1), where a request that carries a credential is "
                             "reported on stderr and answered 200 []"},
+    [MODE_ENUM_CODES] = {"enumeration-codes",
+                         "sign-up answers plausibly; a failed sign-in answers 401 with one "
+                         "message, but code USER_NOT_FOUND for an unknown email and "
+                         "INVALID_PASSWORD for a known one"},
     [MODE_HUGE_HEADER] = {"huge-header", "200 {} with one 200 KB header line (over libcurl's "
                                          "100 KB limit)"},
     [MODE_CREDENTIALS] = {"credentials",
@@ -674,6 +679,44 @@ answer_serial_signin(int fd, const struct hostile_req *req, unsigned long id)
     send_str(fd, refused);
 }
 
+/* The enumeration-codes mode: one message for every failed sign-in, but a
+ * machine code that tells an unknown email from a wrong password. */
+static void
+answer_enum_codes(int fd, const struct hostile_req *req, unsigned long id)
+{
+    static const char unknown[] =
+        "{\"message\":\"Invalid email or password\",\"code\":\"USER_NOT_FOUND\"}";
+    static const char wrong[] =
+        "{\"message\":\"Invalid email or password\",\"code\":\"INVALID_PASSWORD\"}";
+    char email[128], head[256];
+    bool known = false;
+
+    serial_email(req, email, sizeof email);
+    if (strstr(req->path, "/signup") != NULL) {
+        pthread_mutex_lock(&serial_lock);
+        if (serial_n_known < SERIAL_KNOWN_MAX && email[0] != '\0')
+            snprintf(serial_known[serial_n_known++], sizeof serial_known[0], "%s", email);
+        pthread_mutex_unlock(&serial_lock);
+        answer_plausible_signup(fd, req, id);
+        return;
+    }
+    if (strstr(req->path, "/signin") == NULL) {
+        send_str(fd, "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
+                     "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+        return;
+    }
+    pthread_mutex_lock(&serial_lock);
+    for (size_t i = 0; i < serial_n_known && !known; i++)
+        known = strcasecmp(serial_known[i], email) == 0;
+    pthread_mutex_unlock(&serial_lock);
+    snprintf(head, sizeof head,
+             "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+             "WWW-Authenticate: Bearer\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+             known ? sizeof wrong - 1 : sizeof unknown - 1);
+    send_str(fd, head);
+    send_str(fd, known ? wrong : unknown);
+}
+
 static void
 answer_plausible_signup(int fd, const struct hostile_req *req, unsigned long id)
 {
@@ -844,6 +887,9 @@ conn_serve(void *arg)
         break;
     case MODE_SERIAL_SIGNIN:
         answer_serial_signin(c->fd, &req, c->id);
+        break;
+    case MODE_ENUM_CODES:
+        answer_enum_codes(c->fd, &req, c->id);
         break;
     case MODE_HUGE_HEADER:
         answer_huge_header(c->fd);

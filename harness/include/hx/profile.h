@@ -5,7 +5,7 @@
  * paths of its endpoints, the request field names, the JSON paths of the
  * token and the user id in its answers, the status codes and messages it
  * uses, how it carries the token (bearer header, cookie or both), and
- * whether it implements task writes. Scenarios only ever say ${paths.signin},
+ * which operations of the tasks API it offers. Scenarios only ever say ${paths.signin},
  * ${codes.signup}, ...; a third party writes a profile, never edits scenarios.
  *
  * A profile file lists only what differs from the default profile
@@ -16,6 +16,23 @@
 #include <stdbool.h>
 
 #include "hx/errlist.h"
+
+/* The operations of the contract's tasks API, as bits of
+ * hx_profile.task_ops; hx_task_ops[i] names bit i. */
+enum {
+    HX_TASK_LIST = 1 << 0,   /* GET paths.tasks */
+    HX_TASK_CREATE = 1 << 1, /* POST paths.tasks */
+    HX_TASK_READ = 1 << 2,   /* GET paths.task */
+    HX_TASK_UPDATE = 1 << 3, /* PUT / PATCH paths.task */
+    HX_TASK_DELETE = 1 << 4, /* DELETE paths.task */
+    HX_TASK_ALL = (1 << 5) - 1,
+};
+/* "list", "create", "read", "update", "delete", NULL */
+extern const char *const hx_task_ops[];
+
+/* Writes the names of the operations in ops ("list, create") into out;
+ * "none" for none. Returns out. */
+char *hx_task_ops_text(unsigned ops, char *out, size_t out_size);
 
 enum hx_transport {
     HX_TRANSPORT_BEARER = 0,
@@ -34,12 +51,16 @@ struct hx_profile {
     enum hx_transport transport;
     const char *cookie_name; /* NULL for a Bearer-only target (auth.cookie null) */
     const char *scheme;      /* "Bearer" */
-    bool task_writes;
+    unsigned task_ops; /* HX_TASK_* the target's tasks API offers (tasks.operations) */
     const char *email_domain;
     /* What the profile declares against the contract: [{"key": "codes.signup",
      * "declared": 200, "contract": 201}, ...] (owned). The contract's value is
      * the one in root: a profile says how a target differs, never what passes. */
     json_t *deviations;
+    /* How the profile was read where it could mean more than one thing,
+     * and what of the contract the target does not offer (owned; an array
+     * of strings): validate and run print them. */
+    json_t *notes;
 };
 
 /* Loads file merged over defaults_file (NULL, or the same file: no merge).

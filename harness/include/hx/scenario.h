@@ -18,7 +18,6 @@ enum {
     HX_NEED_SECRET = 1 << 0,      /* --secret-file / --secret-env */
     HX_NEED_DATABASE = 1 << 1,    /* --database-url */
     HX_NEED_TLS = 1 << 2,         /* an https:// target */
-    HX_NEED_TASK_WRITES = 1 << 3, /* the profile says tasks.writes */
 };
 
 struct hx_step {
@@ -44,6 +43,7 @@ struct hx_scenario {
     char *remediation;
     char *source; /* where the rule comes from: quickstart line, RFC, ASVS; NULL if not said */
     unsigned needs;
+    unsigned task_ops; /* HX_TASK_* (hx/profile.h) of the tasks API it needs */
     char **need_keys; /* profile members the scenario needs ("paths.signout") */
     size_t n_need_keys;
     bool floods;

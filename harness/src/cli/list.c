@@ -41,8 +41,9 @@ list_needs_text(const struct hx_scenario *s, char *buf, size_t size)
         o += (size_t)snprintf(buf + o, size - o, "%sdatabase", o ? "," : "");
     if ((s->needs & HX_NEED_TLS) && o < size)
         o += (size_t)snprintf(buf + o, size - o, "%stls", o ? "," : "");
-    if ((s->needs & HX_NEED_TASK_WRITES) && o < size)
-        o += (size_t)snprintf(buf + o, size - o, "%stask_writes", o ? "," : "");
+    for (size_t k = 0; hx_task_ops[k] != NULL && o < size; k++)
+        if (s->task_ops & (1u << k))
+            o += (size_t)snprintf(buf + o, size - o, "%stask_%s", o ? "," : "", hx_task_ops[k]);
     for (size_t i = 0; i < s->n_need_keys && o < size; i++)
         o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? "," : "", s->need_keys[i]);
     if (s->floods && o < size)

@@ -137,11 +137,21 @@ init_detect(const struct init_opts *o, json_t *prof, char *found, size_t size, b
                                           "/api/auth/token", "send", "bearer", "token", "$.token"));
             json_object_set_new(prof, "token", json_pack("{s:s}", "user_id_claim", "sub"));
         }
+        /* its user ids: 32 letters and digits, not UUIDs */
+        json_object_set_new(prof, "identity", json_pack("{s:s}", "id_format", "opaque"));
         json_object_set_new(prof, "paths", paths);
         json_object_set_new(prof, "fields",
-                            json_pack("{s:s, s:s, s:s}", "username", "name", "token", "$.token",
+                            json_pack("{s:s, s:{s:s}, s:s, s:s}", "username", "name", "extra",
+                                      "name", "${identity.username}", "token", "$.token",
                                       "user_id", "$.user.id"));
         json_object_set_new(prof, "auth", auth_sec);
+        /* its auth routes answer {"message", "code"} (its APIError); the
+         * API beside it is the deployment's own and keeps the default */
+        json_object_set_new(
+            prof, "errors",
+            json_pack("{s:{s:s, s:s}, s:{s:s, s:s}}", "auth", "message", "$.message", "code",
+                      "$.code", "codes", "duplicate", "USER_ALREADY_EXISTS", "bad_credentials",
+                      "INVALID_EMAIL_OR_PASSWORD"));
         /* its limiter's default for these routes (rateLimit's special rules),
          * which the harness keeps to; a deployment that set its own edits it */
         json_object_set_new(prof, "limits",

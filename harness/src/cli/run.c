@@ -572,6 +572,13 @@ run_note_deviations(const struct hx_profile *profile, struct hx_result *result)
         if (rc != 0)
             return rc;
     }
+    /* how the profile was read, and what of the contract it says the target lacks */
+    json_array_foreach(profile->notes, i, d)
+    {
+        if (hx_result_add_note(result, "%s", json_string_value(d)) != 0)
+            return HX_E_NOMEM;
+        fprintf(stderr, "authconform: note: %s\n", result->notes[result->n_notes - 1]);
+    }
     return 0;
 }
 

@@ -39,9 +39,9 @@
 static bool
 validate_looks_like_profile(const char *path)
 {
-    static const char *const profile_keys[] = {"name",  "extends",  "paths",    "fields",
-                                               "codes", "auth",     "messages", "token",
-                                               "tasks", "database", "identity", NULL};
+    static const char *const profile_keys[] = {
+        "name",  "extends",  "paths",    "fields", "codes",  "auth", "messages",
+        "token", "tasks",    "database", "identity", "errors", "limits", NULL};
     json_t *j = json_load_file(path, 0, NULL);
     bool yes = false;
 
@@ -67,8 +67,13 @@ validate_file(struct validate_walk *w, const char *path)
 {
     if (validate_looks_like_profile(path)) {
         struct hx_profile *p = NULL;
-        if (hx_profile_load(path, w->def, &p, w->errs) == 0)
+        if (hx_profile_load(path, w->def, &p, w->errs) == 0) {
+            size_t i;
+            json_t *n;
             w->profiles++;
+            json_array_foreach(p->notes, i, n) printf("validate: note: %s: %s\n", path,
+                                                      json_string_value(n));
+        }
         hx_profile_free(p);
         return;
     }

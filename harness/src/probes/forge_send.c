@@ -54,7 +54,7 @@ hx__forge_send(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_for
     case HX_ANSWER_REFUSED:
         o->n_refused++;
         if (expect_detail != NULL && r.status == unauth) {
-            hx__detail(&r, detail, sizeof(detail));
+            hx__detail(hx_probe_profile(ctx), &r, detail, sizeof(detail));
             if (strcasecmp(detail, expect_detail) != 0) {
                 o->n_wording++;
                 outcome_list(o->wording, f->name, r.status);

@@ -229,7 +229,8 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
     struct hx_path_variant v[ISO_VARIANTS];
     size_t nv = 0;
     struct iso_state s;
-    bool writes = hx__prof_bool(ctx, "tasks.writes", false);
+    /* B's own task, when the target's tasks API creates tasks */
+    bool writes = hx__prof_task_op(ctx, "create");
     char marker[48], marker2[96], b_task[128] = "", path[1024], what[800];
     unsigned char rnd[6];
     long st = 0;
@@ -256,8 +257,9 @@ iso_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *ste
         }
         hx_step_add_note(step, "B created a task carrying a marker title");
     } else {
-        hx_step_add_note(step, "the profile says the target has no task writes: reads and "
-                               "creates on B's path checked, B's task ids not");
+        hx_step_add_note(step, "the profile says the target's tasks API creates no tasks "
+                               "(tasks.operations): reads and creates on B's path checked, B's "
+                               "task ids not");
     }
     if (hx_variants_paths(tmpl, a.user_id, b.user_id, v, ISO_VARIANTS, &nv) != 0) {
         hx_step_set(step, HX_STATUS_ERROR, "probe.profile", "cannot build the path variants of %s",

@@ -34,6 +34,13 @@ const json_t *hx__prof_json(const struct hx_probe_ctx *ctx, const char *dotted);
 char *hx__signin_body(const struct hx_probe_ctx *ctx, const char *email, const char *password);
 long long hx__prof_int(const struct hx_probe_ctx *ctx, const char *dotted, long long dflt);
 bool hx__prof_bool(const struct hx_probe_ctx *ctx, const char *dotted, bool dflt);
+/* A user id no account has, of the target's shape (identity.id_format;
+ * see hx/probes/fake_id.h), like real_id (an id the target gave), with
+ * the run's random bytes. Returns 0, or HX_E_TOOLONG. */
+int hx__fake_user_id(struct hx_probe_ctx *ctx, const char *real_id, char *out, size_t out_size);
+
+/* Whether the profile's tasks.operations offers op ("create"). */
+bool hx__prof_task_op(const struct hx_probe_ctx *ctx, const char *op);
 /* True when status is the profile's code (an integer or an array of them). */
 bool hx__prof_code_is(const struct hx_probe_ctx *ctx, const char *dotted, long dflt, long status);
 
@@ -65,8 +72,10 @@ int hx__tasks_path(const struct hx_probe_ctx *ctx, const json_t *args, const cha
 /* The response body as text for messages: at most max bytes. Borrowed. */
 const char *hx__body(const struct hx_response *r);
 
-/* The "detail" string of a JSON error body, copied into out ("" if none). */
-void hx__detail(const struct hx_response *r, char *out, size_t out_size);
+/* The message of an API error answer, at profile's errors.message (the
+ * run's profile, hx_probe_profile(); "$.detail", the quickstart's, when
+ * profile has no errors section), copied into out ("" if none). */
+void hx__detail(const json_t *profile, const struct hx_response *r, char *out, size_t out_size);
 
 /* Records a diagnosis for the case (quickstart troubleshooting). */
 void hx__diagnose(struct hx_probe_ctx *ctx, struct hx_step_result *step, const char *text);

@@ -10,7 +10,10 @@
 
 #include "cmn/json.h"
 #include "hx/datadir.h"
+#include "hx/error_answer.h"
+#include "hx/jsonpath.h"
 #include "hx/probes/diag.h"
+#include "hx/probes/fake_id.h"
 #include "hx/probes/sweep.h"
 #include "hx/probes/variants.h"
 
@@ -128,6 +131,33 @@ hx__prof_int(const struct hx_probe_ctx *ctx, const char *dotted, long long dflt)
     return dflt;
 }
 
+int
+hx__fake_user_id(struct hx_probe_ctx *ctx, const char *real_id, char *out, size_t out_size)
+{
+    unsigned char rnd[HX_FAKE_ID_RANDOM(256)];
+
+    if (out_size > 256)
+        out_size = 256;
+    hx_probe_random(ctx, rnd, HX_FAKE_ID_RANDOM(out_size));
+    return hx_fake_user_id(hx__prof_str(ctx, "identity.id_format", "uuid"), real_id, rnd, out,
+                           out_size);
+}
+
+bool
+hx__prof_task_op(const struct hx_probe_ctx *ctx, const char *op)
+{
+    const json_t *ops = prof_get(ctx, "tasks.operations");
+    size_t i;
+    json_t *v;
+
+    json_array_foreach((json_t *)ops, i, v)
+    {
+        if (json_is_string(v) && strcmp(json_string_value(v), op) == 0)
+            return true;
+    }
+    return false;
+}
+
 bool
 hx__prof_bool(const struct hx_probe_ctx *ctx, const char *dotted, bool dflt)
 {
@@ -222,11 +252,17 @@ hx__body(const struct hx_response *r)
 }
 
 void
-hx__detail(const struct hx_response *r, char *out, size_t out_size)
+hx__detail(const json_t *profile, const struct hx_response *r, char *out, size_t out_size)
 {
+    const char *at = hx_errors_path(profile, HX_ERRORS_API, "message");
     json_t *j = json_loadb(r->body.data != NULL ? r->body.data : "", r->body.len, 0, NULL);
-    const char *d = json_is_object(j) ? cmn_json_get_str(j, "detail") : NULL;
-    snprintf(out, out_size, "%s", d != NULL ? d : "");
+    json_t *d = NULL;
+
+    if (j != NULL && at != NULL && hx_jsonpath_get(j, at, &d, NULL) == 0 && json_is_string(d))
+        snprintf(out, out_size, "%s", json_string_value(d));
+    else if (out_size > 0)
+        out[0] = '\0';
+    json_decref(d);
     json_decref(j);
 }
 
@@ -297,7 +333,7 @@ hx__calibrate(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_iden
         return false;
     }
     if (r.status < 200 || r.status > 299) {
-        hx__detail(&r, detail, sizeof(detail));
+        hx__detail(hx_probe_profile(ctx), &r, detail, sizeof(detail));
         hx_step_set(step, HX_STATUS_SKIP, "probe.calibration",
                     "cannot decide: the genuine token was refused (%ld%s%s) on %s", r.status,
                     detail[0] ? " " : "", detail, path);

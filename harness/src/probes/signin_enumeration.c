@@ -1,5 +1,6 @@
 /* Probe signin_enumeration (checklist item 6, no-info-leak): an unknown email
- * and a wrong password get the same status and body. */
+ * and a wrong password get the same status and body, and so the same code
+ * where the target's error answers carry one (profile errors.auth.code). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <strings.h>
 
 #include "batch.h"
+#include "hx/error_answer.h"
 #include "hx/probes/content.h"
 #include "hx/header_values.h"
 #include "hx/probes/stats.h"
@@ -44,6 +46,10 @@ enum_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     char *b_unknown = NULL, *b_wrong = NULL;
     struct hx__signin_pair lp;
     const struct hx__signin_answer *ru, *rw;
+    /* signin is an auth route: its answers' code is at errors.auth.code */
+    const char *code_at = hx_errors_path(hx_probe_profile(ctx), HX_ERRORS_AUTH, "code");
+    char code_u[160], code_w[160];
+    bool has_u = false, has_w = false;
 
     (void)args;
     memset(&lp, 0, sizeof(lp));
@@ -87,6 +93,24 @@ enum_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
                     ru->status, rw->status);
         goto done;
     }
+    /* the code first: where it differs, that alone tells */
+    if (code_at != NULL) {
+        has_u = hx_errors_read(ru->body, ru->body_len, code_at, code_u, sizeof code_u);
+        has_w = hx_errors_read(rw->body, rw->body_len, code_at, code_w, sizeof code_w);
+        if (has_u != has_w || strcmp(code_u, code_w) != 0) {
+            hx_step_set(step, HX_STATUS_FAIL, "probe.enumeration",
+                        "unknown email answers code %s%s%s, wrong password %s%s%s (%s): the code "
+                        "tells whether an account exists",
+                        has_u ? "\"" : "", has_u ? code_u : "none", has_u ? "\"" : "",
+                        has_w ? "\"" : "", has_w ? code_w : "none", has_w ? "\"" : "", code_at);
+            goto done;
+        }
+        if (!has_u)
+            hx_step_add_note(step,
+                             "code: %s is absent from both answers, where the profile "
+                             "(errors.auth.code) says the target's error answers carry their code",
+                             code_at);
+    }
     if (ru->body_len != rw->body_len ||
         (ru->body_len > 0 && memcmp(ru->body, rw->body, ru->body_len) != 0)) {
         hx_step_set(step, HX_STATUS_FAIL, "probe.enumeration",
@@ -97,8 +121,9 @@ enum_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result *st
     }
     hx_step_add_note(step,
                      "unknown email and wrong password (sent together): both %ld with the "
-                     "same body",
-                     ru->status);
+                     "same body%s%s%s",
+                     ru->status, has_u ? " and the same code, \"" : "", has_u ? code_u : "",
+                     has_u ? "\"" : "");
     hx_step_pass(step);
 done:
     hx__signin_pair_cleanup(&lp);
@@ -108,7 +133,7 @@ done:
 
 const struct hx_probe_def hx__probe_signin_enumeration = {
     .name = "signin_enumeration",
-    .summary = "unknown email and wrong password get the same status and body",
+    .summary = "unknown email and wrong password get the same status, body and code",
     .floods = false,
     .args = NULL, /* takes none */
     .run = enum_run,

@@ -7,6 +7,7 @@
 
 #include "batch.h"
 #include "hx/probes/tally.h"
+#include "hx/signup_extra.h"
 #include "probe_int.h"
 
 #define RACE_MAX 32
@@ -71,6 +72,11 @@ race_round(struct hx_probe_ctx *ctx, size_t n, struct hx_race_tally *t, char *wh
     json_object_set_new(j, hx__prof_str(ctx, "fields.email", "email"), json_string(email));
     json_object_set_new(j, hx__prof_str(ctx, "fields.password", "password"), json_string(password));
     json_object_set_new(j, hx__prof_str(ctx, "fields.username", "username"), json_string("race"));
+    if (hx_signup_extra_add(hx_probe_profile(ctx), j, email, password, "race", NULL) != 0) {
+        json_decref(j);
+        snprintf(why, why_size, "cannot build the signup request (fields.extra)");
+        return -1;
+    }
     body = json_dumps(j, JSON_COMPACT);
     json_decref(j);
     if (body == NULL || hx_probe_url(ctx, hx__prof_str(ctx, "paths.signup", "/api/auth/signup"),

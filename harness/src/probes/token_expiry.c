@@ -118,8 +118,7 @@ forge:
         struct hx_forgery f[HX_FORGE_MAX];
         struct hx__forge_outcome o;
         size_t n = 0, sent = 0;
-        unsigned char rnd[16];
-        char fake[40];
+        char fake[200];
         struct hx_response r;
         char path[1024];
         long long skew = 0;
@@ -145,13 +144,13 @@ forge:
         if (llabs(skew) > 5)
             hx_step_add_note(step, "target clock differs by %lld s (Date header)", skew);
         in.now = (time_t)(now + skew);
-        hx_probe_random(ctx, rnd, sizeof(rnd));
-        rnd[6] = (unsigned char)((rnd[6] & 0x0f) | 0x40);
-        rnd[8] = (unsigned char)((rnd[8] & 0x3f) | 0x80);
-        snprintf(fake, sizeof(fake),
-                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", rnd[0],
-                 rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], rnd[8], rnd[9], rnd[10],
-                 rnd[11], rnd[12], rnd[13], rnd[14], rnd[15]);
+        /* an unknown user of the target's id shape (identity.id_format) */
+        if (hx__fake_user_id(ctx, a.user_id, fake, sizeof(fake)) != 0) {
+            hx_step_set(step, HX_STATUS_ERROR, "probe.internal",
+                        "the target's user ids are longer than %zu characters", sizeof(fake) - 1);
+            hx_jwt_cleanup(&j);
+            return;
+        }
         in.fake_user_id = fake;
         if (hx_forge_expiry(&in, f, HX_FORGE_MAX, &n) != 0) {
             hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "could not build the tokens");

@@ -21,6 +21,7 @@
 #include "hx/header_values.h"
 #include "hx/jsonpath.h"
 #include "hx/jwt.h"
+#include "hx/signup_extra.h"
 #include "run/runner_int.h"
 
 static bool
@@ -114,6 +115,11 @@ hx__run_signup_request(struct hx_run *run, struct hx_vars *vars, const char *nam
     json_object_set_new(body, p->email_field, json_string(email));
     json_object_set_new(body, p->password_field, json_string(password));
     json_object_set_new(body, p->username_field, json_string(username));
+    /* what else the target's signup requires (fields.extra) */
+    if (hx_signup_extra_add(p->root, body, email, password, username, NULL) != 0) {
+        json_decref(body);
+        return HX_E_INVAL;
+    }
     rq->body = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     rq->url = hx__run_url(run, p->signup_path);

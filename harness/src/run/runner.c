@@ -158,11 +158,13 @@ hx_run_skip_reason(const struct hx_config *cfg, const struct hx_profile *profile
     if ((sc->needs & HX_NEED_TLS) &&
         (cfg->target == NULL || strncasecmp(cfg->target, "https://", 8) != 0))
         return "needs an https:// target";
-    if ((sc->needs & HX_NEED_TASK_WRITES) && !profile->task_writes) {
+    if ((sc->task_ops & ~profile->task_ops) != 0) {
+        char need[64], offered[64];
         snprintf(buf, buf_size,
-                 "needs a target with task writes (profile %s says tasks.writes "
-                 "is false)",
-                 profile->name);
+                 "needs the tasks API's %s, which the quickstart defines and profile %s says the "
+                 "target does not offer (tasks.operations: %s): not judged, and not passed",
+                 hx_task_ops_text(sc->task_ops & ~profile->task_ops, need, sizeof need),
+                 profile->name, hx_task_ops_text(profile->task_ops, offered, sizeof offered));
         return buf;
     }
     for (size_t i = 0; i < sc->n_need_keys; i++) {

@@ -18,11 +18,13 @@
 #include "cmn/log.h"
 #include "cmn/version.h"
 #include "net/http_int.h"
+#include "hx/error_answer.h"
 #include "hx/expect.h"
 #include "hx/header_values.h"
 #include "hx/jsonpath.h"
 #include "hx/jwt.h"
 #include "hx/redirect.h"
+#include "hx/signup_extra.h"
 #include "run/runner_int.h"
 
 void
@@ -277,6 +279,67 @@ scen_probe_main(void *arg)
     return NULL;
 }
 
+/* The identity a raw signup body is about: the NAME of the first
+ * "${NAME.email}" (else "${NAME.password}", "${NAME.username}") among its
+ * values, written into ident; false when it names none. */
+static bool
+scen_signup_ident(const json_t *raw_json, char *ident, size_t size)
+{
+    static const char *const attrs[] = {"email", "password", "username", NULL};
+
+    for (const char *const *a = attrs; *a != NULL; a++) {
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)raw_json, k, v)
+        {
+            const char *t = json_string_value(v);
+            const char *dot;
+            size_t n, al = strlen(*a);
+            if (t == NULL || strncmp(t, "${", 2) != 0 || (dot = strchr(t + 2, '.')) == NULL)
+                continue;
+            n = (size_t)(dot - (t + 2));
+            if (n == 0 || n >= size || strncmp(dot + 1, *a, al) != 0 ||
+                (dot[1 + al] != '}' && dot[1 + al] != '|'))
+                continue;
+            memcpy(ident, t + 2, n);
+            ident[n] = '\0';
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A request step that signs up (a JSON object to the profile's signup
+ * route) carries what else the target's signup requires (fields.extra),
+ * where the scenario's body lacks it: the checks of a signup judge what
+ * they are about, not a missing required field. ${identity.*} in those
+ * values is the identity the body names (raw: the step as written), or a
+ * generated "signup" identity. Returns 0, or an error with err. */
+static int
+scen_signup_extra(struct run_scen *s, const json_t *raw, struct hx_error *err)
+{
+    const struct hx_profile *p = s->run->profile;
+    json_t *req = json_object_get(s->expanded, "request");
+    json_t *body = json_object_get(req, "json");
+    const char *path = json_string_value(json_object_get(req, "path"));
+    const char *email, *password, *username;
+    char ident[64], key[128];
+
+    if (!json_is_object(body) || path == NULL || p->signup_path == NULL ||
+        strncmp(path, p->signup_path, strlen(p->signup_path)) != 0 ||
+        (path[strlen(p->signup_path)] != '\0' && path[strlen(p->signup_path)] != '?'))
+        return 0;
+    if (!scen_signup_ident(json_object_get(raw, "json"), ident, sizeof ident))
+        snprintf(ident, sizeof ident, "signup");
+    snprintf(key, sizeof key, "%s.email", ident);
+    email = hx_vars_get(s->vars, key);
+    snprintf(key, sizeof key, "%s.password", ident);
+    password = hx_vars_get(s->vars, key);
+    snprintf(key, sizeof key, "%s.username", ident);
+    username = hx_vars_get(s->vars, key);
+    return hx_signup_extra_add(p->root, body, email, password, username, err);
+}
+
 void
 hx__scen_start_step(struct run_loop *L, struct run_scen *s)
 {
@@ -371,6 +434,11 @@ hx__scen_start_step(struct run_loop *L, struct run_scen *s)
             json_decref(whole);
             if (s->expanded == NULL) {
                 scen_error(L, s, "scenario", "scenario: %s", err.text);
+                return;
+            }
+            if ((rc = scen_signup_extra(s, st->request, &err)) != 0) {
+                scen_error(L, s, "scenario", "scenario: fields.extra: %s",
+                           rc == HX_E_PARSE ? err.text : hx_strerror(rc));
                 return;
             }
         }
@@ -490,6 +558,38 @@ scen_follow_same_route(struct run_loop *L, struct run_scen *s)
     return true;
 }
 
+/* Beside an error message the step judges (its expect.json names the
+ * profile's message location): the target's machine code, where the
+ * profile says its error answers carry one (errors.code, errors.auth.code
+ * on the auth routes). Evidence only: what passes is the message's check. */
+static void
+scen_note_error_code(struct run_scen *s, const json_t *expect)
+{
+    const json_t *prof = s->run->profile->root;
+    const char *path =
+        json_string_value(json_object_get(json_object_get(s->expanded, "request"), "path"));
+    bool auth = path != NULL && hx__run_is_auth_route(s->run, path);
+    enum hx_error_side side = auth ? HX_ERRORS_AUTH : HX_ERRORS_API;
+    const char *msg_at = hx_errors_path(prof, side, "message");
+    const char *code_at = hx_errors_path(prof, side, "code");
+    const char *c;
+    char code[160];
+
+    if (code_at == NULL || msg_at == NULL || s->resp.status < 400 ||
+        json_object_get(json_object_get(expect, "json"), msg_at) == NULL)
+        return;
+    if (!hx_errors_read(s->resp.body.data, s->resp.body.len, code_at, code, sizeof code)) {
+        hx_step_add_note(s->cur,
+                         "code: %s is absent from this error answer, where the profile (%s) says "
+                         "the target's error answers carry their code",
+                         code_at, auth ? "errors.auth.code" : "errors.code");
+        return;
+    }
+    c = hx_errors_case(prof, code);
+    hx_step_add_note(s->cur, "code: %s is \"%s\"%s%s", code_at, code,
+                     c != NULL ? ", the profile's errors.codes." : "", c != NULL ? c : "");
+}
+
 void
 hx__scen_transfer_drop(struct run_loop *L, struct run_scen *s)
 {
@@ -562,6 +662,8 @@ hx__scen_http_done(struct run_loop *L, struct run_scen *s, CURLcode code)
     if (expect != NULL) {
         struct hx_expect_outcome o;
         bool held = false;
+        if (s->expanded != NULL)
+            scen_note_error_code(s, expect);
         if (hx_expect_check(expect, &s->resp, &run->red, &o) != 0) {
             hx_step_set(s->cur, HX_STATUS_ERROR, "runner", "runner: out of memory");
         } else if (o.mismatches > 0) {

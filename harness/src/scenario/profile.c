@@ -8,12 +8,97 @@
 #include <strings.h>
 
 #include "cmn/env.h"
+#include "hx/error_answer.h"
 #include "hx/jsonpath.h"
+#include "hx/signup_extra.h"
 
 static const char *const profile_sections[] = {
     "name",  "description", "paths",    "fields",   "codes",   "auth",   "messages",
-    "token", "tasks",       "database", "identity", "extends", "limits", NULL,
+    "token", "tasks",       "database", "identity", "extends", "limits",   "errors", NULL,
 };
+
+const char *const hx_task_ops[] = {"list", "create", "read", "update", "delete", NULL};
+
+char *
+hx_task_ops_text(unsigned ops, char *out, size_t out_size)
+{
+    size_t o = 0;
+
+    if (out_size == 0)
+        return out;
+    out[0] = '\0';
+    for (size_t i = 0; hx_task_ops[i] != NULL; i++)
+        if ((ops & (1u << i)) && o < out_size)
+            o += (size_t)snprintf(out + o, out_size - o, "%s%s", o ? ", " : "", hx_task_ops[i]);
+    if (o == 0)
+        snprintf(out, out_size, "none");
+    return out;
+}
+
+/* The HX_TASK_* bits of a tasks.operations array; -1 when it is not one
+ * (an unknown or repeated name, or not an array of strings). */
+static long
+profile_task_ops(const json_t *arr)
+{
+    size_t i;
+    json_t *v;
+    long ops = 0;
+
+    if (!json_is_array(arr))
+        return -1;
+    json_array_foreach((json_t *)arr, i, v)
+    {
+        long bit = -1;
+        for (size_t k = 0; json_is_string(v) && hx_task_ops[k] != NULL; k++)
+            if (strcmp(hx_task_ops[k], json_string_value(v)) == 0)
+                bit = 1L << k;
+        if (bit < 0 || (ops & bit))
+            return -1;
+        ops |= bit;
+    }
+    return ops;
+}
+
+/* tasks.writes, the older spelling: true is every operation, false the
+ * list alone (without writes, no task exists that the harness could read
+ * back). In the profile's own text (user, before the merge) it replaces
+ * the default's tasks.operations in root; a note says how it was read.
+ * Giving both is an error. */
+static int
+profile_tasks_writes(const char *file, const json_t *user, json_t *root, json_t *notes,
+                     struct hx_errlist *errs)
+{
+    const json_t *tasks = json_object_get(user, "tasks");
+    const json_t *w = json_object_get(tasks, "writes");
+    json_t *rtasks = json_object_get(root, "tasks");
+    json_t *ops;
+
+    if (w == NULL || !json_is_object(rtasks))
+        return 0;
+    if (!json_is_boolean(w)) {
+        hx_errlist_add(errs, file, 0,
+                       "tasks.writes: expected true or false (or give tasks.operations)");
+        return 0;
+    }
+    if (json_object_get(tasks, "operations") != NULL) {
+        hx_errlist_add(errs, file, 0,
+                       "tasks.writes: give tasks.operations or tasks.writes (its older "
+                       "spelling), not both");
+        return 0;
+    }
+    ops = json_is_true(w) ? json_pack("[s,s,s,s,s]", "list", "create", "read", "update", "delete")
+                          : json_pack("[s]", "list");
+    if (ops == NULL || json_object_set_new(rtasks, "operations", ops) != 0 ||
+        json_array_append_new(
+            notes, json_sprintf("tasks.writes: %s is read as tasks.operations %s",
+                                json_is_true(w) ? "true" : "false",
+                                json_is_true(w) ? "[\"list\", \"create\", \"read\", "
+                                                  "\"update\", \"delete\"]"
+                                                : "[\"list\"] (without writes there is no task "
+                                                  "the harness could read back)")) != 0)
+        return HX_E_NOMEM;
+    return 0;
+}
 
 static bool
 profile_known_section(const char *key)
@@ -145,6 +230,162 @@ profile_check_credentials(const char *file, const json_t *auth, struct hx_errlis
         hx_errlist_add(errs, file, 0, "auth.exchange.token: required");
 }
 
+/* One of errors.message, errors.code, errors.auth.message, errors.auth.code:
+ * a JSON path (code: or null). */
+static void
+profile_check_error_path(const char *file, const char *name, const json_t *v, bool nullable,
+                         struct hx_errlist *errs)
+{
+    struct hx_error e;
+
+    if (v == NULL || (nullable && json_is_null(v)))
+        return;
+    if (!json_is_string(v))
+        hx_errlist_add(errs, file, 0, "%s: expected a JSON path such as \"$.detail\"%s", name,
+                       nullable ? " (or null: none)" : "");
+    else if (json_string_value(v)[0] != '$')
+        hx_errlist_add(errs, file, 0, "%s: expected a JSON path starting with '$'", name);
+    else if (hx_jsonpath_check(json_string_value(v), &e) != 0)
+        hx_errlist_add(errs, file, 0, "%s: %s", name, e.text);
+}
+
+/* errors: where error answers carry their message and code, and the
+ * target's codes for the contract's error cases. */
+static void
+profile_check_errors(const char *file, const json_t *sec, struct hx_errlist *errs)
+{
+    const char *key;
+    json_t *val;
+
+    if (sec == NULL)
+        return;
+    if (!json_is_object(sec)) {
+        hx_errlist_add(errs, file, 0, "errors: expected an object (message, code, auth, codes)");
+        return;
+    }
+    json_object_foreach((json_t *)sec, key, val)
+    {
+        if (strcmp(key, "message") == 0) {
+            profile_check_error_path(file, "errors.message", val, false, errs);
+        } else if (strcmp(key, "code") == 0) {
+            profile_check_error_path(file, "errors.code", val, true, errs);
+        } else if (strcmp(key, "auth") == 0) {
+            const char *k;
+            json_t *v;
+            if (json_is_null(val))
+                continue;
+            if (!json_is_object(val)) {
+                hx_errlist_add(errs, file, 0,
+                               "errors.auth: expected an object (message, code): where the auth "
+                               "routes' error answers differ from the API's");
+                continue;
+            }
+            json_object_foreach(val, k, v)
+            {
+                if (strcmp(k, "message") == 0)
+                    profile_check_error_path(file, "errors.auth.message", v, false, errs);
+                else if (strcmp(k, "code") == 0)
+                    profile_check_error_path(file, "errors.auth.code", v, true, errs);
+                else
+                    hx_errlist_add(errs, file, 0, "errors.auth.%s: unknown (message, code)", k);
+            }
+        } else if (strcmp(key, "codes") == 0) {
+            const char *k;
+            json_t *v;
+            if (!json_is_object(val)) {
+                hx_errlist_add(errs, file, 0,
+                               "errors.codes: expected an object: the target's code for each of "
+                               "the contract's error cases");
+                continue;
+            }
+            json_object_foreach(val, k, v)
+            {
+                bool known = false;
+                for (const char *const *c = hx_error_cases; *c != NULL; c++)
+                    known = known || strcmp(*c, k) == 0;
+                if (!known)
+                    hx_errlist_add(errs, file, 0,
+                                   "errors.codes.%s: unknown error case (duplicate, "
+                                   "bad_credentials, unauthenticated, invalid_token, expired, "
+                                   "forbidden, invalid, not_found)",
+                                   k);
+                else if (!json_is_string(v) && !json_is_null(v))
+                    hx_errlist_add(errs, file, 0,
+                                   "errors.codes.%s: expected the target's code (a string)", k);
+            }
+        } else {
+            hx_errlist_add(errs, file, 0, "errors.%s: unknown (message, code, auth, codes)", key);
+        }
+    }
+}
+
+/* Makes errors.message and errors.auth.message exist in root (the
+ * quickstart's $.detail, and the API's for the auth routes), so that
+ * scenarios can name both. Returns 0 or HX_E_NOMEM. */
+static int
+profile_fill_errors(json_t *root)
+{
+    json_t *errors = json_object_get(root, "errors");
+    json_t *auth;
+
+    if (errors == NULL) {
+        if (json_object_set_new(root, "errors", json_object()) != 0)
+            return HX_E_NOMEM;
+        errors = json_object_get(root, "errors");
+    }
+    if (json_object_get(errors, "message") == NULL &&
+        json_object_set_new(errors, "message", json_string("$.detail")) != 0)
+        return HX_E_NOMEM;
+    auth = json_object_get(errors, "auth");
+    if (auth == NULL || json_is_null(auth)) {
+        if (json_object_set_new(errors, "auth", json_object()) != 0)
+            return HX_E_NOMEM;
+        auth = json_object_get(errors, "auth");
+    }
+    if (json_object_get(auth, "message") == NULL &&
+        json_object_set(auth, "message", json_object_get(errors, "message")) != 0)
+        return HX_E_NOMEM;
+    if (json_object_get(auth, "code") == NULL && json_object_get(errors, "code") != NULL &&
+        json_object_set(auth, "code", json_object_get(errors, "code")) != 0)
+        return HX_E_NOMEM;
+    return 0;
+}
+
+/* fields.extra: the members every signup carries besides email, password
+ * and username. */
+static void
+profile_check_extra(const char *file, const json_t *fields, struct hx_errlist *errs)
+{
+    const json_t *extra = json_object_get(fields, "extra");
+    const char *key;
+    json_t *val;
+
+    if (extra == NULL || json_is_null(extra))
+        return;
+    if (!json_is_object(extra)) {
+        hx_errlist_add(errs, file, 0,
+                       "fields.extra: expected an object: the members every signup carries, "
+                       "e.g. {\"name\": \"${identity.username}\", \"acceptedTerms\": true}");
+        return;
+    }
+    json_object_foreach((json_t *)extra, key, val)
+    {
+        struct hx_error e;
+        const char *email = json_string_value(json_object_get(fields, "email"));
+        const char *password = json_string_value(json_object_get(fields, "password"));
+        if (key[0] == '\0')
+            hx_errlist_add(errs, file, 0, "fields.extra: a member without a name");
+        else if ((email != NULL && strcmp(key, email) == 0) ||
+                 (password != NULL && strcmp(key, password) == 0))
+            hx_errlist_add(errs, file, 0,
+                           "fields.extra.%s: the %s field is the harness's to send (or leave out, "
+                           "in the checks that leave it out), not an extra",
+                           key, email != NULL && strcmp(key, email) == 0 ? "email" : "password");
+        else if (hx_signup_extra_check(val, &e) != 0)
+            hx_errlist_add(errs, file, 0, "fields.extra.%s: %s", key, e.text);
+    }
+}
+
 static void
 profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
 {
@@ -156,7 +397,8 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
         if (!profile_known_section(key))
             hx_errlist_add(errs, file, 0,
                            "%s: unknown member (known: name, description, paths, "
-                           "fields, codes, auth, messages, token, tasks, database, identity)",
+                           "fields, codes, auth, messages, errors, token, tasks, database, identity, "
+                           "limits)",
                            key);
     }
     if (!json_is_string(json_object_get(root, "name")))
@@ -197,6 +439,7 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
             else if (hx_jsonpath_check(json_string_value(p), &e) != 0)
                 hx_errlist_add(errs, file, 0, "fields.%s: %s", *n, e.text);
         }
+        profile_check_extra(file, sec, errs);
     }
 
     sec = json_object_get(root, "codes");
@@ -252,6 +495,8 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
             hx_errlist_add(errs, file, 0, "messages.%s: expected a string or null", key);
     }
 
+    profile_check_errors(file, json_object_get(root, "errors"), errs);
+
     sec = json_object_get(root, "token");
     if (!json_is_object(sec)) {
         hx_errlist_add(errs, file, 0, "token: expected an object");
@@ -269,8 +514,26 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
     }
 
     sec = json_object_get(root, "tasks");
-    if (!json_is_object(sec) || !json_is_boolean(json_object_get(sec, "writes")))
-        hx_errlist_add(errs, file, 0, "tasks.writes: expected true or false");
+    if (!json_is_object(sec)) {
+        hx_errlist_add(errs, file, 0, "tasks: expected an object (operations)");
+    } else {
+        json_object_foreach(sec, key, val)
+        {
+            if (strcmp(key, "operations") == 0) {
+                if (profile_task_ops(val) < 0)
+                    hx_errlist_add(errs, file, 0,
+                                   "tasks.operations: expected a list of the operations the "
+                                   "target's tasks API offers, each once: \"list\", \"create\", "
+                                   "\"read\", \"update\", \"delete\"");
+            } else if (strcmp(key, "writes") != 0) { /* writes: see profile_tasks_writes */
+                hx_errlist_add(errs, file, 0, "tasks.%s: unknown (operations)", key);
+            }
+        }
+        if (json_object_get(sec, "operations") == NULL)
+            hx_errlist_add(errs, file, 0,
+                           "tasks.operations: required: the operations the target's tasks API "
+                           "offers (\"list\", \"create\", \"read\", \"update\", \"delete\")");
+    }
 
     sec = json_object_get(root, "database");
     if (sec != NULL && !json_is_object(sec)) {
@@ -344,6 +607,14 @@ profile_check(const char *file, const json_t *root, struct hx_errlist *errs)
     sec = json_object_get(root, "identity");
     if (!json_is_object(sec) || !json_is_string(json_object_get(sec, "email_domain")))
         hx_errlist_add(errs, file, 0, "identity.email_domain: expected a domain name");
+    else {
+        const json_t *f = json_object_get(sec, "id_format");
+        if (f != NULL && !(json_is_string(f) && (strcmp(json_string_value(f), "uuid") == 0 ||
+                                                 strcmp(json_string_value(f), "opaque") == 0)))
+            hx_errlist_add(errs, file, 0,
+                           "identity.id_format: expected \"uuid\" or \"opaque\" (the shape of "
+                           "the target's user ids, for the ids the harness makes up)");
+    }
 }
 
 const json_t *
@@ -460,6 +731,7 @@ hx_profile_load_buffer(const char *text, size_t len, const char *name, const jso
                        struct hx_profile **out, struct hx_errlist *errs)
 {
     json_t *root = NULL, *user = NULL, *contract = NULL, *deviations = json_array();
+    json_t *notes = json_array();
     struct hx_profile *p = NULL;
     size_t before = errs ? errs->n : 0;
     int rc = HX_E_PARSE;
@@ -490,12 +762,18 @@ hx_profile_load_buffer(const char *text, size_t len, const char *name, const jso
         root = user;
         user = NULL;
     }
+    if (notes == NULL || profile_tasks_writes(name, user != NULL ? user : root, root, notes,
+                                              errs) != 0) {
+        rc = HX_E_NOMEM;
+        goto cleanup;
+    }
     rc = HX_E_PARSE;
     profile_check(name, root, errs);
     if (errs != NULL && errs->n > before)
         goto cleanup;
     /* what the profile said is checked above; what passes is the contract's */
-    if (contract != NULL && profile_pin_contract(root, contract, user, deviations) != 0) {
+    if ((contract != NULL && profile_pin_contract(root, contract, user, deviations) != 0) ||
+        profile_fill_errors(root) != 0) {
         rc = HX_E_NOMEM;
         goto cleanup;
     }
@@ -524,7 +802,23 @@ hx_profile_load_buffer(const char *text, size_t len, const char *name, const jso
                                             : HX_TRANSPORT_BEARER;
     p->cookie_name = profile_str(p, "auth.cookie");
     p->scheme = profile_str(p, "auth.scheme");
-    p->task_writes = json_is_true(hx_profile_get(p, "tasks.writes"));
+    p->task_ops = (unsigned)profile_task_ops(hx_profile_get(p, "tasks.operations"));
+    p->notes = notes;
+    notes = NULL;
+    if (p->task_ops != HX_TASK_ALL) {
+        char offered[64], missing[64];
+        if (json_array_append_new(
+                p->notes,
+                json_sprintf("the profile says the target's tasks API offers %s "
+                             "(tasks.operations), not %s, which the quickstart defines: the "
+                             "checks that need them are skipped, saying so, never passed",
+                             hx_task_ops_text(p->task_ops, offered, sizeof offered),
+                             hx_task_ops_text(HX_TASK_ALL & ~p->task_ops, missing,
+                                              sizeof missing))) != 0) {
+            rc = HX_E_NOMEM;
+            goto cleanup;
+        }
+    }
     p->email_domain = profile_str(p, "identity.email_domain");
     if (p->file == NULL || p->name == NULL) {
         rc = HX_E_NOMEM;
@@ -539,6 +833,7 @@ cleanup:
     json_decref(user);
     json_decref(contract);
     json_decref(deviations);
+    json_decref(notes);
     return rc;
 }
 
@@ -551,6 +846,7 @@ hx_profile_free(struct hx_profile *p)
     free(p->name);
     json_decref(p->root);
     json_decref(p->deviations);
+    json_decref(p->notes);
     free(p);
 }
 

@@ -17,6 +17,7 @@
 #include "hx/expect.h"
 #include "hx/jsonpath.h"
 #include "hx/probe.h"
+#include "hx/profile.h"
 #include "hx/vars.h"
 
 #define SCENARIO_MAX_FILES 5000
@@ -31,9 +32,9 @@ static const char *const request_keys[] = {
     "method", "path", "path_params", "headers",          "json",    "body",
     "as",     "via",  "token",       "follow_redirects", "timeout", NULL,
 };
-static const char *const profile_roots[] = {"name",     "paths",    "fields", "codes",
-                                            "auth",     "messages", "token",  "tasks",
-                                            "database", "identity", NULL};
+static const char *const profile_roots[] = {"name",   "paths",    "fields",   "codes",
+                                            "auth",   "messages", "errors",   "token",
+                                            "tasks",  "database", "identity", NULL};
 static const char *const identity_attrs[] = {"email", "password", "username",
                                              "token", "user_id",  NULL};
 
@@ -44,6 +45,16 @@ scenario_in(const char *const *list, const char *s)
         if (strcmp(*list, s) == 0)
             return true;
     return false;
+}
+
+/* The HX_TASK_* bit of an operation's name ("create"), or 0. */
+static unsigned
+scenario_task_op(const char *name)
+{
+    for (size_t k = 0; hx_task_ops[k] != NULL; k++)
+        if (strcmp(hx_task_ops[k], name) == 0)
+            return 1u << k;
+    return 0;
 }
 
 static bool
@@ -439,12 +450,15 @@ hx_scenario_load_buffer(const char *text, size_t len, const char *file, const ch
             else if (strcmp(needs[i], "tls") == 0)
                 s->needs |= HX_NEED_TLS;
             else if (strcmp(needs[i], "task_writes") == 0)
-                s->needs |= HX_NEED_TASK_WRITES;
+                s->task_ops |= HX_TASK_CREATE | HX_TASK_UPDATE | HX_TASK_DELETE;
+            else if (strncmp(needs[i], "task_", 5) == 0 && scenario_task_op(needs[i] + 5) != 0)
+                s->task_ops |= scenario_task_op(needs[i] + 5);
             else if (strchr(needs[i], '.') != NULL && s->need_keys != NULL)
                 s->need_keys[s->n_need_keys++] = strdup(needs[i]);
             else
                 hx_errlist_add(errs, file, 0,
                                "needs[%zu]: unknown need \"%s\" (secret, database, tls, "
+                               "task_list, task_create, task_read, task_update, task_delete, "
                                "task_writes, or a profile member such as paths.signout)",
                                i, needs[i]);
         }

@@ -90,8 +90,20 @@ test_probe_detail_skew_and_broken_answers(void)
 
     hx_response_init(&r, 1024);
     cmn_buf_adds(&r.body, "{\"detail\":\"Token has expired\"}");
-    hx__detail(&r, detail, sizeof(detail));
+    hx__detail(NULL, &r, detail, sizeof(detail));
     CU_ASSERT_STRING_EQUAL(detail, "Token has expired");
+    {
+        /* a target whose API errors say it elsewhere: read there, not at $.detail */
+        json_t *prof = json_pack("{s:{s:s}}", "errors", "message", "$.error.text");
+        hx__detail(prof, &r, detail, sizeof(detail));
+        CU_ASSERT_STRING_EQUAL(detail, "");
+        hx_response_cleanup(&r);
+        hx_response_init(&r, 1024);
+        cmn_buf_adds(&r.body, "{\"error\":{\"text\":\"Token has expired\"}}");
+        hx__detail(prof, &r, detail, sizeof(detail));
+        CU_ASSERT_STRING_EQUAL(detail, "Token has expired");
+        json_decref(prof);
+    }
     r.status = 503;
     CU_ASSERT_TRUE(hx__error_if_broken(s, 0, &r, "x"));
     CU_ASSERT_EQUAL(s->status, HX_STATUS_ERROR);
@@ -113,7 +125,7 @@ test_probe_detail_skew_and_broken_answers(void)
     r.n_headers = 1;
     CU_ASSERT(llabs(hx__clock_skew(&r) - 3600) <= 2);
     cmn_buf_adds(&r.body, "not json");
-    hx__detail(&r, detail, sizeof(detail));
+    hx__detail(NULL, &r, detail, sizeof(detail));
     CU_ASSERT_STRING_EQUAL(detail, "");
     hx_response_cleanup(&r);
     hx_result_free(res);

@@ -56,12 +56,18 @@ test_runner_skip_reasons_name_what_is_missing(void)
     sc.needs = HX_NEED_TLS;
     CU_ASSERT_STRING_EQUAL(hx_run_skip_reason(&cfg, p, &sc, buf, sizeof buf),
                            "needs an https:// target");
-    sc.needs = HX_NEED_TASK_WRITES;
-    CU_ASSERT_PTR_NULL(hx_run_skip_reason(&cfg, p, &sc, buf, sizeof buf));
-    p->task_writes = false;
-    CU_ASSERT_PTR_NOT_NULL(strstr(hx_run_skip_reason(&cfg, p, &sc, buf, sizeof buf),
-                                  "needs a target with task writes"));
     sc.needs = 0;
+    sc.task_ops = HX_TASK_CREATE | HX_TASK_UPDATE;
+    CU_ASSERT_PTR_NULL(hx_run_skip_reason(&cfg, p, &sc, buf, sizeof buf));
+    /* a target without updates: the check is skipped, naming what is missing */
+    p->task_ops = HX_TASK_LIST | HX_TASK_CREATE | HX_TASK_READ;
+    CU_ASSERT_STRING_EQUAL(hx_run_skip_reason(&cfg, p, &sc, buf, sizeof buf),
+                           "needs the tasks API's update, which the quickstart defines and "
+                           "profile quickstart says the target does not offer (tasks.operations: "
+                           "list, create, read): not judged, and not passed");
+    sc.task_ops = HX_TASK_LIST;
+    CU_ASSERT_PTR_NULL(hx_run_skip_reason(&cfg, p, &sc, buf, sizeof buf));
+    sc.task_ops = 0;
     sc.need_keys = keys;
     sc.n_need_keys = 1;
     CU_ASSERT_STRING_EQUAL(hx_run_skip_reason(&cfg, p, &sc, buf, sizeof buf),
