@@ -32,8 +32,9 @@ struct hx_key_server;
 
 /* One request the server got. */
 struct hx_key_server_hit {
+    /* as sent, cut to fit, every byte outside printable ASCII as '?' */
     char method[16];
-    char path[256]; /* as sent, cut at 255 bytes */
+    char path[256];
     char peer[64];  /* the client's address */
     struct timespec at; /* CLOCK_REALTIME */
     bool served;        /* a document was sent (not a 404 or 405) */

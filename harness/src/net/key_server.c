@@ -111,6 +111,17 @@ hx_key_server_addr_parse(const char *text, struct hx_key_server_addr *a,
     return 0;
 }
 
+/* Copies text into out, every byte outside printable ASCII as '?': what a
+ * client sends reaches reports only this way. */
+static void
+key_server_copy_printable(char *out, size_t size, const char *text)
+{
+    size_t i = 0;
+    for (; text != NULL && text[i] != '\0' && i + 1 < size; i++)
+        out[i] = text[i] > ' ' && text[i] < 0x7f ? text[i] : '?';
+    out[i] = '\0';
+}
+
 static void
 key_server_peer(struct MHD_Connection *c, char *out, size_t size)
 {
@@ -184,8 +195,8 @@ key_server_handle(void *cls, struct MHD_Connection *c, const char *url, const ch
         return MHD_NO; /* answered already: a body arrives; drop the connection */
     *con_cls = ks;
     memset(&hit, 0, sizeof(hit));
-    snprintf(hit.method, sizeof(hit.method), "%s", method);
-    snprintf(hit.path, sizeof(hit.path), "%s", url != NULL ? url : "");
+    key_server_copy_printable(hit.method, sizeof(hit.method), method);
+    key_server_copy_printable(hit.path, sizeof(hit.path), url);
     key_server_peer(c, hit.peer, sizeof(hit.peer));
     clock_gettime(CLOCK_REALTIME, &hit.at);
 

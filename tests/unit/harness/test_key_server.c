@@ -254,6 +254,14 @@ test_key_server_survives_garbage_requests(void)
         free(big);
     }
     ks_assert_alive(ks);
+    /* what a client sent is recorded printable only */
+    {
+        struct hx_key_server_hit hits[HX_KEY_SERVER_LOG_MAX];
+        size_t total = hx_key_server_hits(ks, hits, HX_KEY_SERVER_LOG_MAX);
+        for (size_t i = 0; i < total && i < HX_KEY_SERVER_LOG_MAX; i++)
+            for (const char *p = hits[i].path; *p != '\0'; p++)
+                CU_ASSERT(*p > ' ' && *p < 0x7f);
+    }
     hx_key_server_stop(ks);
 }
 
