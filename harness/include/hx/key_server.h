@@ -35,7 +35,7 @@ struct hx_key_server_hit {
     /* as sent, cut to fit, every byte outside printable ASCII as '?' */
     char method[16];
     char path[256];
-    char peer[64];  /* the client's address */
+    char peer[64];      /* the client's address */
     struct timespec at; /* CLOCK_REALTIME */
     bool served;        /* a document was sent (not a 404 or 405) */
 };
@@ -52,8 +52,7 @@ void hx_key_server_addr_default(struct hx_key_server_addr *a);
 /* Parses "HOST[:PORT]", "[IPv6]:PORT" or "[IPv6]" into a (written only on
  * success). A bare IPv6 address without brackets is taken whole, without a
  * port. Returns 0 or HX_E_INVAL with the reason in err (NULL-safe). */
-int hx_key_server_addr_parse(const char *text, struct hx_key_server_addr *a,
-                             struct hx_error *err);
+int hx_key_server_addr_parse(const char *text, struct hx_key_server_addr *a, struct hx_error *err);
 
 /* Binds addr (its host resolved to an address of this machine) and starts
  * serving on a thread of its own. Returns 0 and *out (new: stop with
@@ -70,8 +69,7 @@ unsigned hx_key_server_port(const struct hx_key_server *ks);
 
 /* Writes "http://HOST:PORT" + path into out (IPv6 hosts in brackets).
  * Returns 0 or HX_E_TOOLONG. */
-int hx_key_server_url(const struct hx_key_server *ks, const char *path, char *out,
-                      size_t out_size);
+int hx_key_server_url(const struct hx_key_server *ks, const char *path, char *out, size_t out_size);
 
 /* Serves body (copied: len bytes) at path (which starts with '/') with the
  * Content-Type given. Replaces a document at the same path. Returns 0,

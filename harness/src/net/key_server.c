@@ -58,8 +58,7 @@ key_server_port_parse(const char *s, unsigned *port)
 }
 
 int
-hx_key_server_addr_parse(const char *text, struct hx_key_server_addr *a,
-                         struct hx_error *err)
+hx_key_server_addr_parse(const char *text, struct hx_key_server_addr *a, struct hx_error *err)
 {
     struct hx_key_server_addr out;
     const char *host = text, *port = NULL;
@@ -96,8 +95,7 @@ hx_key_server_addr_parse(const char *text, struct hx_key_server_addr *a,
     for (size_t i = 0; i < host_len; i++) {
         unsigned char ch = (unsigned char)host[i];
         if (ch <= ' ' || ch >= 0x7f || strchr("/?#@[]\"'\\", ch) != NULL) {
-            hx_error_set(err, NULL, 0, "'%s': the host holds a character a URL cannot carry",
-                         text);
+            hx_error_set(err, NULL, 0, "'%s': the host holds a character a URL cannot carry", text);
             return HX_E_INVAL;
         }
     }
@@ -299,13 +297,13 @@ hx_key_server_start(const struct hx_key_server_addr *addr, struct hx_key_server 
     if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
         ks->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
                                                   : ((struct sockaddr_in *)&ss)->sin_port);
-    ks->daemon = MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | (v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL, key_server_handle,
-        ks, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)HX_KEY_SERVER_IDLE_S, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)HX_KEY_SERVER_CONN_MAX, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)HX_KEY_SERVER_MEM, MHD_OPTION_NOTIFY_CONNECTION, key_server_on_connection, ks,
-        MHD_OPTION_END);
+    ks->daemon = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | (v6 ? MHD_USE_IPv6 : 0), 0, NULL,
+                                  NULL, key_server_handle, ks, MHD_OPTION_LISTEN_SOCKET, fd,
+                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HX_KEY_SERVER_IDLE_S,
+                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)HX_KEY_SERVER_CONN_MAX,
+                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HX_KEY_SERVER_MEM,
+                                  MHD_OPTION_NOTIFY_CONNECTION, key_server_on_connection, ks,
+                                  MHD_OPTION_END);
     if (ks->daemon == NULL) {
         /* fd is left open: whether a daemon that failed to start closed it
          * is not documented, and a second close could hit another thread's

@@ -192,9 +192,8 @@ hx_forge_hs256(const struct hx_forge_in *in, struct hx_forgery *out, size_t max,
         /* ES256 with r = s = 0: a verifier without the range check of
          * FIPS 186-4 (CVE-2022-21449 in Java) takes it for any message; kid
          * kept so a JWKS-based verifier reaches its key */
-        char *htext =
-            hx_forge_header("ES256", json_string_value(json_object_get(a.header, "kid")), NULL,
-                            NULL, NULL);
+        char *htext = hx_forge_header("ES256", json_string_value(json_object_get(a.header, "kid")),
+                                      NULL, NULL, NULL);
         forge_add(&s, "signature-es256-zero", HX_FORGE_PATH_SELF, false,
                   htext != NULL ? forge_build(htext, pa, HX_JWT_SIG_RAW, NULL, NULL, 0,
                                               "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"

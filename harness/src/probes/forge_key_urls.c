@@ -57,8 +57,8 @@ key_urls_jwk(EVP_PKEY *pkey, bool rsa, const char *kid)
         char *n = key_urls_bn(pkey, OSSL_PKEY_PARAM_RSA_N);
         char *e = key_urls_bn(pkey, OSSL_PKEY_PARAM_RSA_E);
         if (n != NULL && e != NULL)
-            jwk = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kty", "RSA", "use", "sig", "alg",
-                            "RS256", "n", n, "e", e);
+            jwk = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kty", "RSA", "use", "sig", "alg", "RS256",
+                            "n", n, "e", e);
         free(n);
         free(e);
     } else {
@@ -207,8 +207,7 @@ key_urls_add(struct key_urls_set *s, const char *name, const char *what, const c
 
 int
 hx_forge_key_urls(const struct hx_forge_in *in, const char *url_base, struct hx_forgery *out,
-                  size_t max, size_t *n, struct hx_forge_doc *docs, size_t max_docs,
-                  size_t *n_docs)
+                  size_t max, size_t *n, struct hx_forge_doc *docs, size_t max_docs, size_t *n_docs)
 {
     struct hx_jwt j = {0};
     struct key_urls_set s = {
@@ -258,9 +257,9 @@ hx_forge_key_urls(const struct hx_forge_in *in, const char *url_base, struct hx_
                      key_urls_jwks(key_urls_jwk(mine, rsa, k)), sig_alg, k, mine, NULL, 0);
         if (hmac) {
             char *k64 = cmn_b64url_encode_new(oct, sizeof oct);
-            json_t *jwk = k64 != NULL ? json_pack("{s:s, s:s, s:s}", "kty", "oct", "alg",
-                                                  "HS256", "k", k64)
-                                      : NULL;
+            json_t *jwk = k64 != NULL
+                              ? json_pack("{s:s, s:s, s:s}", "kty", "oct", "alg", "HS256", "k", k64)
+                              : NULL;
             if (jwk != NULL && k != NULL)
                 json_object_set_new(jwk, "kid", json_string(k));
             free(k64);

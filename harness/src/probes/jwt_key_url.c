@@ -96,9 +96,8 @@ hx_key_url_judge(const struct hx_key_url_try *tries, size_t n, long unauth, cons
     }
     if (n_wrong > 0) {
         *type = "probe.forgery-status";
-        snprintf(msg, msg_size,
-                 "%zu forged tokens were refused with another status than %ld: %s", n_wrong,
-                 unauth, wrong);
+        snprintf(msg, msg_size, "%zu forged tokens were refused with another status than %ld: %s",
+                 n_wrong, unauth, wrong);
         return HX_STATUS_FAIL;
     }
     if (n_err > 0) {
@@ -135,8 +134,8 @@ key_url_note_hits(struct hx_key_server *ks, struct hx_step_result *step)
         gmtime_r(&hits[i].at.tv_sec, &tm);
         strftime(when, sizeof when, "%H:%M:%S", &tm);
         hx_step_add_note(step, "key server: %s.%03ld UTC %s %s from %s -> %s", when,
-                         hits[i].at.tv_nsec / 1000000, hits[i].method, hits[i].path,
-                         hits[i].peer, hits[i].served ? "served" : "not served");
+                         hits[i].at.tv_nsec / 1000000, hits[i].method, hits[i].path, hits[i].peer,
+                         hits[i].served ? "served" : "not served");
     }
     if (total > 20)
         hx_step_add_note(step, "key server: %zu more requests", total - 20);
@@ -171,8 +170,7 @@ key_url_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result 
         return;
     hx_key_server_addr_default(&addr);
     if (callback != NULL && hx_key_server_addr_parse(callback, &addr, &err) != 0) {
-        hx_step_set(step, HX_STATUS_ERROR, "probe.key-server", "--callback-address: %s",
-                    err.text);
+        hx_step_set(step, HX_STATUS_ERROR, "probe.key-server", "--callback-address: %s", err.text);
         return;
     }
     if (hx_key_server_start(&addr, &ks, &err) != 0) {
@@ -188,8 +186,8 @@ key_url_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result 
     in.token = a.token;
     rc = hx_forge_key_urls(&in, base, f, HX_FORGE_DOC_MAX, &n, docs, HX_FORGE_DOC_MAX, &n_docs);
     if (rc != 0) {
-        hx_step_set(step, HX_STATUS_ERROR, "probe.internal",
-                    "could not build the forgeries: %s", hx_strerror(rc));
+        hx_step_set(step, HX_STATUS_ERROR, "probe.internal", "could not build the forgeries: %s",
+                    hx_strerror(rc));
         goto out;
     }
     for (size_t i = 0; i < n_docs; i++) {
@@ -201,8 +199,10 @@ key_url_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result 
             goto out;
         }
     }
-    hx_step_add_note(step, "key server: %s (%zu documents: JWK Sets for jku, PEM certificates "
-                     "for x5u)", base, n_docs);
+    hx_step_add_note(step,
+                     "key server: %s (%zu documents: JWK Sets for jku, PEM certificates "
+                     "for x5u)",
+                     base, n_docs);
     for (size_t i = 0; i < n; i++) {
         tries[i].answer =
             hx__forge_send(ctx, args, &f[i], a.user_id, b.user_id, NULL, NULL, step, &o);
@@ -223,8 +223,8 @@ key_url_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result 
     if (note[0] != '\0')
         hx_step_add_note(step, "%s", note);
     if (st == HX_STATUS_PASS) {
-        hx_step_add_note(step, "hs256: all %zu tokens naming their key by URL refused with %ld",
-                         n, unauth);
+        hx_step_add_note(step, "hs256: all %zu tokens naming their key by URL refused with %ld", n,
+                         unauth);
         hx_step_pass(step);
     } else {
         hx_step_set(step, st, type, "%s", msg);

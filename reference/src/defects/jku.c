@@ -127,8 +127,7 @@ jku_verify(const json_t *jwk, const char *alg, const unsigned char *msg, size_t 
         (key = jku_member(jwk, "x", &key_len)) != NULL) {
         EVP_PKEY *pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, key, key_len);
         EVP_MD_CTX *md = EVP_MD_CTX_new();
-        ok = pkey != NULL && md != NULL &&
-             EVP_DigestVerifyInit(md, NULL, NULL, NULL, pkey) == 1 &&
+        ok = pkey != NULL && md != NULL && EVP_DigestVerifyInit(md, NULL, NULL, NULL, pkey) == 1 &&
              EVP_DigestVerify(md, sig, sig_len, msg, msg_len) == 1;
         EVP_MD_CTX_free(md);
         EVP_PKEY_free(pkey);
@@ -162,10 +161,9 @@ rs_defect_token_jku(const char *token, const char *dot2, const char *end)
     if (alg != NULL && jku != NULL && jku_loopback(jku) &&
         cmn_b64url_decode(dot2 + 1, (size_t)(end - dot2 - 1), &sig, &sn) == 0 &&
         (jwks = jku_fetch(jku)) != NULL) {
-        const json_t *jwk =
-            jku_pick(jwks, json_string_value(json_object_get(h, "kid")));
-        ok = jwk != NULL && jku_verify(jwk, alg, (const unsigned char *)token,
-                                       (size_t)(dot2 - token), sig, sn);
+        const json_t *jwk = jku_pick(jwks, json_string_value(json_object_get(h, "kid")));
+        ok = jwk != NULL &&
+             jku_verify(jwk, alg, (const unsigned char *)token, (size_t)(dot2 - token), sig, sn);
     }
     json_decref(jwks);
     json_decref(h);

@@ -83,8 +83,8 @@ static ssize_t
 ks_get(unsigned port, const char *path, char *out, size_t out_size)
 {
     char req[512];
-    int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                     path);
+    int n =
+        snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", path);
     return ks_exchange(port, req, (size_t)n, out, out_size);
 }
 
@@ -136,8 +136,8 @@ static void
 test_key_server_addr_parse_rejects_bad_values(void)
 {
     static const char *const bad[] = {
-        "", ":80", "host:", "host:0", "host:65536", "host:8x", "host:-1", "[::1", "[]:80",
-        "[::1]x", "a/b", "a b", "user@host", NULL,
+        "",     ":80",   "host:",  "host:0", "host:65536", "host:8x",   "host:-1",
+        "[::1", "[]:80", "[::1]x", "a/b",    "a b",        "user@host", NULL,
     };
     struct hx_key_server_addr a;
     struct hx_error err;
@@ -163,9 +163,9 @@ test_key_server_serves_its_documents_and_records_every_request(void)
     CU_ASSERT_EQUAL(hx_key_server_url(ks, "/jwks.json", url, sizeof(url)), 0);
     snprintf(buf, sizeof(buf), "http://127.0.0.1:%u/jwks.json", port);
     CU_ASSERT_STRING_EQUAL(url, buf);
-    CU_ASSERT_EQUAL(hx_key_server_put(ks, "/cert.pem", "application/pem-certificate-chain",
-                                      "-----BEGIN", 10),
-                    0);
+    CU_ASSERT_EQUAL(
+        hx_key_server_put(ks, "/cert.pem", "application/pem-certificate-chain", "-----BEGIN", 10),
+        0);
     CU_ASSERT_EQUAL(hx_key_server_put(ks, "no-slash", "text/plain", "x", 1), HX_E_INVAL);
 
     ks_get(port, "/jwks.json", buf, sizeof(buf));

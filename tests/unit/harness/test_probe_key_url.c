@@ -126,13 +126,12 @@ test_forge_key_urls_for_an_hmac_token_signs_eddsa_and_hs256_with_keys_it_serves(
     struct hx_forgery f[HX_FORGE_DOC_MAX];
     struct hx_forge_doc d[HX_FORGE_DOC_MAX];
     size_t n = 0, nd = 0;
-    static const char *const names[] = {"jku-own-key-no-kid",  "jku-hmac-key-no-kid",
-                                        "x5u-own-key-no-kid",  "jku-own-key-new-kid",
+    static const char *const names[] = {"jku-own-key-no-kid",   "jku-hmac-key-no-kid",
+                                        "x5u-own-key-no-kid",   "jku-own-key-new-kid",
                                         "jku-hmac-key-new-kid", "x5u-own-key-new-kid"};
 
-    CU_ASSERT_EQUAL_FATAL(hx_forge_key_urls(&in, BASE, f, HX_FORGE_DOC_MAX, &n, d,
-                                            HX_FORGE_DOC_MAX, &nd),
-                          0);
+    CU_ASSERT_EQUAL_FATAL(
+        hx_forge_key_urls(&in, BASE, f, HX_FORGE_DOC_MAX, &n, d, HX_FORGE_DOC_MAX, &nd), 0);
     CU_ASSERT_EQUAL(n, 6);
     CU_ASSERT_EQUAL(nd, 6);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -195,8 +194,8 @@ test_forge_key_urls_for_an_hmac_token_signs_eddsa_and_hs256_with_keys_it_serves(
 static void
 test_forge_key_urls_for_an_rs256_token_signs_rs256_under_its_kid(void)
 {
-    char *genuine = make_token("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"k1\"}",
-                               "{\"user_id\":\"aaaa\"}");
+    char *genuine =
+        make_token("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"k1\"}", "{\"user_id\":\"aaaa\"}");
     struct hx_forge_in in = {.token = genuine};
     struct hx_forgery f[HX_FORGE_DOC_MAX];
     struct hx_forge_doc d[HX_FORGE_DOC_MAX];
@@ -210,9 +209,8 @@ test_forge_key_urls_for_an_rs256_token_signs_rs256_under_its_kid(void)
     size_t nlen = 0;
     json_t *jwks;
 
-    CU_ASSERT_EQUAL_FATAL(hx_forge_key_urls(&in, BASE, f, HX_FORGE_DOC_MAX, &n, d,
-                                            HX_FORGE_DOC_MAX, &nd),
-                          0);
+    CU_ASSERT_EQUAL_FATAL(
+        hx_forge_key_urls(&in, BASE, f, HX_FORGE_DOC_MAX, &n, d, HX_FORGE_DOC_MAX, &nd), 0);
     CU_ASSERT_EQUAL(n, 4); /* no HS256 ones: the target's tokens are not HMAC */
     CU_ASSERT_PTR_NULL(find(f, n, "jku-hmac-key-genuine-kid"));
     jku = find(f, n, "jku-own-key-genuine-kid");
@@ -260,15 +258,14 @@ test_forge_key_urls_refuses_a_token_that_does_not_parse_and_a_full_table(void)
     struct hx_forge_doc d[HX_FORGE_DOC_MAX];
     size_t n = 9, nd = 9;
 
-    CU_ASSERT_EQUAL(hx_forge_key_urls(&bad, BASE, f, HX_FORGE_DOC_MAX, &n, d, HX_FORGE_DOC_MAX,
-                                      &nd),
-                    CMN_E_INVAL);
+    CU_ASSERT_EQUAL(
+        hx_forge_key_urls(&bad, BASE, f, HX_FORGE_DOC_MAX, &n, d, HX_FORGE_DOC_MAX, &nd),
+        CMN_E_INVAL);
     CU_ASSERT_EQUAL(n, 0);
     CU_ASSERT_EQUAL(hx_forge_key_urls(&in, BASE, f, 2, &n, d, 2, &nd), CMN_E_TOOBIG);
     CU_ASSERT_EQUAL(n, 0); /* nothing kept */
     CU_ASSERT_EQUAL(nd, 0);
-    CU_ASSERT_EQUAL(hx_forge_key_urls(&in, BASE, f, HX_FORGE_DOC_MAX, &n, d, HX_FORGE_DOC_MAX,
-                                      &nd),
+    CU_ASSERT_EQUAL(hx_forge_key_urls(&in, BASE, f, HX_FORGE_DOC_MAX, &n, d, HX_FORGE_DOC_MAX, &nd),
                     0);
     CU_ASSERT_EQUAL(n, 4); /* EdDSA: no HS256 ones */
     CU_ASSERT_PTR_NOT_NULL(find(f, n, "jku-own-key-genuine-kid"));
@@ -320,9 +317,8 @@ test_key_url_judge_passes_refusals_and_warns_about_a_fetch(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(note, "fetched none of the key URLs"));
     t[1].fetches = 3;
     CU_ASSERT_EQUAL(judge(t, 2, msg, note), HX_STATUS_PASS);
-    CU_ASSERT_EQUAL(strncmp(note, "warning: the target fetched the key URL of 1 refused token:",
-                            59),
-                    0);
+    CU_ASSERT_EQUAL(
+        strncmp(note, "warning: the target fetched the key URL of 1 refused token:", 59), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(note, "x5u-own-key-no-kid.pem (3 requests)"));
     CU_ASSERT_PTR_NULL(strstr(note, "jku-own-key-no-kid"));
 }

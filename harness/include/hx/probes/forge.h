@@ -36,9 +36,9 @@ struct hx_forge_in {
 };
 
 struct hx_forgery {
-    char name[48];  /* stable, e.g. "alg-none-unsigned" */
-    char what[200]; /* one line for the report */
-    char *token;    /* new */
+    char name[48];     /* stable, e.g. "alg-none-unsigned" */
+    char what[200];    /* one line for the report */
+    char *token;       /* new */
     char url_path[64]; /* key-url set: the key server path its header names ("" otherwise) */
     enum hx_forge_path path;
     bool any_refusal; /* any 4xx (and a cut connection) is a right answer */

@@ -13,11 +13,11 @@
 
 /* One forged token sent, and what became of it. */
 struct hx_key_url_try {
-    const char *name;   /* "jku-own-key-new-kid" */
-    const char *url;    /* the URL its header names */
+    const char *name; /* "jku-own-key-new-kid" */
+    const char *url;  /* the URL its header names */
     enum hx_answer answer;
-    long status;        /* the target's answer (0: none) */
-    size_t fetches;     /* requests the key server got for the URL */
+    long status;    /* the target's answer (0: none) */
+    size_t fetches; /* requests the key server got for the URL */
 };
 
 /* The verdict of tries[n]: FAIL when one was accepted (naming the header
