@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "forge_send.h"
@@ -121,6 +122,20 @@ hx_key_url_judge(const struct hx_key_url_try *tries, size_t n, long unauth, cons
     return HX_STATUS_PASS;
 }
 
+/* Whether the base URL's host is this machine's loopback. */
+static bool
+key_url_loopback(const char *url)
+{
+    static const char *const hosts[] = {"127.", "localhost", "[::1]"};
+    const char *host = strstr(url, "://");
+
+    host = host != NULL ? host + 3 : url;
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
+        if (strncasecmp(host, hosts[i], strlen(hosts[i])) == 0)
+            return true;
+    return false;
+}
+
 /* Records what the key server got, one note line per request (at most 20). */
 static void
 key_url_note_hits(struct hx_key_server *ks, struct hx_step_result *step)
@@ -203,6 +218,12 @@ key_url_run(struct hx_probe_ctx *ctx, const json_t *args, struct hx_step_result 
                      "key server: %s (%zu documents: JWK Sets for jku, PEM certificates "
                      "for x5u)",
                      base, n_docs);
+    if (callback == NULL && !key_url_loopback(hx_probe_target(ctx)))
+        hx_step_add_note(step,
+                         "the key server listens on 127.0.0.1, which a target on another "
+                         "machine cannot reach (its fetch would go to its own loopback): give "
+                         "--callback-address with an address it reaches to see whether it "
+                         "fetches the URLs; refusals are judged all the same");
     for (size_t i = 0; i < n; i++) {
         tries[i].answer =
             hx__forge_send(ctx, args, &f[i], a.user_id, b.user_id, NULL, NULL, step, &o);
