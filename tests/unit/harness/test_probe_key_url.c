@@ -5,6 +5,8 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/rsa.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
@@ -62,16 +64,42 @@ member(const json_t *jwk, const char *name, size_t *len)
     return out;
 }
 
-/* Whether j's signature verifies with pkey (digest NULL for EdDSA). */
+/* Whether j's signature verifies with pkey (digest NULL for EdDSA; pss for
+ * RSA-PSS; an ECDSA signature is r || s, turned into DER here). */
+static bool
+verifies_as(const struct hx_jwt *j, EVP_PKEY *pkey, const EVP_MD *digest, bool pss)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    const unsigned char *sig = j->sig;
+    unsigned char *der = NULL;
+    int sig_len = (int)j->sig_len;
+    bool ok = md != NULL && EVP_DigestVerifyInit(md, &pctx, digest, NULL, pkey) == 1;
+
+    if (ok && pss)
+        ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+             EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
+    if (ok && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_EC) {
+        ECDSA_SIG *es = ECDSA_SIG_new();
+        size_t half = j->sig_len / 2;
+        ok = es != NULL &&
+             ECDSA_SIG_set0(es, BN_bin2bn(j->sig, (int)half, NULL),
+                            BN_bin2bn(j->sig + half, (int)half, NULL)) == 1 &&
+             (sig_len = i2d_ECDSA_SIG(es, &der)) > 0;
+        sig = der;
+        ECDSA_SIG_free(es);
+    }
+    ok = ok && EVP_DigestVerify(md, sig, (size_t)sig_len, (const unsigned char *)j->signing_input,
+                                j->signing_input_len) == 1;
+    OPENSSL_free(der);
+    EVP_MD_CTX_free(md);
+    return ok;
+}
+
 static bool
 verifies(const struct hx_jwt *j, EVP_PKEY *pkey, const EVP_MD *digest)
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    bool ok = md != NULL && EVP_DigestVerifyInit(md, NULL, digest, NULL, pkey) == 1 &&
-              EVP_DigestVerify(md, j->sig, j->sig_len, (const unsigned char *)j->signing_input,
-                               j->signing_input_len) == 1;
-    EVP_MD_CTX_free(md);
-    return ok;
+    return verifies_as(j, pkey, digest, false);
 }
 
 /* The public key of a PEM certificate; new. */
@@ -173,7 +201,7 @@ test_forge_key_urls_for_an_hmac_token_signs_eddsa_and_hs256_with_keys_it_serves(
             CU_ASSERT_PTR_NOT_NULL_FATAL(raw);
             if (hmac) {
                 CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(jwk, "kty")), "oct");
-                CU_ASSERT_EQUAL(len, 32);
+                CU_ASSERT_EQUAL(len, 64);
                 CU_ASSERT_TRUE(hx_jwt_verify_hmac(&j, "HS256", raw, len));
             } else {
                 EVP_PKEY *k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, len);
@@ -243,6 +271,103 @@ test_forge_key_urls_for_an_rs256_token_signs_rs256_under_its_kid(void)
     EVP_PKEY_free(k);
     hx_jwt_cleanup(&jj);
     hx_jwt_cleanup(&xj);
+    hx_forge_free(f, n);
+    hx_forge_docs_free(d, nd);
+    free(genuine);
+}
+
+/* Signs with the genuine token's own algorithm: the certificate's key
+ * verifies the x5u and the jku token, the JWK names the algorithm. */
+static void
+check_own_alg(const char *alg, const EVP_MD *digest, bool pss, size_t sig_len)
+{
+    char header[128], *genuine;
+    struct hx_forge_in in = {0};
+    struct hx_forgery f[HX_FORGE_DOC_MAX];
+    struct hx_forge_doc d[HX_FORGE_DOC_MAX];
+    size_t n = 0, nd = 0;
+    const struct hx_forgery *jku, *x5u;
+    const struct hx_forge_doc *jdoc, *xdoc;
+    struct hx_jwt jj, xj;
+    json_t *jwks;
+    EVP_PKEY *k;
+
+    snprintf(header, sizeof header, "{\"alg\":\"%s\",\"typ\":\"JWT\",\"kid\":\"k2\"}", alg);
+    genuine = make_token(header, "{\"user_id\":\"aaaa\"}");
+    in.token = genuine;
+    CU_ASSERT_EQUAL_FATAL(
+        hx_forge_key_urls(&in, BASE, f, HX_FORGE_DOC_MAX, &n, d, HX_FORGE_DOC_MAX, &nd), 0);
+    CU_ASSERT_EQUAL(n, 4);
+    jku = find(f, n, "jku-own-key-genuine-kid");
+    x5u = find(f, n, "x5u-own-key-new-kid");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(jku);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x5u);
+    jdoc = check_forgery(jku, d, nd, "jku", alg, "k2", &jj);
+    xdoc = check_forgery(x5u, d, nd, "x5u", alg, "authconform-key-url", &xj);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(jdoc);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(xdoc);
+    CU_ASSERT_EQUAL(jj.sig_len, sig_len);
+    k = cert_key(xdoc->body);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+    CU_ASSERT_TRUE(verifies_as(&xj, k, digest, pss));
+    CU_ASSERT_TRUE(verifies_as(&jj, k, digest, pss));
+    jwks = json_loads(jdoc->body, 0, NULL);
+    CU_ASSERT_STRING_EQUAL(
+        json_string_value(json_object_get(json_array_get(json_object_get(jwks, "keys"), 0), "alg")),
+        alg);
+    json_decref(jwks);
+    EVP_PKEY_free(k);
+    hx_jwt_cleanup(&jj);
+    hx_jwt_cleanup(&xj);
+    hx_forge_free(f, n);
+    hx_forge_docs_free(d, nd);
+    free(genuine);
+}
+
+static void
+test_forge_key_urls_signs_with_the_genuine_asymmetric_algorithm(void)
+{
+    check_own_alg("ES256", EVP_sha256(), false, 64);
+    check_own_alg("ES384", EVP_sha384(), false, 96);
+    check_own_alg("ES512", EVP_sha512(), false, 132);
+    check_own_alg("PS256", EVP_sha256(), true, 256);
+    check_own_alg("RS512", EVP_sha512(), false, 256);
+}
+
+static void
+test_forge_key_urls_keys_an_hs512_token_with_hs512(void)
+{
+    char *genuine = make_token("{\"alg\":\"HS512\",\"typ\":\"JWT\"}", "{\"user_id\":\"aaaa\"}");
+    struct hx_forge_in in = {.token = genuine};
+    struct hx_forgery f[HX_FORGE_DOC_MAX];
+    struct hx_forge_doc d[HX_FORGE_DOC_MAX];
+    size_t n = 0, nd = 0;
+    const struct hx_forgery *x;
+    const struct hx_forge_doc *doc;
+    struct hx_jwt j;
+    json_t *jwks;
+    unsigned char *raw;
+    size_t len = 0;
+
+    CU_ASSERT_EQUAL_FATAL(
+        hx_forge_key_urls(&in, BASE, f, HX_FORGE_DOC_MAX, &n, d, HX_FORGE_DOC_MAX, &nd), 0);
+    CU_ASSERT_EQUAL(n, 6);
+    x = find(f, n, "jku-hmac-key-new-kid");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    doc = check_forgery(x, d, nd, "jku", "HS512", "authconform-key-url", &j);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    jwks = json_loads(doc->body, 0, NULL);
+    raw = member(json_array_get(json_object_get(jwks, "keys"), 0), "k", &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(raw);
+    CU_ASSERT_TRUE(hx_jwt_verify_hmac(&j, "HS512", raw, len));
+    /* the asymmetric ones: EdDSA */
+    hx_jwt_cleanup(&j);
+    x = find(f, n, "jku-own-key-no-kid");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    CU_ASSERT_PTR_NOT_NULL(check_forgery(x, d, nd, "jku", "EdDSA", NULL, &j));
+    hx_jwt_cleanup(&j);
+    free(raw);
+    json_decref(jwks);
     hx_forge_free(f, n);
     hx_forge_docs_free(d, nd);
     free(genuine);
@@ -353,6 +478,8 @@ main(void)
     static const struct tu_test tests[] = {
         TU_TEST(test_forge_key_urls_for_an_hmac_token_signs_eddsa_and_hs256_with_keys_it_serves),
         TU_TEST(test_forge_key_urls_for_an_rs256_token_signs_rs256_under_its_kid),
+        TU_TEST(test_forge_key_urls_signs_with_the_genuine_asymmetric_algorithm),
+        TU_TEST(test_forge_key_urls_keys_an_hs512_token_with_hs512),
         TU_TEST(test_forge_key_urls_refuses_a_token_that_does_not_parse_and_a_full_table),
         TU_TEST(test_key_url_judge_fails_an_accepted_token_and_says_whether_it_was_fetched),
         TU_TEST(test_key_url_judge_passes_refusals_and_warns_about_a_fetch),

@@ -104,11 +104,13 @@ struct hx_forge_doc {
  * whose header names that key by URL, url_base + the forgery's url_path
  * ("http://127.0.0.1:PORT"): jku a JWK Set, x5u a self-signed PEM
  * certificate; each under the genuine kid (or none, as the genuine token)
- * and under a new kid. The key is Ed25519 (EdDSA), or RSA 2048 (RS256) when
- * the genuine token is RS- or PS-signed; for an HMAC-signed genuine token
- * also HS256 with a secret of the harness's own, which the JWK Set holds as
- * an oct key. docs[max_docs] receives the documents to serve, one per
- * forgery, at its url_path. Returns 0, CMN_E_INVAL when the genuine token
+ * and under a new kid. The key signs with the genuine token's own
+ * algorithm when it is asymmetric (RS256..512 and PS256..512 with RSA 2048,
+ * ES256/384/512 with P-256/384/521, EdDSA with Ed25519), else EdDSA; an
+ * HMAC-signed genuine token (HS256/384/512) also gets tokens under its HMAC
+ * algorithm keyed with a secret of the harness's own, which the JWK Set
+ * holds as an oct key. docs[max_docs] receives the documents to serve,
+ * one per forgery, at its url_path. Returns 0, CMN_E_INVAL when the genuine token
  * does not parse, CMN_E_NOMEM, CMN_E_TOOBIG (nothing kept on failure). */
 int hx_forge_key_urls(const struct hx_forge_in *in, const char *url_base, struct hx_forgery *out,
                       size_t max, size_t *n, struct hx_forge_doc *docs, size_t max_docs,
