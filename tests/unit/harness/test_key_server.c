@@ -340,7 +340,13 @@ test_key_server_reports_a_bind_failure_with_its_cause(void)
     a.port = 0;
     CU_ASSERT_EQUAL(hx_key_server_start(&a, &second, &err), HX_E_IO);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "cannot resolve no-such-host.invalid"));
+    /* once stopped, its port is free again: the listening socket was closed */
+    a = (struct hx_key_server_addr){.port = hx_key_server_port(ks)};
+    snprintf(a.host, sizeof(a.host), "127.0.0.1");
     hx_key_server_stop(ks);
+    CU_ASSERT_EQUAL(hx_key_server_start(&a, &second, &err), 0);
+    CU_ASSERT_EQUAL(hx_key_server_port(second), a.port);
+    hx_key_server_stop(second);
 }
 
 int
