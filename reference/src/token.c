@@ -226,6 +226,8 @@ rs_token_verify(const struct rs_token_key *key, const char *token, time_t now, l
         return RS_E_TOKEN;
     if (RS_DEFECT(EMBEDDED_JWK_ACCEPTED) && rs_defect_token_embedded_jwk(token, dot2, end))
         return token_claims(dot1 + 1, (size_t)(dot2 - dot1 - 1), now, skew_s, out);
+    if (RS_DEFECT(JKU_HONOURED) && rs_defect_token_jku(token, dot2, end))
+        return token_claims(dot1 + 1, (size_t)(dot2 - dot1 - 1), now, skew_s, out);
     md = token_header_md(token, (size_t)(dot1 - token), &unsigned_ok);
     if (md == NULL)
         return RS_E_TOKEN;

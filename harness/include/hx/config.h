@@ -60,6 +60,10 @@ struct hx_config {
     /* that key, loaded before the run (borrowed: the command that loaded it
      * frees it); NULL: none */
     const struct hx_signing_key *token_key;
+    /* --callback-address HOST[:PORT]: where the key server of the key-URL
+     * forgeries listens and how the tokens name it (hx/key_server.h);
+     * NULL: 127.0.0.1 on a free port */
+    char *callback_address;
     char *bundle;      /* --bundle: the evidence bundle's folder; NULL: none */
     char *signing_key; /* --signing-key: its Ed25519 private key; NULL: one made for the run */
 };

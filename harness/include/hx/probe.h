@@ -56,6 +56,10 @@ struct hx_signing_key;
 /* The target's own token signing key (--token-key: Ed25519, the EdDSA
  * tokens of Better Auth's jwt plugin), or NULL. Borrowed from the run. */
 const struct hx_signing_key *hx_probe_token_key(const struct hx_probe_ctx *ctx);
+/* --callback-address (HOST[:PORT], checked when the run started): where a
+ * key server the probe starts listens and how the target reaches it; NULL:
+ * 127.0.0.1 on a free port. Borrowed from the run. */
+const char *hx_probe_callback_address(const struct hx_probe_ctx *ctx);
 /* For a probe that floods (its requests are not paced one by one): waits
  * until n requests to url may leave together within the pace and counts
  * them. False when the run is being stopped. */

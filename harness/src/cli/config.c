@@ -48,6 +48,7 @@ hx_config_cleanup(struct hx_config *c)
     free(c->bundle);
     free(c->signing_key);
     free(c->token_key_file);
+    free(c->callback_address);
     memset(c, 0, sizeof *c);
 }
 

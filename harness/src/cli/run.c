@@ -19,6 +19,7 @@
 #include "cmn/env.h"
 #include "cmn/log.h"
 #include "cmn/version.h"
+#include "hx/key_server.h"
 #include "hx/signing_key.h"
 #include "hx/pacer.h"
 #include "hx/config.h"
@@ -96,6 +97,10 @@ run_run_usage(FILE *out)
         "                        jwt plugin stores it), to sign expired and other invalid\n"
         "                        RS*, PS*, ES* and EdDSA tokens as the target would\n"
         "                                                              AUTHCONFORM_TOKEN_KEY\n"
+        "  --callback-address HOST[:PORT]  where the key server of the jku/x5u forgeries\n"
+        "                        listens, and the address their URLs give the target: an\n"
+        "                        address of this machine the target can reach (default\n"
+        "                        127.0.0.1 on a free port)          AUTHCONFORM_CALLBACK_ADDRESS\n"
         "  --pace N/WINDOW       keep the signup and signin routes within N requests per\n"
         "                        WINDOW (10s, 1m), as the target limits them (default: the\n"
         "                        profile's limits.pace; a 429 holds its route for as long\n"
@@ -161,6 +166,7 @@ enum {
     OPT_BASELINE,
     OPT_PACE,
     OPT_TOKEN_KEY,
+    OPT_CALLBACK_ADDRESS,
 };
 
 struct run_opt {
@@ -201,6 +207,7 @@ static const struct run_opt run_opts[] = {
     {OPT_BASELINE, "baseline", "AUTHCONFORM_BASELINE"},
     {OPT_PACE, "pace", "AUTHCONFORM_PACE"},
     {OPT_TOKEN_KEY, "token-key", "AUTHCONFORM_TOKEN_KEY"},
+    {OPT_CALLBACK_ADDRESS, "callback-address", "AUTHCONFORM_CALLBACK_ADDRESS"},
     {0, NULL, NULL},
 };
 
@@ -307,6 +314,15 @@ run_apply(struct hx_config *cfg, int id, const char *value, const char *from, bo
         return hx_config_set(&cfg->signing_key, value) == 0 ? 0 : HX_EXIT_USAGE;
     case OPT_TOKEN_KEY:
         return hx_config_set(&cfg->token_key_file, value) == 0 ? 0 : HX_EXIT_USAGE;
+    case OPT_CALLBACK_ADDRESS: {
+        struct hx_key_server_addr a;
+        struct hx_error err;
+        if (hx_key_server_addr_parse(value, &a, &err) != 0) {
+            fprintf(stderr, "authconform: %s: %s\n", from, err.text);
+            return HX_EXIT_USAGE;
+        }
+        return hx_config_set(&cfg->callback_address, value) == 0 ? 0 : HX_EXIT_USAGE;
+    }
     case OPT_JOBS:
         if (cmn_parse_long(value, 1, 256, &n) != 0) {
             fprintf(stderr, "authconform: %s: expected an integer from 1 to 256, got '%s'\n", from,
@@ -412,7 +428,8 @@ run_clear_list(char ***l, size_t *n)
 static int
 run_parse_run(int argc, char **argv, struct hx_config *cfg, bool *help, bool *version)
 {
-    struct option longopts[32];
+    /* every option of the table (its end row included), --help and --version */
+    struct option longopts[sizeof run_opts / sizeof run_opts[0] + 2];
     size_t k = 0;
     int c, rc;
     bool flag_scen = false, flag_filter = false, flag_secret = false;

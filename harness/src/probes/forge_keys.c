@@ -189,7 +189,7 @@ hx_forge_keys(const struct hx_forge_in *in, struct hx_forgery *out, size_t max, 
                                      variant == 0   ? "authconform-own-key"
                                      : variant == 1 ? kid
                                                     : "authconform-unknown-kid",
-                                     variant == 0 ? jwk : NULL);
+                                     variant == 0 ? jwk : NULL, NULL, NULL);
             struct hx_jwt_build b = {.header_json = header,
                                      .payload_json = payload,
                                      .sig = HX_JWT_SIG_PKEY,
@@ -240,7 +240,7 @@ hx_forge_keys(const struct hx_forge_in *in, struct hx_forgery *out, size_t max, 
             {"hs256-public-key-jwk", "HS256 keyed with the target's public key (its JWK text)",
              jwk_text, jwk_text != NULL ? strlen(jwk_text) : 0},
         };
-        char *header = hx_forge_header("HS256", kid, NULL);
+        char *header = hx_forge_header("HS256", kid, NULL, NULL, NULL);
         for (size_t i = 0; i < sizeof secrets / sizeof *secrets && header != NULL; i++) {
             if (secrets[i].key == NULL || secrets[i].len == 0 || k >= max)
                 continue;

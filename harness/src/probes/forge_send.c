@@ -22,7 +22,7 @@ outcome_list(char *list, const char *name, long status)
 
 /* Sends one forgery and records the answer. expect_detail: the words the
  * refusal must carry (NULL: any). */
-void
+enum hx_answer
 hx__forge_send(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_forgery *f,
                const char *self_id, const char *other_id, const char *fake_id,
                const char *expect_detail, struct hx_step_result *step, struct hx__forge_outcome *o)
@@ -36,9 +36,10 @@ hx__forge_send(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_for
     int rc;
     enum hx_answer a;
 
+    o->last_status = 0;
     if (hx__tasks_path(ctx, args, uid, path, sizeof(path)) != 0) {
         o->n_errors++;
-        return;
+        return HX_ANSWER_ERROR;
     }
     /* quiet first: evidence is kept for the answers that fail the check,
      * so that a bounded evidence list never drops the one that matters */
@@ -50,6 +51,7 @@ hx__forge_send(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_for
         rc = hx__probe_send(ctx, &(struct hx__send){.path = path, .token = f->token}, &r);
         a = hx_forge_judge(rc == 0 ? r.status : 0, unauth, f->any_refusal, f->any_refusal);
     }
+    o->last_status = rc == 0 ? r.status : 0;
     switch (a) {
     case HX_ANSWER_REFUSED:
         o->n_refused++;
@@ -80,6 +82,7 @@ hx__forge_send(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_for
         break;
     }
     hx_response_cleanup(&r);
+    return a;
 }
 
 /* Turns the outcome into the step's verdict. */

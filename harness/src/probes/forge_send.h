@@ -20,13 +20,14 @@ struct hx__forge_outcome {
     char wording[HX__FORGE_LIST];
     size_t n_accepted, n_wrong, n_errors, n_limited, n_refused, n_wording;
     long error_status;
+    long last_status; /* the answer to the last forgery sent (0: none) */
 };
 
 /* Sends one forgery on the tasks route of the user its path names (self_id,
  * other_id or fake_id) and records the answer in o. expect_detail: the
  * words the refusal must carry (NULL: any). Evidence is kept only for the
- * answers that fail the check. */
-void hx__forge_send(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_forgery *f,
+ * answers that fail the check. Returns how the answer was judged. */
+enum hx_answer hx__forge_send(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_forgery *f,
                     const char *self_id, const char *other_id, const char *fake_id,
                     const char *expect_detail, struct hx_step_result *step,
                     struct hx__forge_outcome *o);

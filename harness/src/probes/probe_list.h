@@ -9,6 +9,7 @@ HX_PROBE(secret_strength)    /* 1 strong-secret, with --secret-file */
 HX_PROBE(secret_exposure)    /* 2 secrets-not-exposed */
 HX_PROBE(bcrypt_cost)        /* 3 bcrypt-cost */
 HX_PROBE(jwt_forge)          /* 4 hs256 */
+HX_PROBE(jwt_key_url)        /* 4 hs256: jku and x5u on a key server of the run */
 HX_PROBE(token_expiry)       /* 5 token-expiry */
 HX_PROBE(signin_enumeration) /* 6 no-info-leak */
 HX_PROBE(signin_timing)      /* 6 no-info-leak */

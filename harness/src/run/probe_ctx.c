@@ -35,6 +35,12 @@ hx_probe_token_key(const struct hx_probe_ctx *ctx)
     return ctx->run->cfg->token_key;
 }
 
+const char *
+hx_probe_callback_address(const struct hx_probe_ctx *ctx)
+{
+    return ctx->run->cfg->callback_address;
+}
+
 unsigned
 hx_probe_pace_slots(const struct hx_probe_ctx *ctx)
 {

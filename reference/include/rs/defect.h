@@ -69,6 +69,12 @@ json_t *rs_defect_token_lenient_json(const char *raw, size_t len);
 /* embedded-jwk-accepted: whether token (its signing input ends at dot2, its
  * signature at end) is EdDSA signed by the Ed25519 key in its header's jwk. */
 bool rs_defect_token_embedded_jwk(const char *token, const char *dot2, const char *end);
+/* jku-honoured: whether token (signing input ends at dot2, signature at
+ * end) verifies with a key of the JWK Set its header's jku names: fetched
+ * over plain http from a loopback address only (127.0.0.1, [::1],
+ * localhost), the key with the header's kid (or the first), EdDSA with an
+ * Ed25519 key or HS256 with an oct key. */
+bool rs_defect_token_jku(const char *token, const char *dot2, const char *end);
 /* extra-segments-accepted: where the third segment of token ends (its third
  * dot, or its end), so that later segments are ignored. */
 const char *rs_defect_token_third_end(const char *dot2);

@@ -97,6 +97,9 @@ RS_DEFECT_ITEM(TASKS_SLASH_REDIRECT, "tasks-slash-redirect",
                "framework does for a route declared with one")
 RS_DEFECT_ITEM(EMBEDDED_JWK_ACCEPTED, "embedded-jwk-accepted",
                "a token signed EdDSA with the key its own header carries (jwk) is accepted")
+RS_DEFECT_ITEM(JKU_HONOURED, "jku-honoured",
+               "a token whose header names a JWK Set by URL (jku, loopback only) is verified with "
+               "the key fetched from there: EdDSA with an Ed25519 key, HS256 with an oct key")
 RS_DEFECT_ITEM(FORWARDED_FOR_TRUSTED, "forwarded-for-trusted",
                "the client address is the first X-Forwarded-For value whoever sent it, and "
                "failed signins are counted per address only (no per-account limit)")

@@ -210,8 +210,9 @@ test_forge_hs256_builds_every_forgery_with_secret_and_second_user(void)
     CU_ASSERT_TRUE(x->any_refusal);
     CU_ASSERT(strlen(x->token) > 12000);
     CU_ASSERT_PTR_NOT_NULL(find(f, n, "kid-dev-null"));
-    CU_ASSERT_PTR_NOT_NULL(find(f, n, "jku-injection"));
-    CU_ASSERT_PTR_NOT_NULL(find(f, n, "x5u-injection"));
+    /* jku and x5u are the key-url set's, against a key server of the run */
+    CU_ASSERT_PTR_NULL(find(f, n, "jku-injection"));
+    CU_ASSERT_PTR_NULL(find(f, n, "x5u-injection"));
     CU_ASSERT_PTR_NOT_NULL(find(f, n, "base64url-invalid-signature"));
     CU_ASSERT_PTR_NOT_NULL(find(f, n, "extra-segment"));
     CU_ASSERT_PTR_NOT_NULL(find(f, n, "alg-rs256-header"));

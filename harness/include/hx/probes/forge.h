@@ -38,9 +38,10 @@ struct hx_forge_in {
 };
 
 struct hx_forgery {
-    char name[48];  /* stable, e.g. "alg-none-unsigned" */
-    char what[200]; /* one line for the report */
-    char *token;    /* new */
+    char name[48];     /* stable, e.g. "alg-none-unsigned" */
+    char what[200];    /* one line for the report */
+    char *token;       /* new */
+    char url_path[64]; /* key-url set: the key server path its header names ("" otherwise) */
     enum hx_forge_path path;
     bool any_refusal; /* any 4xx (and a cut connection) is a right answer */
 };
@@ -54,14 +55,16 @@ struct hx_forgery {
  *               the real secret), "signature" (stripped, missing, another
  *               token's, ES256 all zeros), "payload-tampered" (user id switched,
  *               exp extended, a claim added twice, payload not base64url:
- *               all under the genuine signature), "header-injection" (kid,
- *               jku, x5u, RS256/ES256 headers over an HMAC signature),
+ *               all under the genuine signature), "header-injection" (kid
+ *               path and SQL, RS256/ES256 headers over an HMAC signature),
  *               "malformed" (extra segments, oversized), "duplicate-claims"
  *               (a claim twice, signed with the real secret: accepting it is
  *               allowed by RFC 7519 §4, so its check is a warning);
  *   keys set:   "key-confusion" (HS256 keyed with the target's public key;
  *               EdDSA signed with the harness's own key, in the header as a
  *               jwk, under the genuine kid or under an unknown kid);
+ *   key-url set: "key-url" (signed with the harness's own key, the header
+ *               naming it by URL: jku, a JWK Set; x5u, a certificate);
  *   expiry set: "control", "expired", "exp-missing" (absent or not an
  *               integer), "future-iat" (a warning: no RFC requires refusing
  *               it), "unknown-user".
@@ -89,11 +92,41 @@ int hx_forge_expiry(const struct hx_forge_in *in, struct hx_forgery *out, size_t
 int hx_forge_keys(const struct hx_forge_in *in, struct hx_forgery *out, size_t max, size_t *n,
                   char *missing, size_t missing_size);
 
+/* A document the key server serves for the key-url set. */
+struct hx_forge_doc {
+    char path[64];            /* "/jku-own-key-new-kid.json" */
+    const char *content_type; /* static */
+    char *body;               /* new: a JWK Set or a PEM certificate */
+};
+
+#define HX_FORGE_DOC_MAX 8
+
+/* Builds the key-url set (hx_forge_class "key-url") into out[max]: tokens
+ * with the genuine payload signed with a fresh key of the harness's own,
+ * whose header names that key by URL, url_base + the forgery's url_path
+ * ("http://127.0.0.1:PORT"): jku a JWK Set, x5u a self-signed PEM
+ * certificate; each under the genuine kid (or none, as the genuine token)
+ * and under a new kid. The key signs with the genuine token's own
+ * algorithm when it is asymmetric (RS256..512 and PS256..512 with RSA 2048,
+ * ES256/384/512 with P-256/384/521, EdDSA with Ed25519), else EdDSA; an
+ * HMAC-signed genuine token (HS256/384/512) also gets tokens under its HMAC
+ * algorithm keyed with a secret of the harness's own, which the JWK Set
+ * holds as an oct key. docs[max_docs] receives the documents to serve,
+ * one per forgery, at its url_path. Returns 0, CMN_E_INVAL when the genuine token
+ * does not parse, CMN_E_NOMEM, CMN_E_TOOBIG (nothing kept on failure). */
+int hx_forge_key_urls(const struct hx_forge_in *in, const char *url_base, struct hx_forgery *out,
+                      size_t max, size_t *n, struct hx_forge_doc *docs, size_t max_docs,
+                      size_t *n_docs);
+void hx_forge_docs_free(struct hx_forge_doc *d, size_t n);
+
 void hx_forge_free(struct hx_forgery *f, size_t n);
 
 /* Returns new (free()): the header text {"alg": alg, "typ": "JWT"[, "kid":
- * kid][, "jwk": jwk]}, compact and in that order; NULL when out of memory. */
-char *hx_forge_header(const char *alg, const char *kid, const json_t *jwk);
+ * kid][, "jwk": jwk][, url_name: url]}, compact and in that order (url_name
+ * is a key URL member, "jku" or "x5u"; NULL: none); NULL when out of
+ * memory. */
+char *hx_forge_header(const char *alg, const char *kid, const json_t *jwk, const char *url_name,
+                      const char *url);
 
 enum hx_answer {
     HX_ANSWER_REFUSED = 0,  /* the expected refusal */
