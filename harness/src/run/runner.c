@@ -179,6 +179,15 @@ hx_run_skip_reason(const struct hx_config *cfg, const struct hx_profile *profile
     return NULL;
 }
 
+static bool
+scenario_has_probe(const struct hx_scenario *sc)
+{
+    for (size_t k = 0; k < sc->n_steps; k++)
+        if (sc->steps[k].probe != NULL)
+            return true;
+    return false;
+}
+
 /* Whether the next scenario in the start order may start now: there is
  * room, no exclusive scenario runs, and an exclusive one starts only when
  * nothing else runs (so that what it measures is the target alone). */
@@ -232,15 +241,20 @@ hx_run_execute(struct hx_run *run, struct hx_scenario *const *sc, size_t n,
         return HX_E_NOMEM;
     }
     /* exclusive scenarios first, each alone, while the target is quiet
-     * anyway (after the others, the run would first wait out their tail) */
+     * anyway (after the others, the run would first wait out their tail);
+     * then the scenarios with a probe step, which send the most requests
+     * and run the longest, so that the run does not end waiting for one of
+     * them: against a rate-limited target their requests then overlap with
+     * the short scenarios' paced signups, and the last signups are for
+     * scenarios that end as soon as they have them */
     {
         size_t k = 0;
-        for (i = 0; i < n; i++)
-            if (sc[i]->exclusive)
-                L.order[k++] = i;
-        for (i = 0; i < n; i++)
-            if (!sc[i]->exclusive)
-                L.order[k++] = i;
+        for (int pass = 0; pass < 3; pass++)
+            for (i = 0; i < n; i++) {
+                int kind = sc[i]->exclusive ? 0 : scenario_has_probe(sc[i]) ? 1 : 2;
+                if (kind == pass)
+                    L.order[k++] = i;
+            }
     }
     for (i = 0; i < n; i++) {
         struct run_scen *s = &L.scens[i];
