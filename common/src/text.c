@@ -102,6 +102,7 @@ cmn_text_parse_rfc3339(const char *s, time_t *out)
     int Y, M, D, h, m, sec, oh = 0, om = 0, sign = 0;
     struct tm tm;
     const char *p;
+    time_t t;
 
     if (strlen(s) < 20)
         return false;
@@ -135,16 +136,20 @@ cmn_text_parse_rfc3339(const char *s, time_t *out)
     }
     if (*p != '\0')
         return false;
-    if (out != NULL) {
-        memset(&tm, 0, sizeof tm);
-        tm.tm_year = Y - 1900;
-        tm.tm_mon = M - 1;
-        tm.tm_mday = D;
-        tm.tm_hour = h;
-        tm.tm_min = m;
-        tm.tm_sec = sec;
-        *out = timegm(&tm) - sign * (oh * 3600 + om * 60);
-    }
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = Y - 1900;
+    tm.tm_mon = M - 1;
+    tm.tm_mday = D;
+    tm.tm_hour = h;
+    tm.tm_min = m;
+    tm.tm_sec = sec;
+    t = timegm(&tm) - sign * (oh * 3600 + om * 60);
+    /* an offset may carry the instant outside the years RFC 3339 writes
+     * (0000 to 9999), where it could not be written back */
+    if (t < CMN_RFC3339_MIN || t > CMN_RFC3339_MAX)
+        return false;
+    if (out != NULL)
+        *out = t;
     return true;
 }
 
@@ -152,6 +157,13 @@ void
 cmn_text_format_rfc3339(time_t t, char *out, size_t out_size)
 {
     struct tm tm;
+
+    if (t < CMN_RFC3339_MIN)
+        t = CMN_RFC3339_MIN;
+    if (t > CMN_RFC3339_MAX)
+        t = CMN_RFC3339_MAX;
     gmtime_r(&t, &tm);
-    strftime(out, out_size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    /* four digits of year always (strftime's %Y writes 26 for the year 26) */
+    snprintf(out, out_size, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }

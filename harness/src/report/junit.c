@@ -297,7 +297,6 @@ junit_render(const struct hx_result *r, struct hx__w *w)
 {
     struct hx_counts all;
     char ts[32];
-    struct tm tm;
     const char **groups = calloc(r->n_cases + 1, sizeof *groups);
     size_t n_groups = 0;
 
@@ -312,8 +311,9 @@ junit_render(const struct hx_result *r, struct hx__w *w)
         if (!seen)
             groups[n_groups++] = g;
     }
-    gmtime_r(&r->started, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+    /* the RFC 3339 form without its Z, as JUnit's timestamp is written */
+    cmn_text_format_rfc3339(r->started, ts, sizeof ts);
+    ts[strcspn(ts, "Z")] = '\0';
     hx_result_count(r, &all);
     size_t failing_waivers = 0;
 

@@ -1,4 +1,5 @@
 /* report.sarif (see hx/report_sarif.h). */
+#include "cmn/text.h"
 #include "hx/report_sarif.h"
 
 #include <stdio.h>
@@ -197,9 +198,7 @@ static json_t *
 sarif_time(time_t t)
 {
     char s[32];
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cmn_text_format_rfc3339(t, s, sizeof s);
     return json_string(s);
 }
 

@@ -60,6 +60,19 @@ test_text_format_rfc3339_round_trips(void)
     CU_ASSERT_STRING_EQUAL(s, "2026-01-10T12:00:00Z");
     CU_ASSERT(cmn_text_parse_rfc3339(s, &t));
     CU_ASSERT_EQUAL(t, 1768046400);
+    /* a year under 1000 keeps its four digits, and reads back */
+    CU_ASSERT(cmn_text_parse_rfc3339("0026-11-25T09:46:40Z", &t));
+    cmn_text_format_rfc3339(t, s, sizeof s);
+    CU_ASSERT_STRING_EQUAL(s, "0026-11-25T09:46:40Z");
+    /* the ends of what can be written; an offset past them is refused */
+    CU_ASSERT(cmn_text_parse_rfc3339("0000-01-01T00:00:00Z", &t));
+    CU_ASSERT_EQUAL(t, CMN_RFC3339_MIN);
+    CU_ASSERT(cmn_text_parse_rfc3339("9999-12-31T23:59:59Z", &t));
+    CU_ASSERT_EQUAL(t, CMN_RFC3339_MAX);
+    CU_ASSERT_FALSE(cmn_text_parse_rfc3339("0000-01-01T00:00:00+01:00", NULL));
+    CU_ASSERT_FALSE(cmn_text_parse_rfc3339("9999-12-31T23:59:59-01:00", NULL));
+    cmn_text_format_rfc3339(CMN_RFC3339_MIN - 1, s, sizeof s);
+    CU_ASSERT_STRING_EQUAL(s, "0000-01-01T00:00:00Z");
 }
 
 int
