@@ -3,6 +3,7 @@
 #include "cli_int.h"
 
 #include <dirent.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@
 #include "hx/runner.h"
 #include "hx/scenario.h"
 #include "hx/spawn.h"
+#include "hx/waivers.h"
 
 /* A file is a profile when it says so by its content: an object with no
  * "steps" and no "id" (what every scenario has) and at least one member a
@@ -53,18 +55,98 @@ validate_looks_like_profile(const char *path)
     return yes;
 }
 
+/* A file is a waivers file (run --waivers) when it is an object with a
+ * "waivers" member and none of a scenario's. */
+static bool
+validate_looks_like_waivers(const char *path)
+{
+    json_t *j = json_load_file(path, 0, NULL);
+    bool yes = json_is_object(j) && json_object_get(j, "waivers") != NULL &&
+               json_object_get(j, "steps") == NULL && json_object_get(j, "id") == NULL;
+    json_decref(j);
+    return yes;
+}
+
+/* A waivers file that loaded, kept to compare its checks with the
+ * scenarios validated beside it. */
+struct validate_waivers {
+    char *path; /* owned */
+    struct hx_waiver *w;
+    size_t n;
+};
+
 /* What validate is checking, for the walk of a folder. */
 struct validate_walk {
     struct hx_scenario_set *set;
     struct hx_errlist *errs;
     const char *def; /* the default profile a profile extends, or NULL */
     size_t profiles;
+    struct validate_waivers *waivers; /* owned */
+    size_t n_waivers;
 };
 
-/* Checks one file: a profile by its content, else a scenario. */
+/* Loads a waivers file; its problem, with the file, the waiver and the
+ * field, goes to the list. */
+static void
+validate_waivers_file(struct validate_walk *w, const char *path)
+{
+    struct hx_error err = {.text = ""};
+    struct validate_waivers v = {0};
+    struct validate_waivers *grown;
+    size_t plen = strlen(path);
+
+    if (hx_waivers_load(path, &v.w, &v.n, &err) != 0) {
+        /* the text starts with the file's name, which the list prints */
+        const char *text = err.text;
+        if (strncmp(text, path, plen) == 0 && strncmp(text + plen, ": ", 2) == 0)
+            text += plen + 2;
+        hx_errlist_add(w->errs, path, 0, "%s", text);
+        return;
+    }
+    grown = realloc(w->waivers, (w->n_waivers + 1) * sizeof *grown);
+    v.path = strdup(path);
+    if (grown == NULL || v.path == NULL) {
+        if (grown != NULL)
+            w->waivers = grown;
+        free(v.path);
+        hx_waivers_free(v.w, v.n);
+        hx_errlist_add(w->errs, path, 0, "out of memory");
+        return;
+    }
+    w->waivers = grown;
+    w->waivers[w->n_waivers++] = v;
+}
+
+/* With scenarios validated beside them: each waiver whose check names
+ * none of them is noted (it would be unused in a run of those scenarios,
+ * which fails the gate). A note, not a problem: the scenarios given may be
+ * a part of those a run would have. */
+static void
+validate_waivers_note(const struct validate_walk *w)
+{
+    for (size_t f = 0; f < w->n_waivers && w->set->n > 0; f++)
+        for (size_t i = 0; i < w->waivers[f].n; i++) {
+            const char *check = w->waivers[f].w[i].check;
+            bool named = false;
+            for (size_t k = 0; k < w->set->n && !named; k++)
+                named = fnmatch(check, w->set->items[k]->id, 0) == 0;
+            if (!named)
+                printf("validate: note: %s: waivers[%zu].check: \"%s\" names none of the %zu "
+                       "scenarios validated (a run of them would find the waiver unused, which "
+                       "fails the gate)\n",
+                       w->waivers[f].path, i, check, w->set->n);
+        }
+}
+
+/* Checks one file: a profile or a waivers file by its content, else a
+ * scenario. */
 static void
 validate_file(struct validate_walk *w, const char *path)
 {
+    if (validate_looks_like_waivers(path)) {
+        validate_waivers_file(w, path);
+        return;
+    }
     if (validate_looks_like_profile(path)) {
         struct hx_profile *p = NULL;
         if (hx_profile_load(path, w->def, &p, w->errs) == 0) {
@@ -128,15 +210,15 @@ hx__cli_validate(int argc, char **argv)
     struct hx_errlist errs;
     char datadir[PATH_MAX - 64], def[PATH_MAX];
     struct validate_walk w = {.set = &set, .errs = &errs};
-    int c;
+    int c, rc = 0;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
         if (c == 'h') {
             printf("usage: authconform validate PATH...\n"
-                   "Checks scenario files, folders of them, and profiles, without running\n"
-                   "anything; reports every problem with its file and field. Exit 0 when all\n"
-                   "are valid, 2 otherwise.\n");
+                   "Checks scenario files, folders of them, profiles and waivers files\n"
+                   "(run --waivers), without running anything; reports every problem with\n"
+                   "its file and field. Exit 0 when all are valid, 2 otherwise.\n");
             return 0;
         }
         if (c == 'V') {
@@ -164,15 +246,21 @@ hx__cli_validate(int argc, char **argv)
             hx_scenario_set_load(&set, argv[i], &errs); /* names the problem */
     }
     hx_scenario_set_finish(&set, &errs);
+    validate_waivers_note(&w);
     if (errs.n > 0 || errs.dropped > 0) {
         hx_errlist_print(&errs, stderr);
         fprintf(stderr, "validate: %zu problems\n", errs.n + errs.dropped);
-        hx_errlist_cleanup(&errs);
-        hx_scenario_set_cleanup(&set);
-        return HX_EXIT_USAGE;
+        rc = HX_EXIT_USAGE;
+    } else {
+        printf("validate: ok (%zu scenarios, %zu profiles, %zu waivers files)\n", set.n,
+               w.profiles, w.n_waivers);
     }
-    printf("validate: ok (%zu scenarios, %zu profiles)\n", set.n, w.profiles);
+    for (size_t i = 0; i < w.n_waivers; i++) {
+        free(w.waivers[i].path);
+        hx_waivers_free(w.waivers[i].w, w.waivers[i].n);
+    }
+    free(w.waivers);
     hx_errlist_cleanup(&errs);
     hx_scenario_set_cleanup(&set);
-    return 0;
+    return rc;
 }
