@@ -638,31 +638,57 @@ serial_email(const struct hostile_req *req, char *out, size_t size)
 
 static void answer_plausible_signup(int fd, const struct hostile_req *req, unsigned long id);
 
-static void
-answer_serial_signin(int fd, const struct hostile_req *req, unsigned long id)
+/* The sign-up/sign-in routing both account modes share: a signup records
+ * its email as known and is answered; another route gets a 404. Returns
+ * true for a signin, with *known saying whether its email signed up. */
+static bool
+accounts_signin(int fd, const struct hostile_req *req, unsigned long id, bool *known)
 {
-    static const char refused[] = "{\"detail\":\"Invalid credentials\"}";
-    char email[128], head[256];
-    bool known = false;
+    char email[128];
 
     serial_email(req, email, sizeof email);
+    *known = false;
     if (strstr(req->path, "/signup") != NULL) {
         pthread_mutex_lock(&serial_lock);
         if (serial_n_known < SERIAL_KNOWN_MAX && email[0] != '\0')
             snprintf(serial_known[serial_n_known++], sizeof serial_known[0], "%s", email);
         pthread_mutex_unlock(&serial_lock);
         answer_plausible_signup(fd, req, id);
-        return;
+        return false;
     }
     if (strstr(req->path, "/signin") == NULL) {
         send_str(fd, "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
                      "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
-        return;
+        return false;
     }
     pthread_mutex_lock(&serial_lock);
-    for (size_t i = 0; i < serial_n_known && !known; i++)
-        known = strcasecmp(serial_known[i], email) == 0;
+    for (size_t i = 0; i < serial_n_known && !*known; i++)
+        *known = strcasecmp(serial_known[i], email) == 0;
     pthread_mutex_unlock(&serial_lock);
+    return true;
+}
+
+/* A failed signin's 401 with body. */
+static void
+answer_refused_signin(int fd, const char *body)
+{
+    char head[256];
+
+    snprintf(head, sizeof head,
+             "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+             "WWW-Authenticate: Bearer\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+             strlen(body));
+    send_str(fd, head);
+    send_str(fd, body);
+}
+
+static void
+answer_serial_signin(int fd, const struct hostile_req *req, unsigned long id)
+{
+    bool known;
+
+    if (!accounts_signin(fd, req, id, &known))
+        return;
     if (!known)
         usleep(SERIAL_AWAIT_MS * 1000); /* an await (the user lookup) before answering */
     /* one at a time: an unknown email that arrived with a known one waits
@@ -671,12 +697,7 @@ answer_serial_signin(int fd, const struct hostile_req *req, unsigned long id)
     if (known)
         usleep(SERIAL_HASH_MS * 1000);
     pthread_mutex_unlock(&serial_lock);
-    snprintf(head, sizeof head,
-             "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
-             "WWW-Authenticate: Bearer\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
-             sizeof refused - 1);
-    send_str(fd, head);
-    send_str(fd, refused);
+    answer_refused_signin(fd, "{\"detail\":\"Invalid credentials\"}");
 }
 
 /* The enumeration-codes mode: one message for every failed sign-in, but a
@@ -684,37 +705,14 @@ answer_serial_signin(int fd, const struct hostile_req *req, unsigned long id)
 static void
 answer_enum_codes(int fd, const struct hostile_req *req, unsigned long id)
 {
-    static const char unknown[] =
-        "{\"message\":\"Invalid email or password\",\"code\":\"USER_NOT_FOUND\"}";
-    static const char wrong[] =
-        "{\"message\":\"Invalid email or password\",\"code\":\"INVALID_PASSWORD\"}";
-    char email[128], head[256];
-    bool known = false;
+    bool known;
 
-    serial_email(req, email, sizeof email);
-    if (strstr(req->path, "/signup") != NULL) {
-        pthread_mutex_lock(&serial_lock);
-        if (serial_n_known < SERIAL_KNOWN_MAX && email[0] != '\0')
-            snprintf(serial_known[serial_n_known++], sizeof serial_known[0], "%s", email);
-        pthread_mutex_unlock(&serial_lock);
-        answer_plausible_signup(fd, req, id);
+    if (!accounts_signin(fd, req, id, &known))
         return;
-    }
-    if (strstr(req->path, "/signin") == NULL) {
-        send_str(fd, "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
-                     "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
-        return;
-    }
-    pthread_mutex_lock(&serial_lock);
-    for (size_t i = 0; i < serial_n_known && !known; i++)
-        known = strcasecmp(serial_known[i], email) == 0;
-    pthread_mutex_unlock(&serial_lock);
-    snprintf(head, sizeof head,
-             "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
-             "WWW-Authenticate: Bearer\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
-             known ? sizeof wrong - 1 : sizeof unknown - 1);
-    send_str(fd, head);
-    send_str(fd, known ? wrong : unknown);
+    answer_refused_signin(fd, known ? "{\"message\":\"Invalid email or password\","
+                                      "\"code\":\"INVALID_PASSWORD\"}"
+                                    : "{\"message\":\"Invalid email or password\","
+                                      "\"code\":\"USER_NOT_FOUND\"}");
 }
 
 static void
