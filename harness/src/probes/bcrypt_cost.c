@@ -50,7 +50,7 @@ bcrypt_latency(struct hx_probe_ctx *ctx, const json_t *args, const struct hx_ide
 /* Whether the profile's table and columns fail to give the stored hash of
  * the account `name` (no such table or column here, or not one row for
  * it): then the column is searched for (stored_hash_search.h). The query
- * runs under a savepoint, so that its error leaves the transaction usable. */
+ * runs guarded, so that its error leaves the transaction usable. */
 static bool
 bcrypt_names_fail(struct hx_probe_ctx *ctx, PGconn *db, const char *sql, const char *name)
 {
@@ -62,12 +62,9 @@ bcrypt_names_fail(struct hx_probe_ctx *ctx, PGconn *db, const char *sql, const c
     if (name == NULL || hx_probe_identity(ctx, name, &id) != 0)
         return false; /* the loop says what is wrong */
     params[0] = id.email;
-    PQclear(PQexec(db, "SAVEPOINT hx_bcrypt_names"));
-    res = PQexecParams(db, sql, 1, NULL, params, NULL, NULL, 0);
-    fail = PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1;
+    res = hx__db_exec_guarded(db, sql, 1, params);
+    fail = res == NULL || PQntuples(res) != 1;
     PQclear(res);
-    PQclear(PQexec(db, fail ? "ROLLBACK TO SAVEPOINT hx_bcrypt_names"
-                            : "RELEASE SAVEPOINT hx_bcrypt_names"));
     return fail;
 }
 

@@ -40,11 +40,8 @@ catalog_free(struct catalog *c)
     free(c->cols);
 }
 
-/* Runs sql under a savepoint, so that an error (a table the role may not
- * read) leaves the transaction usable. Returns the result when it has
- * tuples (PQclear by the caller), else NULL. */
-static PGresult *
-search_exec(PGconn *db, const char *sql, int n_params, const char *const *params)
+PGresult *
+hx__db_exec_guarded(PGconn *db, const char *sql, int n_params, const char *const *params)
 {
     PGresult *res;
 
@@ -72,7 +69,7 @@ catalog_read(PGconn *db, struct catalog *c, char *why, size_t why_size)
         "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
         "AND n.nspname NOT LIKE 'pg\\_%' "
         "ORDER BY n.nspname, c.relname, a.attnum LIMIT 5001";
-    PGresult *res = search_exec(db, sql, 0, NULL);
+    PGresult *res = hx__db_exec_guarded(db, sql, 0, NULL);
     int rows;
 
     memset(c, 0, sizeof *c);
@@ -203,12 +200,12 @@ path_try(PGconn *db, const struct column *col, const struct path *p, const char 
 
     if (path_sql(db, col, p, true, probe, sizeof probe) != 0)
         return false;
-    res = search_exec(db, probe, 3, params);
+    res = hx__db_exec_guarded(db, probe, 3, params);
     found = res != NULL && PQntuples(res) >= 1;
     PQclear(res);
     if (!found || path_sql(db, col, p, false, sql, sql_size) != 0)
         return false;
-    res = search_exec(db, sql, 1, params);
+    res = hx__db_exec_guarded(db, sql, 1, params);
     found = res != NULL && PQntuples(res) == 1;
     PQclear(res);
     return found;
@@ -229,21 +226,22 @@ foreign_keys(PGconn *db, const char *schema, const char *table)
         "WHERE k.contype = 'f' AND array_length(k.conkey, 1) = 1 AND n.nspname = $1 "
         "AND c.relname = $2 ORDER BY k.conname";
     const char *params[2] = {schema, table};
-    return search_exec(db, sql, 2, params);
+    return hx__db_exec_guarded(db, sql, 2, params);
 }
 
-/* Tries every way from col to an email; fills sql and where on success. */
+/* Tries every way from col to an email (fks: the foreign keys of col's
+ * table, NULL when none could be read); fills sql and where on success. */
 static bool
-column_try(PGconn *db, const struct catalog *c, const struct column *col, const char *email,
-           const char *password, char *sql, size_t sql_size, char *where, size_t where_size)
+column_try(PGconn *db, const struct catalog *c, const struct column *col, const PGresult *fks,
+           const char *email, const char *password, char *sql, size_t sql_size, char *where,
+           size_t where_size)
 {
     const char *own_email = catalog_email_column(c, col->schema, col->table);
-    PGresult *fks;
     bool found = false;
     static const char *const user_keys[] = {"userId", "user_id", "userid", NULL};
     static const char *const user_tables[] = {"user", "users", NULL};
 
-    if (!col->text || strcasestr(col->name, "email") != NULL)
+    if (strcasestr(col->name, "email") != NULL)
         return false; /* an email is not a password, even one that looks like it */
     if (own_email != NULL) {
         struct path p = {.email = own_email};
@@ -253,7 +251,6 @@ column_try(PGconn *db, const struct catalog *c, const struct column *col, const 
             return true;
         }
     }
-    fks = foreign_keys(db, col->schema, col->table);
     for (int i = 0; fks != NULL && i < PQntuples(fks) && !found; i++) {
         struct path p = {.fk = PQgetvalue(fks, i, 0),
                          .ref_schema = PQgetvalue(fks, i, 1),
@@ -266,7 +263,6 @@ column_try(PGconn *db, const struct catalog *c, const struct column *col, const 
             found = true;
         }
     }
-    PQclear(fks);
     /* no declared key: a user id column beside a user table of the same schema */
     for (size_t k = 0; !found && user_keys[k] != NULL; k++) {
         if (!catalog_has(c, col->schema, col->table, user_keys[k]))
@@ -295,18 +291,28 @@ hx__stored_hash_search(PGconn *db, const char *email, const char *password, char
                        size_t sql_size, char *where, size_t where_size, char *why, size_t why_size)
 {
     struct catalog c;
+    const struct column *fks_of = NULL; /* the column whose table fks belongs to */
+    PGresult *fks = NULL;
     int rc = -1;
 
     if (catalog_read(db, &c, why, why_size) != 0) {
         catalog_free(&c);
         return -1;
     }
-    for (size_t i = 0; i < c.n; i++) {
-        if (column_try(db, &c, &c.cols[i], email, password, sql, sql_size, where, where_size)) {
-            rc = 0;
-            break;
+    for (size_t i = 0; i < c.n && rc != 0; i++) {
+        const struct column *col = &c.cols[i];
+        if (!col->text)
+            continue;
+        /* the catalog comes table by table: a table's keys are read once */
+        if (fks_of == NULL || !same_table(fks_of, col->schema, col->table)) {
+            PQclear(fks);
+            fks = foreign_keys(db, col->schema, col->table);
+            fks_of = col;
         }
+        if (column_try(db, &c, col, fks, email, password, sql, sql_size, where, where_size))
+            rc = 0;
     }
+    PQclear(fks);
     if (rc != 0)
         snprintf(why, why_size,
                  "no column of the %zu columns%s of the database's tables holds a password "

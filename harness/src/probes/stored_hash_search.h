@@ -15,6 +15,13 @@
 #include <libpq-fe.h>
 #include <stddef.h>
 
+/* Runs sql (n_params parameters) under a savepoint, so that an error (a
+ * table the role may not read, a name that does not exist) leaves the
+ * caller's transaction usable. Returns the result when it has tuples
+ * (PQclear by the caller), else NULL. */
+PGresult *hx__db_exec_guarded(PGconn *db, const char *sql, int n_params,
+                              const char *const *params);
+
 /* Searches db for the column holding the password of the account with this
  * email and password. On success returns 0, writes into sql a SELECT of
  * that column with one parameter, $1 the email (usable for the run's other
